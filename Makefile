@@ -1,0 +1,47 @@
+# Callboard: `make run` serves the demo company, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: install run demo test test-fast lint format typecheck bench bench-talent bench-week clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+run: install
+	$(BIN)/callboard migrate --noinput
+	$(BIN)/callboard demo --if-empty
+	@echo "Callboard is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/callboard runserver 127.0.0.1:$(PORT)
+
+demo: install
+	$(BIN)/callboard migrate --noinput
+	$(BIN)/callboard demo --if-empty
+
+test: install
+	$(BIN)/pytest -n 2 --dist loadfile -q $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/pytest -q -x -m "not browser and not slow" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy src/callboard
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python -m callboard.bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Callboard: the software that runs a ballet company."""

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CompanyConfig(AppConfig):
+    name = "callboard.company"
+    label = "company"
+    default_auto_field = "django.db.models.BigAutoField"

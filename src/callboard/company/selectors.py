@@ -1,0 +1,1 @@
+"""Reads of the company app, with the prefetching pages need."""

@@ -1,0 +1,134 @@
+"""Who may do what.
+
+Each person signs in with one or more *roles* (Django groups). Capabilities are named
+here once and checked by services, views and the API alike; a page never invents its
+own rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+
+from callboard.core.errors import PermissionDenied
+
+
+class Role(StrEnum):
+    ARTISTIC_DIRECTOR = "artistic_director"
+    BALLET_MASTER = "ballet_master"
+    COMPANY_MANAGER = "company_manager"
+    BOX_OFFICE = "box_office"
+    PRESS = "press"
+    DANCER = "dancer"
+    PHYSIOTHERAPIST = "physiotherapist"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.ARTISTIC_DIRECTOR: "Artistic director",
+    Role.BALLET_MASTER: "Ballet master",
+    Role.COMPANY_MANAGER: "Company manager",
+    Role.BOX_OFFICE: "Box office",
+    Role.PRESS: "Press office",
+    Role.DANCER: "Dancer",
+    Role.PHYSIOTHERAPIST: "Physiotherapist",
+}
+
+
+class Cap(StrEnum):
+    """Named capabilities. Add one here before using it anywhere."""
+
+    VIEW_COMPANY = "view_company"  # roster's public facts, repertoire, season
+    VIEW_PRIVATE = "view_private"  # anyone's private contact and contract details
+    EDIT_PEOPLE = "edit_people"  # dancers, staff, contacts, roster import
+    EDIT_STUDIOS = "edit_studios"
+    EDIT_LABOUR = "edit_labour"
+    EDIT_REPERTOIRE = "edit_repertoire"
+    EDIT_COMMISSIONS = "edit_commissions"
+    EDIT_SEASON = "edit_season"  # venues, seasons, tours, programmes, performances
+
+
+_MANAGEMENT = {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER}
+
+CAPABILITIES: dict[Cap, set[Role]] = {
+    Cap.VIEW_COMPANY: set(Role),
+    Cap.VIEW_PRIVATE: set(_MANAGEMENT),
+    Cap.EDIT_PEOPLE: {Role.ARTISTIC_DIRECTOR, Role.COMPANY_MANAGER},
+    Cap.EDIT_STUDIOS: {Role.COMPANY_MANAGER, Role.BALLET_MASTER},
+    Cap.EDIT_LABOUR: {Role.COMPANY_MANAGER},
+    Cap.EDIT_REPERTOIRE: {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER},
+    Cap.EDIT_COMMISSIONS: {Role.ARTISTIC_DIRECTOR},
+    Cap.EDIT_SEASON: {Role.ARTISTIC_DIRECTOR, Role.COMPANY_MANAGER},
+}
+
+UserLike = AbstractBaseUser | AnonymousUser | Any
+
+
+def user_roles(user: UserLike) -> set[Role]:
+    """The roles a user holds, cached on the user object for the request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return set()
+    cached = getattr(user, "_callboard_roles", None)
+    if cached is None:
+        names = set(user.groups.values_list("name", flat=True))
+        cached = {Role(n) for n in names if n in Role._value2member_map_}
+        user._callboard_roles = cached
+    return set(cached)
+
+
+def has_role(user: UserLike, *roles: Role) -> bool:
+    return bool(user_roles(user) & set(roles))
+
+
+def can(user: UserLike, cap: Cap) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return bool(user_roles(user) & CAPABILITIES[cap])
+
+
+def require(user: UserLike, cap: Cap) -> None:
+    """Raise :class:`PermissionDenied` unless ``user`` holds ``cap``."""
+    if not can(user, cap):
+        raise PermissionDenied(
+            _("Your role does not allow this. Ask the company manager for access.")
+        )
+
+
+def ensure_groups(roles: Iterable[Role] = tuple(Role)) -> None:
+    for role in roles:
+        Group.objects.get_or_create(name=role.value)
+
+
+V = TypeVar("V", bound=Callable[..., HttpResponse])
+
+
+def page_requires(cap: Cap) -> Callable[[V], V]:
+    """View decorator: sign-in first, then the capability; a 403 page says why."""
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect(f"/login/?next={request.path}")
+            if not can(request.user, cap):
+                response = TemplateResponse(
+                    request,
+                    "core/forbidden.html",
+                    {"message": _("Your role does not allow this page.")},
+                    status=403,
+                )
+                return response
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,57 @@
+"""What each role's home page shows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count
+
+from callboard.core.roles import Role, user_roles
+
+
+def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
+    """The panels of the home page for ``user``'s roles: a few bounded queries, no lists of everything."""
+    from callboard.company.models import Dancer, Studio
+    from callboard.repertoire.models import Commission, DancerRole
+    from callboard.season.models import Performance
+
+    roles = user_roles(user)
+    if getattr(user, "is_superuser", False):
+        roles = set(Role)
+    upcoming = list(
+        Performance.objects.filter(starts_at__gte=now)
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("programme", "venue")
+        .order_by("starts_at")[:6]
+    )
+    panels: dict[str, Any] = {"roles": roles, "upcoming": upcoming}
+    person = getattr(user, "person", None)
+    panels["person"] = person
+    dancer = getattr(person, "dancer", None) if person else None
+    if dancer is not None:
+        panels["my_dancer"] = dancer
+        panels["my_roles"] = list(
+            DancerRole.objects.filter(dancer=dancer).select_related("role__work")[:12]
+        )
+    if roles & {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER, Role.PHYSIOTHERAPIST}:
+        panels["rank_counts"] = list(
+            Dancer.objects.exclude(status=Dancer.Status.RETIRED)
+            .values("rank")
+            .annotate(n=Count("pk"))
+            .order_by("rank")
+        )
+        panels["unavailable"] = list(
+            Dancer.objects.filter(
+                status__in=[Dancer.Status.INJURED, Dancer.Status.ON_LEAVE, Dancer.Status.GUESTING]
+            ).select_related("person")[:20]
+        )
+    if roles & {Role.ARTISTIC_DIRECTOR}:
+        panels["commissions"] = list(
+            Commission.objects.exclude(status__in=["premiered", "cancelled"]).select_related(
+                "work", "creator", "commissioned_by"
+            )[:10]
+        )
+    if roles & {Role.BALLET_MASTER, Role.COMPANY_MANAGER}:
+        panels["studios"] = list(Studio.objects.filter(active=True).select_related("site"))
+    return panels

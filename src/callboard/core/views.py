@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from callboard.core import selectors, services
+from callboard.core.errors import DomainError
+from callboard.core.models import ApiToken
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html", selectors.home_panels(user=request.user, now=timezone.now()))
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    new_token = None
+    if request.method == "POST":
+        try:
+            _token, new_token = services.api_token_create(
+                user=request.user, name=request.POST.get("name", ""), now=timezone.now()
+            )
+            messages.success(request, _("Token created. Copy it now: it will not be shown again."))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "core/account.html", {"tokens": tokens, "new_token": new_token})
+
+
+@login_required
+@require_POST
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        services.api_token_revoke(user=request.user, token_id=token_id, now=timezone.now())
+        messages.success(request, _("Token revoked."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("account")

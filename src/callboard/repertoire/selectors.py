@@ -1,0 +1,1 @@
+"""Reads of the repertoire app, with the prefetching pages need."""

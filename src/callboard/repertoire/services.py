@@ -1,0 +1,1 @@
+"""Writes and rules of the repertoire app."""

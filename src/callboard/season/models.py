@@ -1,0 +1,122 @@
+"""Venues, seasons, tours, programmes and performances."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from callboard.company.models import Person
+from callboard.repertoire.models import Work
+
+
+class Venue(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    city = models.CharField(_("city"), max_length=120)
+    country = models.CharField(_("country"), max_length=120, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    capacity = models.PositiveIntegerField(_("seats"))
+    stage_width_m = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    stage_depth_m = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    stage_notes = models.TextField(_("stage notes"), blank=True)
+    orchestra_pit = models.BooleanField(_("orchestra pit"), default=True)
+    address = models.CharField(max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(capacity__gt=0), name="venue_capacity_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.city}"
+
+
+class Season(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="season_ordered")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tour(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="tours")
+    name = models.CharField(max_length=200)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="tour_ordered"),
+            models.UniqueConstraint(fields=["season", "name"], name="tour_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Programme(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="programmes")
+    title = models.CharField(max_length=200)
+    works = models.ManyToManyField(Work, through="ProgrammeWork", related_name="programmes")
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [models.UniqueConstraint(fields=["season", "title"], name="programme_unique_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgrammeWork(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")
+    work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="programme_items")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["programme", "work"], name="programme_work_unique")]
+
+
+class Performance(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ON_SALE = "on_sale", _("On sale")
+        PERFORMED = "performed", _("Performed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Music(models.TextChoices):
+        ORCHESTRA = "orchestra", _("Live orchestra")
+        RECORDED = "recorded", _("Recorded music")
+        PIANO = "piano", _("Piano")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="performances")
+    venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="performances")
+    tour = models.ForeignKey(Tour, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances")
+    title = models.CharField(_("billing"), max_length=200, blank=True, help_text=_("e.g. Annual Gala"))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    music = models.CharField(max_length=20, choices=Music.choices, default=Music.ORCHESTRA)
+    conductor = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances_conducted"
+    )
+    orchestra = models.CharField(max_length=200, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="performance_ends_after_start"),
+            models.UniqueConstraint(fields=["venue", "starts_at"], name="performance_unique_venue_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title or self.programme.title} — {self.venue.name}, {self.starts_at:%Y-%m-%d}"

@@ -1,0 +1,1 @@
+"""Reads of the season app, with the prefetching pages need."""

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from callboard.core.api import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("callboard.core.urls")),
+    path("people/", include("callboard.company.urls")),
+    path("repertoire/", include("callboard.repertoire.urls")),
+    path("season/", include("callboard.season.urls")),
+    path("boxoffice/", include("callboard.boxoffice.urls")),
+]

@@ -1,0 +1,91 @@
+"""Shared pytest fixtures for the whole suite.
+
+PostgreSQL and Redis tests call ``require_postgres()`` / ``require_redis()``: without the
+server they skip with the reason printed, but when ``CI`` is set they fail instead, so CI
+always runs them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import socket
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from callboard.core.roles import Role, ensure_groups
+
+NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
+    pytest.skip(reason)
+
+
+def _port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def require_postgres() -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        if not _port_open("127.0.0.1", 5432):
+            _missing("PostgreSQL is not running on 127.0.0.1:5432")
+        pytest.skip("runs only on the PostgreSQL pass of the suite (DATABASE_URL=postgres://...)")
+
+
+def require_redis() -> None:
+    if not _port_open("127.0.0.1", 6379):
+        _missing("Redis is not running on 127.0.0.1:6379")
+
+
+CHROMIUM = os.environ.get("CALLBOARD_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_chromium() -> str:
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not path:
+        pytest.skip("no Chromium at /usr/bin/chromium: install Debian's chromium package to run browser tests")
+    return path
+
+
+@pytest.fixture
+def now() -> dt.datetime:
+    return NOW
+
+
+@pytest.fixture
+def groups(db: None) -> None:
+    ensure_groups()
+
+
+@pytest.fixture
+def make_user(db: None):  # type: ignore[no-untyped-def]
+    from callboard.core.testing.factories import UserFactory
+
+    def make(*roles: Role, **kwargs):  # type: ignore[no-untyped-def]
+        return UserFactory(roles=list(roles), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def client_as(client, make_user):  # type: ignore[no-untyped-def]
+    """``client_as(Role.BALLET_MASTER)`` -> a test client signed in with that role."""
+
+    def sign_in(*roles: Role, user=None):  # type: ignore[no-untyped-def]
+        user = user or make_user(*roles)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return sign_in
