@@ -54,7 +54,10 @@ CHROMIUM = os.environ.get("CALLBOARD_CHROMIUM", "/usr/bin/chromium")
 def require_chromium() -> str:
     path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
     if not path:
-        pytest.skip("no Chromium at /usr/bin/chromium: install Debian's chromium package to run browser tests")
+        pytest.skip(
+            "no Chromium at /usr/bin/chromium: install Debian's chromium package "
+            "to run browser tests"
+        )
     return path
 
 

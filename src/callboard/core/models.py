@@ -14,7 +14,9 @@ def token_digest(raw: str) -> str:
 class ApiToken(models.Model):
     """A personal API token. Only its SHA-256 digest is stored; the token is shown once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField(_("name"), max_length=100)
     digest = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8, help_text=_("First characters, to recognise it"))

@@ -11,7 +11,7 @@ from callboard.core.roles import Role, user_roles
 
 
 def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
-    """The panels of the home page for ``user``'s roles: a few bounded queries, no lists of everything."""
+    """The home page panels for ``user``'s roles: a few bounded queries, no unbounded lists."""
     from callboard.company.models import Dancer, Studio
     from callboard.repertoire.models import Commission, DancerRole
     from callboard.season.models import Performance
@@ -34,7 +34,12 @@ def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
         panels["my_roles"] = list(
             DancerRole.objects.filter(dancer=dancer).select_related("role__work")[:12]
         )
-    if roles & {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER, Role.PHYSIOTHERAPIST}:
+    if roles & {
+        Role.ARTISTIC_DIRECTOR,
+        Role.BALLET_MASTER,
+        Role.COMPANY_MANAGER,
+        Role.PHYSIOTHERAPIST,
+    }:
         panels["rank_counts"] = list(
             Dancer.objects.exclude(status=Dancer.Status.RETIRED)
             .values("rank")

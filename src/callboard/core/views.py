@@ -15,7 +15,9 @@ from callboard.core.models import ApiToken
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html", selectors.home_panels(user=request.user, now=timezone.now()))
+    return render(
+        request, "core/home.html", selectors.home_panels(user=request.user, now=timezone.now())
+    )
 
 
 @login_required
