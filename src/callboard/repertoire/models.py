@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from callboard.company.models import Dancer, Person
+from callboard.core.text import search_key
 
 
 class Work(models.Model):
@@ -31,13 +32,24 @@ class Work(models.Model):
     full_length = models.BooleanField(_("full-length ballet"), default=False)
     synopsis = models.TextField(_("synopsis"), blank=True)
     themes = models.TextField(_("themes"), blank=True)
+    search_title = models.CharField(max_length=200, editable=False, db_index=True, default="")
 
     class Meta:
         ordering = ["title"]
-        constraints = [models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="work_duration_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="work_duration_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="work_titled"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # Derived search key ("Études" -> "etudes"), kept in step with the title whoever writes the row.
+        self.search_title = search_key(self.title)[:200]
+        if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_title"}
+        super().save(*args, **kwargs)
 
 
 class Section(models.Model):
@@ -61,6 +73,7 @@ class Section(models.Model):
         ordering = ["work", "order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["work", "name"], name="section_unique_name_in_work"),
+            models.CheckConstraint(condition=~Q(name=""), name="section_named"),
         ]
 
     def __str__(self) -> str:
@@ -81,6 +94,7 @@ class Role(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["work", "name"], name="role_unique_name_in_work"),
             models.CheckConstraint(condition=Q(dancers_needed__gte=1), name="role_needs_dancers"),
+            models.CheckConstraint(condition=~Q(name=""), name="role_named"),
         ]
 
     def __str__(self) -> str:
@@ -150,12 +164,13 @@ class Commission(models.Model):
 
 class Milestone(models.Model):
     commission = models.ForeignKey(Commission, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField(max_length=200)
-    due_on = models.DateField(null=True, blank=True)
-    done_on = models.DateField(null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="milestone_titled")]
 
     def __str__(self) -> str:
         return self.title
