@@ -85,6 +85,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _register_routers() -> None:
+    from callboard.boxoffice.api import router as boxoffice_router
     from callboard.company.api import router as company_router
     from callboard.core.api_account import router as account_router
     from callboard.repertoire.api import router as repertoire_router
@@ -94,6 +95,7 @@ def _register_routers() -> None:
     api.add_router("/company", company_router)
     api.add_router("/repertoire", repertoire_router)
     api.add_router("/season", season_router)
+    api.add_router("/boxoffice", boxoffice_router)
 
 
 _register_routers()

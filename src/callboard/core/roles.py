@@ -53,6 +53,11 @@ class Cap(StrEnum):
     EDIT_REPERTOIRE = "edit_repertoire"
     EDIT_COMMISSIONS = "edit_commissions"
     EDIT_SEASON = "edit_season"  # venues, seasons, tours, programmes, performances
+    EDIT_SEAT_MAPS = "edit_seat_maps"  # box office: seat maps and price zones
+    SELL_TICKETS = "sell_tickets"  # box office: sales, comps, exchanges, refunds, reports
+    MANAGE_HOLDS = "manage_holds"  # box office: house, press, family-comp and kill holds
+    CHECK_IN = "check_in"  # the door: scan tickets
+    CLAIM_COMPS = "claim_comps"  # a dancer claims family comps
 
 
 _MANAGEMENT = {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER}
@@ -66,6 +71,11 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.EDIT_REPERTOIRE: {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER},
     Cap.EDIT_COMMISSIONS: {Role.ARTISTIC_DIRECTOR},
     Cap.EDIT_SEASON: {Role.ARTISTIC_DIRECTOR, Role.COMPANY_MANAGER},
+    Cap.EDIT_SEAT_MAPS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
+    Cap.SELL_TICKETS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
+    Cap.MANAGE_HOLDS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
+    Cap.CHECK_IN: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
+    Cap.CLAIM_COMPS: {Role.DANCER},
 }
 
 UserLike = AbstractBaseUser | AnonymousUser | Any

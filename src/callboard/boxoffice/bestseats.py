@@ -1,0 +1,110 @@
+"""Best available seats: a pure function over the house, no database.
+
+A block is ``count`` free seats in one row of one section whose positions follow each other
+(an aisle leaves a gap in positions, so a block never straddles it). Blocks are ranked by:
+
+1. the best (lowest-ranked) price zone among the block's seats, then its worst one;
+2. single seats it would strand: a free seat left alone between the block and a taken seat,
+   an aisle or the row's end (avoided whenever another block of the same zone exists);
+3. restricted-view seats in the block;
+4. section order, then row (nearer the stage first);
+5. distance of the block's middle from the centre line of the house.
+
+Wheelchair spaces and their companion seats are kept for the people who need them: they are
+chosen only when ``accessible`` is asked for, and then the block must contain a wheelchair
+space.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SeatInfo:
+    id: int
+    section_order: int
+    section_id: int
+    row_index: int
+    position: int
+    x: float
+    zone_rank: int
+    zone_code: str = ""
+    accessible: bool = False
+    companion: bool = False
+    restricted_view: bool = False
+    free: bool = True
+
+
+def _strands(row: dict[int, SeatInfo], first: int, last: int) -> int:
+    """How many lone free seats the block [first, last] would leave on either side."""
+    stranded = 0
+    for neighbour, beyond in ((first - 1, first - 2), (last + 1, last + 2)):
+        seat = row.get(neighbour)
+        if seat is None or not seat.free:
+            continue
+        other = row.get(beyond)
+        if other is None or not other.free:
+            stranded += 1
+    return stranded
+
+
+def best_block(
+    seats: Iterable[SeatInfo],
+    count: int,
+    *,
+    centre_x: float,
+    zone_code: str | None = None,
+    accessible: bool = False,
+) -> list[int] | None:
+    """Ids of the best block of ``count`` seats together, or ``None`` if there is none."""
+    if count < 1:
+        return None
+    rows: dict[tuple[int, int], dict[int, SeatInfo]] = defaultdict(dict)
+    for seat in seats:
+        rows[(seat.section_id, seat.row_index)][seat.position] = seat
+
+    best_key: tuple[float, ...] | None = None
+    best: list[int] | None = None
+    for row in rows.values():
+        positions = sorted(row)
+        for start in positions:
+            block: list[SeatInfo] = []
+            for offset in range(count):
+                seat = row.get(start + offset)
+                if seat is None or not seat.free:
+                    break
+                block.append(seat)
+            if len(block) < count or not _eligible(block, zone_code, accessible):
+                continue
+            key = _score(row, block, centre_x)
+            if best_key is None or key < best_key:
+                best_key, best = key, [s.id for s in block]
+    return best
+
+
+def _eligible(block: Sequence[SeatInfo], zone_code: str | None, accessible: bool) -> bool:
+    if zone_code and any(s.zone_code != zone_code for s in block):
+        return False
+    if accessible:
+        return any(s.accessible for s in block) and all(s.accessible or s.companion for s in block)
+    return not any(s.accessible or s.companion for s in block)
+
+
+def _score(
+    row: dict[int, SeatInfo], block: Sequence[SeatInfo], centre_x: float
+) -> tuple[float, ...]:
+    middle = sum(s.x for s in block) / len(block)
+    first = block[0]
+    return (
+        min(s.zone_rank for s in block),
+        max(s.zone_rank for s in block),
+        _strands(row, block[0].position, block[-1].position),
+        sum(1 for s in block if s.restricted_view),
+        first.section_order,
+        first.row_index,
+        round(abs(middle - centre_x), 3),
+        first.position,
+    )

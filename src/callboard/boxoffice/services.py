@@ -1,0 +1,1035 @@
+"""Writes and rules of the box office.
+
+How a seat is never sold twice (see models.py for the constraints that are the last guard):
+every service that gives a seat to someone runs in one transaction that
+
+1. locks the :class:`PerformanceSeat` rows of the seats it touches, **ordered by id** (a fixed
+   order, so two buyers never wait for each other in a circle); on SQLite the transaction is
+   ``IMMEDIATE`` already, which serialises writers;
+2. ends the claims on those seats whose time has run out (a cart's ten minutes, a hold's
+   release time);
+3. re-checks that the seats are free, *inside* the lock;
+4. writes the claims, orders and tickets.
+
+A clash that slips through anyway (a unique constraint, a deadlock, a serialisation failure,
+SQLite's "database is locked") becomes :class:`SeatsTaken` or :class:`Busy`: a 409 with a
+message that says what to do, and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any, ParamSpec, TypeVar
+
+from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from callboard.boxoffice.bestseats import SeatInfo, best_block
+from callboard.boxoffice.models import (
+    Cart,
+    CheckIn,
+    CompQuota,
+    FamilyComp,
+    Hold,
+    Order,
+    PerformanceSeat,
+    Seat,
+    SeatClaim,
+    SeatMap,
+    Ticket,
+)
+from callboard.boxoffice.payments import get_provider
+from callboard.company.models import Dancer, Person
+from callboard.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from callboard.season.models import Performance
+
+CART_MINUTES = 10
+MAX_SEATS_PER_CART = 10
+BEST_AVAILABLE_TRIES = 3
+DEFAULT_COMP_QUOTA = {Dancer.Rank.PRINCIPAL.value: 2}  # every other rank: 1
+DEFAULT_OTHER_QUOTA = 1
+
+
+class SeatsTaken(Conflict):
+    """Someone else got the seats first."""
+
+    def __init__(self, message: str | None = None, *, detail: Any = None) -> None:
+        super().__init__(
+            message or _("Those seats were just taken by someone else. Choose other seats."),
+            detail=detail if detail is not None else {"code": "seats_taken"},
+        )
+
+
+class Busy(Conflict):
+    """The database gave up waiting for a lock; the request can simply be tried again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            _("The box office is very busy right now. Nothing was changed; please try again."),
+            detail={"code": "busy", "retry": True},
+        )
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def contended(fn: Callable[P, R]) -> Callable[P, R]:
+    """Run ``fn`` in its own transaction; turn database clashes into friendly domain errors."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with transaction.atomic():
+                return fn(*args, **kwargs)
+        except IntegrityError as exc:
+            raise SeatsTaken() from exc
+        except OperationalError as exc:
+            raise Busy() from exc
+
+    return wrapper
+
+
+def _code(nbytes: int) -> str:
+    """A random, unguessable code in capitals and digits (base32, no padding)."""
+    return base64.b32encode(secrets.token_bytes(nbytes)).decode().rstrip("=")
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())
+
+
+# --- the house ---------------------------------------------------------------------------
+
+
+def _seat_map(performance: Performance) -> SeatMap:
+    seat_map = SeatMap.objects.filter(venue_id=performance.venue_id).first()
+    if seat_map is None or not seat_map.seats.exists():
+        raise Conflict(
+            _("%(venue)s has no seat map yet. Build one on the venue's seat map page first.")
+            % {"venue": performance.venue.name}
+        )
+    return seat_map
+
+
+@transaction.atomic
+def performance_open_sales(*, performance: Performance, now: datetime) -> int:
+    """Put a performance on sale: its house is the venue's seat map as it is now.
+
+    Returns the number of seats on sale. Calling it again adds seats added to the map since.
+    """
+    if performance.status == Performance.Status.CANCELLED:
+        raise Conflict(_("A cancelled performance cannot go on sale."))
+    if performance.ends_at <= now:
+        raise Conflict(_("This performance is over; it cannot go on sale."))
+    seat_map = _seat_map(performance)
+    have = set(
+        PerformanceSeat.objects.filter(performance=performance).values_list("seat_id", flat=True)
+    )
+    new = [
+        PerformanceSeat(performance=performance, seat_id=sid)
+        for sid in seat_map.seats.values_list("pk", flat=True)
+        if sid not in have
+    ]
+    PerformanceSeat.objects.bulk_create(new, batch_size=1000)
+    if performance.status != Performance.Status.ON_SALE:
+        Performance.objects.filter(pk=performance.pk).update(status=Performance.Status.ON_SALE)
+        performance.status = Performance.Status.ON_SALE
+    return len(have) + len(new)
+
+
+@transaction.atomic
+def performance_close_sales(*, performance: Performance, now: datetime) -> None:
+    if performance.status == Performance.Status.ON_SALE:
+        Performance.objects.filter(pk=performance.pk).update(status=Performance.Status.PLANNED)
+        performance.status = Performance.Status.PLANNED
+
+
+def _require_on_sale(performance: Performance, now: datetime) -> None:
+    if performance.status != Performance.Status.ON_SALE:
+        raise Conflict(_("This performance is not on sale."))
+    if performance.starts_at <= now:
+        raise Conflict(_("This performance has begun; sales are closed."))
+
+
+def live_claims(performance: Performance, now: datetime) -> QuerySet[SeatClaim]:
+    """Claims that count: active and not past their expiry."""
+    return SeatClaim.objects.filter(performance=performance, active=True).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def _lock(pairs: Iterable[tuple[int, int]]) -> list[PerformanceSeat]:
+    """Lock the house rows of (performance id, seat id) pairs, in id order."""
+    pairs = set(pairs)
+    if not pairs:
+        return []
+    by_performance: dict[int, list[int]] = {}
+    for perf_id, seat_id in pairs:
+        by_performance.setdefault(perf_id, []).append(seat_id)
+    where = Q()
+    for perf_id, seat_ids in by_performance.items():
+        where |= Q(performance_id=perf_id, seat_id__in=seat_ids)
+    rows = list(PerformanceSeat.objects.select_for_update().filter(where).order_by("id"))
+    if len(rows) != len(pairs):
+        raise ValidationFailed(
+            _("Some of those seats are not in this performance's house (another venue's seats?)."),
+            detail={"code": "unknown_seat"},
+        )
+    return rows
+
+
+def _sweep(performance_ids: Iterable[int], seat_ids: Iterable[int], now: datetime) -> None:
+    """End the claims on these seats whose time has run out."""
+    SeatClaim.objects.filter(
+        performance_id__in=set(performance_ids),
+        seat_id__in=set(seat_ids),
+        active=True,
+        expires_at__lte=now,
+    ).update(active=False, ended_at=now)
+
+
+def _seats_for(performance: Performance, seat_ids: list[int]) -> list[Seat]:
+    if not seat_ids:
+        raise ValidationFailed(_("Choose at least one seat."), field="seats")
+    if len(set(seat_ids)) != len(seat_ids):
+        raise ValidationFailed(_("A seat was chosen twice."), field="seats")
+    seats = list(
+        Seat.objects.select_related("section", "zone").filter(
+            pk__in=seat_ids, seat_map__venue_id=performance.venue_id
+        )
+    )
+    if len(seats) != len(seat_ids):
+        raise ValidationFailed(
+            _("Some of those seats are not in %(venue)s.") % {"venue": performance.venue.name},
+            field="seats",
+            detail={"code": "unknown_seat"},
+        )
+    return seats
+
+
+def _claim(
+    *,
+    performance: Performance,
+    seat_ids: list[int],
+    now: datetime,
+    kind: str,
+    cart: Cart | None = None,
+    hold: Hold | None = None,
+) -> list[SeatClaim]:
+    """Lock, sweep, re-check and claim ``seat_ids``; raise :class:`SeatsTaken` if any is taken."""
+    _lock((performance.pk, sid) for sid in seat_ids)
+    _sweep([performance.pk], seat_ids, now)
+    taken = list(
+        SeatClaim.objects.filter(
+            performance=performance, seat_id__in=seat_ids, active=True
+        ).values_list("seat_id", flat=True)
+    )
+    if taken:
+        raise SeatsTaken(detail={"code": "seats_taken", "seats": sorted(taken)})
+    expires = (
+        cart.expires_at if cart is not None else (hold.release_at if hold is not None else None)
+    )
+    claims = [
+        SeatClaim(
+            performance=performance,
+            seat_id=sid,
+            kind=kind,
+            cart=cart,
+            hold=hold,
+            expires_at=expires,
+            created_at=now,
+        )
+        for sid in sorted(seat_ids)
+    ]
+    return SeatClaim.objects.bulk_create(claims)
+
+
+@dataclass(frozen=True)
+class BestRequest:
+    count: int
+    zone: str | None = None
+    accessible: bool = False
+
+
+def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
+    """Every seat of the house with whether it is free now (two queries)."""
+    taken = set(live_claims(performance, now).values_list("seat_id", flat=True))
+    rows = (
+        PerformanceSeat.objects.filter(performance=performance)
+        .select_related("seat__section", "seat__zone")
+        .only(
+            "seat__id",
+            "seat__row_index",
+            "seat__position",
+            "seat__x",
+            "seat__accessible",
+            "seat__companion",
+            "seat__restricted_view",
+            "seat__section__id",
+            "seat__section__order",
+            "seat__zone__rank",
+            "seat__zone__code",
+        )
+    )
+    return [
+        SeatInfo(
+            id=r.seat.pk,
+            section_order=r.seat.section.order,
+            section_id=r.seat.section.pk,
+            row_index=r.seat.row_index,
+            position=r.seat.position,
+            x=r.seat.x,
+            zone_rank=r.seat.zone.rank,
+            zone_code=r.seat.zone.code,
+            accessible=r.seat.accessible,
+            companion=r.seat.companion,
+            restricted_view=r.seat.restricted_view,
+            free=r.seat.pk not in taken,
+        )
+        for r in rows
+    ]
+
+
+def _validate_best(best: BestRequest) -> None:
+    if not 1 <= best.count <= MAX_SEATS_PER_CART:
+        raise ValidationFailed(
+            _("Ask for between 1 and %(n)s seats.") % {"n": MAX_SEATS_PER_CART}, field="count"
+        )
+
+
+def _find_best(performance: Performance, best: BestRequest, now: datetime) -> list[int]:
+    seat_map = SeatMap.objects.only("width").get(venue_id=performance.venue_id)
+    found = best_block(
+        house_seats(performance, now),
+        best.count,
+        centre_x=seat_map.width / 2,
+        zone_code=best.zone or None,
+        accessible=best.accessible,
+    )
+    if found is None:
+        raise SeatsTaken(
+            _("There are not %(n)s seats together left%(zone)s. Try fewer seats or another zone.")
+            % {
+                "n": best.count,
+                "zone": _(" in zone %(z)s") % {"z": best.zone} if best.zone else "",
+            },
+            detail={"code": "not_enough_together"},
+        )
+    return found
+
+
+def _with_best(
+    performance: Performance, best: BestRequest, now: datetime, write: Callable[[list[int]], R]
+) -> R:
+    """Find the best block outside the locks, then claim it inside them; on a lost race, look
+    again (a few times) before telling the buyer."""
+    _validate_best(best)
+    for attempt in range(BEST_AVAILABLE_TRIES):
+        seat_ids = _find_best(performance, best, now)
+        try:
+            with transaction.atomic():
+                return write(seat_ids)
+        except (SeatsTaken, IntegrityError):
+            if attempt == BEST_AVAILABLE_TRIES - 1:
+                raise
+    raise SeatsTaken()  # pragma: no cover - the loop returns or raises
+
+
+# --- carts ---------------------------------------------------------------------------------
+
+
+def _cart_claims(cart: Cart, now: datetime) -> QuerySet[SeatClaim]:
+    return cart.claims.filter(active=True, kind=SeatClaim.Kind.CART, expires_at__gt=now)
+
+
+@contended
+def cart_create(
+    *,
+    performance: Performance,
+    now: datetime,
+    seat_ids: list[int] | None = None,
+    best: BestRequest | None = None,
+    user: Any = None,
+) -> Cart:
+    """Hold seats for a buyer for ten minutes: chosen ones, or the best ``best.count`` together."""
+    _require_on_sale(performance, now)
+    if not seat_ids and best is None:
+        raise ValidationFailed(_("Choose seats on the map or ask for the best available."))
+    cart = Cart.objects.create(
+        token=secrets.token_urlsafe(24),
+        performance=performance,
+        created_at=now,
+        expires_at=now + timedelta(minutes=CART_MINUTES),
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
+    _cart_put(cart, now, seat_ids=seat_ids, best=best)
+    return cart
+
+
+@contended
+def cart_add(
+    *, cart: Cart, now: datetime, seat_ids: list[int] | None = None, best: BestRequest | None = None
+) -> Cart:
+    cart = _open_cart(cart, now)
+    _require_on_sale(cart.performance, now)
+    _cart_put(cart, now, seat_ids=seat_ids, best=best)
+    return cart
+
+
+def _cart_put(
+    cart: Cart, now: datetime, *, seat_ids: list[int] | None, best: BestRequest | None
+) -> None:
+    have = _cart_claims(cart, now).count()
+    wanted = len(seat_ids) if seat_ids else (best.count if best else 0)
+    if have + wanted > MAX_SEATS_PER_CART:
+        raise ValidationFailed(
+            _("At most %(n)s seats per order.") % {"n": MAX_SEATS_PER_CART}, field="seats"
+        )
+    if seat_ids:
+        _seats_for(cart.performance, seat_ids)
+        _claim(
+            performance=cart.performance,
+            seat_ids=seat_ids,
+            now=now,
+            kind=SeatClaim.Kind.CART,
+            cart=cart,
+        )
+    elif best is not None:
+        _with_best(
+            cart.performance,
+            best,
+            now,
+            lambda ids: _claim(
+                performance=cart.performance,
+                seat_ids=ids,
+                now=now,
+                kind=SeatClaim.Kind.CART,
+                cart=cart,
+            ),
+        )
+
+
+def _open_cart(cart: Cart, now: datetime) -> Cart:
+    """Lock the cart row and make sure it can still be used."""
+    cart = Cart.objects.select_for_update().select_related("performance__venue").get(pk=cart.pk)
+    if cart.status == Cart.Status.ORDERED:
+        raise Conflict(_("This cart has already been ordered."), detail={"code": "cart_ordered"})
+    if cart.status != Cart.Status.OPEN or cart.expires_at <= now:
+        raise Conflict(
+            _("Your ten minutes ran out and the seats went back on sale. Choose seats again."),
+            detail={"code": "cart_expired"},
+        )
+    return cart
+
+
+@contended
+def cart_remove_seat(*, cart: Cart, seat_id: int, now: datetime) -> Cart:
+    cart = _open_cart(cart, now)
+    n = cart.claims.filter(active=True, seat_id=seat_id).update(active=False, ended_at=now)
+    if not n:
+        raise NotFound(_("That seat is not in your cart."))
+    return cart
+
+
+@contended
+def cart_release(*, cart: Cart, now: datetime) -> Cart:
+    cart = Cart.objects.select_for_update().get(pk=cart.pk)
+    if cart.status == Cart.Status.OPEN:
+        cart.claims.filter(active=True).update(active=False, ended_at=now)
+        cart.status = Cart.Status.RELEASED
+        cart.save(update_fields=["status"])
+    return cart
+
+
+# --- orders ----------------------------------------------------------------------------------
+
+
+def _new_ticket(order: Order, seat: Seat, now: datetime, price: Decimal) -> Ticket:
+    return Ticket(
+        order=order,
+        performance_id=order.performance_id,
+        seat=seat,
+        zone_id=seat.zone_id,
+        price=price,
+        code=_code(10),
+        issued_at=now,
+    )
+
+
+def _check_order_input(*, kind: str, buyer_name: str, comp_reason: str, may_sell: bool) -> None:
+    if kind not in Order.Kind.values:
+        raise ValidationFailed(_("Unknown kind of order."), field="kind")
+    if not (buyer_name or "").strip():
+        raise ValidationFailed(_("Give the name the tickets are for."), field="buyer_name")
+    if kind in (Order.Kind.SALE, Order.Kind.COMP) and not may_sell:
+        raise PermissionDenied(
+            _("Only the box office can make sales at the counter or give comps.")
+        )
+    if kind == Order.Kind.COMP and not (comp_reason or "").strip():
+        raise ValidationFailed(_("Say why these seats are complimentary."), field="comp_reason")
+
+
+def _issue(
+    *,
+    performance: Performance,
+    claims: list[SeatClaim],
+    kind: str,
+    buyer_name: str,
+    buyer_email: str,
+    comp_reason: str,
+    provider_code: str,
+    channel: str,
+    user: Any,
+    now: datetime,
+    cart: Cart | None = None,
+    hold: Hold | None = None,
+) -> Order:
+    """Write the order and its tickets for ``claims`` (already locked and checked)."""
+    provider = get_provider(provider_code)
+    seats = {
+        s.pk: s
+        for s in Seat.objects.select_related("zone").filter(pk__in=[c.seat_id for c in claims])
+    }
+    comp = kind == Order.Kind.COMP
+    order = Order.objects.create(
+        reference=_code(6)[:10],
+        performance=performance,
+        kind=kind,
+        status=Order.Status.COMPLIMENTARY if comp else Order.Status.AWAITING_PAYMENT,
+        buyer_name=buyer_name.strip()[:200],
+        buyer_email=(buyer_email or "").strip(),
+        comp_reason=(comp_reason or "").strip()[:200],
+        provider=provider.code,
+        channel=channel,
+        cart=cart,
+        hold=hold,
+        created_at=now,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    tickets = [
+        _new_ticket(
+            order, seats[c.seat_id], now, Decimal(0) if comp else seats[c.seat_id].zone.price
+        )
+        for c in claims
+    ]
+    Ticket.objects.bulk_create(tickets)
+    for claim, ticket in zip(claims, tickets, strict=True):
+        claim.kind = SeatClaim.Kind.TICKET
+        claim.ticket = ticket
+        claim.expires_at = None
+    SeatClaim.objects.bulk_update(claims, ["kind", "ticket", "expires_at"])
+    order.total = sum((t.price for t in tickets), Decimal(0))
+    if not comp:
+        outcome = provider.begin(order=order, at_counter=kind == Order.Kind.SALE, now=now)
+        if outcome.paid:
+            order.status = Order.Status.PAID
+            order.paid_at = now
+        order.payment_reference = outcome.reference[:120]
+    order.save(update_fields=["total", "status", "paid_at", "payment_reference"])
+    return order
+
+
+@contended
+def order_checkout(
+    *,
+    cart: Cart,
+    buyer_name: str,
+    now: datetime,
+    buyer_email: str = "",
+    kind: str = Order.Kind.RESERVATION,
+    comp_reason: str = "",
+    provider: str = "box_office",
+    channel: str = "web",
+    user: Any = None,
+    may_sell: bool = False,
+) -> Order:
+    """Turn a cart into an order with one ticket per seat. Confirming the same cart again
+    returns the same order (safe to retry after a lost answer)."""
+    locked = Cart.objects.select_for_update().select_related("performance__venue").get(pk=cart.pk)
+    if locked.status == Cart.Status.ORDERED:
+        return Order.objects.get(cart=locked)
+    _check_order_input(kind=kind, buyer_name=buyer_name, comp_reason=comp_reason, may_sell=may_sell)
+    cart = _open_cart(locked, now)
+    performance = cart.performance
+    _require_on_sale(performance, now)
+    seat_ids = list(cart.claims.filter(active=True).values_list("seat_id", flat=True))
+    if not seat_ids:
+        raise ValidationFailed(_("Your cart is empty: choose seats first."), field="seats")
+    _lock((performance.pk, sid) for sid in seat_ids)
+    claims = list(_cart_claims(cart, now).order_by("seat_id"))
+    if len(claims) != len(seat_ids):
+        raise Conflict(
+            _("Your ten minutes ran out and the seats went back on sale. Choose seats again."),
+            detail={"code": "cart_expired"},
+        )
+    order = _issue(
+        performance=performance,
+        claims=claims,
+        kind=kind,
+        buyer_name=buyer_name,
+        buyer_email=buyer_email,
+        comp_reason=comp_reason,
+        provider_code=provider,
+        channel=channel,
+        user=user,
+        now=now,
+        cart=cart,
+    )
+    cart.status = Cart.Status.ORDERED
+    cart.save(update_fields=["status"])
+    return order
+
+
+@contended
+def order_mark_paid(*, order: Order, now: datetime, reference: str = "") -> Order:
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        raise Conflict(_("This order is not awaiting payment."))
+    order.status = Order.Status.PAID
+    order.paid_at = now
+    order.payment_reference = reference[:120] or order.payment_reference
+    order.save(update_fields=["status", "paid_at", "payment_reference"])
+    return order
+
+
+def _order_tickets(order: Order, ticket_ids: list[int] | None) -> list[Ticket]:
+    tickets = list(order.tickets.select_related("seat").filter(status=Ticket.Status.VALID))
+    if ticket_ids:
+        wanted = set(ticket_ids)
+        tickets = [t for t in tickets if t.pk in wanted]
+        if len(tickets) != len(wanted):
+            raise ValidationFailed(_("Some of those tickets are not valid tickets of this order."))
+    if not tickets:
+        raise Conflict(_("This order has no valid tickets left."))
+    return tickets
+
+
+def _void(tickets: list[Ticket], status: str, now: datetime) -> None:
+    Ticket.objects.filter(pk__in=[t.pk for t in tickets]).update(status=status, voided_at=now)
+    SeatClaim.objects.filter(ticket__in=[t.pk for t in tickets], active=True).update(
+        active=False, ended_at=now
+    )
+
+
+def _recompute(order: Order) -> None:
+    valid = order.tickets.filter(status=Ticket.Status.VALID)
+    order.total = valid.aggregate(t=Sum("price"))["t"] or Decimal(0)
+    if not valid.exists() and order.status != Order.Status.CANCELLED:
+        order.status = (
+            Order.Status.REFUNDED if order.status == Order.Status.PAID else Order.Status.CANCELLED
+        )
+    order.save(update_fields=["total", "status"])
+
+
+@contended
+def order_refund(*, order: Order, now: datetime, ticket_ids: list[int] | None = None) -> Order:
+    """Refund (or cancel, if unpaid) tickets; their seats go straight back on sale."""
+    order = Order.objects.select_for_update().select_related("performance").get(pk=order.pk)
+    tickets = _order_tickets(order, ticket_ids)
+    if any(t.checked_in_at for t in tickets):
+        raise Conflict(_("A ticket that has been scanned at the door cannot be refunded."))
+    _lock((t.performance_id, t.seat_id) for t in tickets)
+    amount = sum((t.price for t in tickets), Decimal(0))
+    _void(tickets, Ticket.Status.REFUNDED, now)
+    if order.status == Order.Status.PAID and amount:
+        get_provider(order.provider).refund(order=order, amount=amount, now=now)
+    _recompute(order)
+    return order
+
+
+@contended
+def order_exchange(
+    *,
+    order: Order,
+    ticket_ids: list[int],
+    now: datetime,
+    seat_ids: list[int] | None = None,
+    to_performance: Performance | None = None,
+) -> list[Ticket]:
+    """Swap tickets for other seats (the same or another performance); the old seats go back
+    on sale and the order's total follows the new prices."""
+    order = Order.objects.select_for_update().select_related("performance").get(pk=order.pk)
+    old = _order_tickets(order, ticket_ids)
+    if any(t.checked_in_at for t in old):
+        raise Conflict(_("A ticket that has been scanned at the door cannot be exchanged."))
+    target = to_performance or order.performance
+    _require_on_sale(target, now)
+    if not seat_ids or len(seat_ids) != len(old):
+        raise ValidationFailed(
+            _("Choose exactly %(n)s new seats.") % {"n": len(old)}, field="seats"
+        )
+    new_seats = {s.pk: s for s in _seats_for(target, seat_ids)}
+    _lock([(t.performance_id, t.seat_id) for t in old] + [(target.pk, sid) for sid in seat_ids])
+    _void(old, Ticket.Status.EXCHANGED, now)
+    _sweep([target.pk], seat_ids, now)
+    if SeatClaim.objects.filter(performance=target, seat_id__in=seat_ids, active=True).exists():
+        raise SeatsTaken()
+    comp = order.kind == Order.Kind.COMP
+    new = []
+    for sid in seat_ids:
+        seat = new_seats[sid]
+        fresh = _new_ticket(order, seat, now, Decimal(0) if comp else seat.zone.price)
+        fresh.performance_id = target.pk
+        new.append(fresh)
+    Ticket.objects.bulk_create(new)
+    SeatClaim.objects.bulk_create(
+        SeatClaim(
+            performance=target,
+            seat_id=t.seat_id,
+            kind=SeatClaim.Kind.TICKET,
+            ticket=t,
+            created_at=now,
+        )
+        for t in new
+    )
+    for ticket, fresh in zip(old, new, strict=True):
+        Ticket.objects.filter(pk=ticket.pk).update(replaced_by=fresh)
+    _recompute(order)
+    return new
+
+
+# --- holds -----------------------------------------------------------------------------------
+
+
+@contended
+def hold_create(
+    *,
+    performance: Performance,
+    kind: str,
+    reason: str,
+    now: datetime,
+    seat_ids: list[int] | None = None,
+    best: BestRequest | None = None,
+    owner: Person | None = None,
+    owner_label: str = "",
+    release_at: datetime | None = None,
+    by: Any = None,
+) -> Hold:
+    """Take seats off sale for a purpose (house, press, family comps, kills)."""
+    if kind not in Hold.Kind.values:
+        raise ValidationFailed(_("Unknown kind of hold."), field="kind")
+    if not (reason or "").strip():
+        raise ValidationFailed(_("Say why the seats are held."), field="reason")
+    if owner is None and not owner_label.strip():
+        raise ValidationFailed(_("Say who the seats are held for."), field="owner")
+    if release_at is not None and release_at <= now:
+        raise ValidationFailed(_("The release time must be in the future."), field="release_at")
+    if performance.starts_at <= now:
+        raise Conflict(_("This performance has begun; holds can no longer be placed."))
+    if not PerformanceSeat.objects.filter(performance=performance).exists():
+        raise Conflict(_("Open the house for this performance first (put it on sale)."))
+    hold = Hold.objects.create(
+        performance=performance,
+        kind=kind,
+        reason=reason.strip()[:250],
+        owner=owner,
+        owner_label=owner_label.strip()[:200],
+        release_at=release_at,
+        created_at=now,
+        created_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    if seat_ids:
+        _seats_for(performance, seat_ids)
+        _claim(
+            performance=performance, seat_ids=seat_ids, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
+        )
+    elif best is not None:
+        _with_best(
+            performance,
+            best,
+            now,
+            lambda ids: _claim(
+                performance=performance, seat_ids=ids, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
+            ),
+        )
+    else:
+        raise ValidationFailed(_("Choose the seats to hold."), field="seats")
+    return hold
+
+
+@contended
+def hold_release(*, hold: Hold, now: datetime, seat_ids: list[int] | None = None) -> Hold:
+    """Put held seats (all, or some) back on sale now."""
+    hold = Hold.objects.select_for_update().get(pk=hold.pk)
+    claims = hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD)
+    if seat_ids:
+        claims = claims.filter(seat_id__in=seat_ids)
+    claims.update(active=False, ended_at=now)
+    if not hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD).exists():
+        hold.released_at = now
+        hold.save(update_fields=["released_at"])
+    return hold
+
+
+@contended
+def hold_issue(
+    *,
+    hold: Hold,
+    buyer_name: str,
+    now: datetime,
+    seat_ids: list[int] | None = None,
+    kind: str = Order.Kind.COMP,
+    comp_reason: str = "",
+    buyer_email: str = "",
+    by: Any = None,
+) -> Order:
+    """Give held seats to someone: comps (press, family) or a sale (house seats)."""
+    hold = Hold.objects.select_for_update().select_related("performance").get(pk=hold.pk)
+    reason = comp_reason or f"{hold.get_kind_display()}: {hold.reason}"
+    _check_order_input(kind=kind, buyer_name=buyer_name, comp_reason=reason, may_sell=True)
+    performance = hold.performance
+    live = hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD)
+    wanted = list(live.values_list("seat_id", flat=True))
+    if seat_ids:
+        if not set(seat_ids) <= set(wanted):
+            raise ValidationFailed(
+                _("Some of those seats are not held by this hold."), field="seats"
+            )
+        wanted = list(seat_ids)
+    if not wanted:
+        raise Conflict(_("This hold has no seats left to give."))
+    _lock((performance.pk, sid) for sid in wanted)
+    claims = list(
+        hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD, seat_id__in=wanted)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .order_by("seat_id")
+    )
+    if len(claims) != len(wanted):
+        raise Conflict(_("Some of those held seats have been released already."))
+    return _issue(
+        performance=performance,
+        claims=claims,
+        kind=kind,
+        buyer_name=buyer_name,
+        buyer_email=buyer_email,
+        comp_reason=reason,
+        provider_code="box_office",
+        channel="box_office",
+        user=by,
+        now=now,
+        hold=hold,
+    )
+
+
+@transaction.atomic
+def sweep_expired(*, now: datetime) -> dict[str, int]:
+    """End claims whose time ran out, expire carts and mark released holds (the cleanup job)."""
+    claims = SeatClaim.objects.filter(active=True, expires_at__lte=now).update(
+        active=False, ended_at=now
+    )
+    carts = Cart.objects.filter(status=Cart.Status.OPEN, expires_at__lte=now).update(
+        status=Cart.Status.EXPIRED
+    )
+    holds = (
+        Hold.objects.filter(released_at__isnull=True, release_at__lte=now)
+        .exclude(claims__active=True)
+        .update(released_at=now)
+    )
+    return {"claims": claims, "carts": carts, "holds": holds}
+
+
+# --- the door --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    checkin: CheckIn
+    ticket: Ticket | None
+
+    @property
+    def admitted(self) -> bool:
+        return self.checkin.result == CheckIn.Result.ADMITTED
+
+
+@contended
+def ticket_check_in(
+    *, code: str, performance: Performance, now: datetime, by: Any = None
+) -> ScanResult:
+    """Scan a ticket at the door. The first scan admits; any later scan is recorded and flagged."""
+    clean = normalise_code(code)
+    if not clean:
+        raise ValidationFailed(_("Type or scan a ticket code."), field="code")
+    ticket = Ticket.objects.select_related("seat__section", "order").filter(code=clean).first()
+    user = by if getattr(by, "is_authenticated", False) else None
+    if ticket is None:
+        result = CheckIn.Result.UNKNOWN
+    elif ticket.performance_id != performance.pk:
+        result = CheckIn.Result.WRONG_PERFORMANCE
+    elif ticket.status != Ticket.Status.VALID:
+        result = CheckIn.Result.VOID
+    else:
+        first = Ticket.objects.filter(pk=ticket.pk, checked_in_at__isnull=True).update(
+            checked_in_at=now
+        )
+        result = CheckIn.Result.ADMITTED if first else CheckIn.Result.DUPLICATE
+        ticket.refresh_from_db(fields=["checked_in_at"])
+    checkin = CheckIn.objects.create(
+        performance=performance, ticket=ticket, code=clean[:64], result=result, at=now, by=user
+    )
+    return ScanResult(checkin=checkin, ticket=ticket)
+
+
+# --- family comps -----------------------------------------------------------------------------
+
+
+def comp_quota(rank: str) -> int:
+    row = CompQuota.objects.filter(rank=rank).first()
+    if row is not None:
+        return row.seats
+    return DEFAULT_COMP_QUOTA.get(rank, DEFAULT_OTHER_QUOTA)
+
+
+@transaction.atomic
+def comp_quota_set(*, rank: str, seats: int) -> CompQuota:
+    if rank not in Dancer.Rank.values:
+        raise ValidationFailed(_("Unknown rank."), field="rank")
+    if not 0 <= seats <= 20:
+        raise ValidationFailed(_("Between 0 and 20 seats."), field="seats")
+    quota, _created = CompQuota.objects.update_or_create(rank=rank, defaults={"seats": seats})
+    return quota
+
+
+def _claimed(performance: Performance, dancer: Dancer, exclude: int | None = None) -> int:
+    qs = FamilyComp.objects.filter(
+        performance=performance,
+        dancer=dancer,
+        status__in=[FamilyComp.Status.REQUESTED, FamilyComp.Status.CONFIRMED],
+    )
+    if exclude:
+        qs = qs.exclude(pk=exclude)
+    return qs.aggregate(n=Sum("seats"))["n"] or 0
+
+
+@contended
+def comp_claim(
+    *,
+    dancer: Dancer,
+    performance: Performance,
+    guest_name: str,
+    seats: int,
+    now: datetime,
+    guest: Person | None = None,
+    note: str = "",
+) -> FamilyComp:
+    """A dancer asks for family comps; the box office confirms them."""
+    dancer = Dancer.objects.select_for_update().get(pk=dancer.pk)  # one claim at a time per dancer
+    if performance.starts_at <= now or performance.status == Performance.Status.CANCELLED:
+        raise Conflict(_("Comps can only be claimed for a coming performance."))
+    if not (guest_name or "").strip():
+        raise ValidationFailed(_("Give your guest's name."), field="guest_name")
+    if seats < 1:
+        raise ValidationFailed(_("Ask for at least one seat."), field="seats")
+    quota = comp_quota(dancer.rank)
+    used = _claimed(performance, dancer)
+    if used + seats > quota:
+        raise Conflict(
+            _("You may claim %(q)s comps for this performance and have claimed %(u)s already.")
+            % {"q": quota, "u": used},
+            detail={"code": "quota", "quota": quota, "claimed": used},
+        )
+    return FamilyComp.objects.create(
+        performance=performance,
+        dancer=dancer,
+        guest_name=guest_name.strip()[:200],
+        guest=guest,
+        seats=seats,
+        note=note.strip()[:250],
+        requested_at=now,
+    )
+
+
+@contended
+def comp_cancel(*, claim: FamilyComp, dancer: Dancer, now: datetime) -> FamilyComp:
+    claim = FamilyComp.objects.select_for_update().get(pk=claim.pk)
+    if claim.dancer_id != dancer.pk:
+        raise PermissionDenied(_("This is not your claim."))
+    if claim.status != FamilyComp.Status.REQUESTED:
+        raise Conflict(_("Only a claim still waiting for the box office can be withdrawn."))
+    claim.status = FamilyComp.Status.CANCELLED
+    claim.decided_at = now
+    claim.save(update_fields=["status", "decided_at"])
+    return claim
+
+
+def comp_confirm(
+    *, claim: FamilyComp, now: datetime, by: Any = None, seat_ids: list[int] | None = None
+) -> FamilyComp:
+    """Confirm a family comp: hold seats for the guest (chosen, or the best together) and
+    issue the comp tickets from that hold, all at once."""
+    try:
+        with transaction.atomic():
+            claim = (
+                FamilyComp.objects.select_for_update()
+                .select_related("dancer__person", "performance")
+                .get(pk=claim.pk)
+            )
+            if claim.status != FamilyComp.Status.REQUESTED:
+                raise Conflict(_("This claim has been decided already."))
+            hold = hold_create(
+                performance=claim.performance,
+                kind=Hold.Kind.FAMILY_COMP,
+                reason=_("Family comp from %(d)s for %(g)s")
+                % {"d": claim.dancer.person, "g": claim.guest_name},
+                owner=claim.dancer.person,
+                seat_ids=seat_ids,
+                best=None if seat_ids else BestRequest(count=claim.seats),
+                by=by,
+                now=now,
+            )
+            order = hold_issue(
+                hold=hold,
+                buyer_name=claim.guest_name,
+                comp_reason=_("Family comp"),
+                by=by,
+                now=now,
+            )
+            claim.status = FamilyComp.Status.CONFIRMED
+            claim.decided_at = now
+            claim.decided_by = by if getattr(by, "is_authenticated", False) else None
+            claim.hold = hold
+            claim.order = order
+            claim.save()
+            return claim
+    except IntegrityError as exc:
+        raise SeatsTaken() from exc
+    except OperationalError as exc:
+        raise Busy() from exc
+
+
+@transaction.atomic
+def comp_decline(*, claim: FamilyComp, now: datetime, by: Any = None, note: str = "") -> FamilyComp:
+    claim = FamilyComp.objects.select_for_update().get(pk=claim.pk)
+    if claim.status != FamilyComp.Status.REQUESTED:
+        raise Conflict(_("This claim has been decided already."))
+    claim.status = FamilyComp.Status.DECLINED
+    claim.decided_at = now
+    claim.decided_by = by if getattr(by, "is_authenticated", False) else None
+    if note:
+        claim.note = note.strip()[:250]
+    claim.save(update_fields=["status", "decided_at", "decided_by", "note"])
+    return claim
+
+
+__all__ = [
+    "BestRequest",
+    "Busy",
+    "DomainError",
+    "SeatsTaken",
+    "cart_add",
+    "cart_create",
+    "order_checkout",
+]

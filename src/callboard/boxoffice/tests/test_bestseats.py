@@ -1,0 +1,93 @@
+import pytest
+
+from callboard.boxoffice import services
+from callboard.boxoffice.bestseats import SeatInfo, best_block
+from callboard.boxoffice.models import Seat
+from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.errors import Conflict
+
+
+def row(n, *, taken=(), zone_rank=1, row_index=1, **flags):
+    return [
+        SeatInfo(
+            id=row_index * 100 + p,
+            section_order=1,
+            section_id=1,
+            row_index=row_index,
+            position=p,
+            x=p * 10.0,
+            zone_rank=zone_rank,
+            free=p not in taken,
+            **{k: p in v for k, v in flags.items()},
+        )
+        for p in range(1, n + 1)
+    ]
+
+
+def test_block_is_adjacent_in_one_row():
+    seats = row(6, taken=(3,))
+    assert best_block(seats, 3, centre_x=35) == [104, 105, 106]
+
+
+def test_better_zone_beats_centre():
+    seats = row(6, zone_rank=2, row_index=1) + row(6, zone_rank=1, row_index=2, taken=(3, 4))
+    assert best_block(seats, 2, centre_x=35) == [201, 202] or best_block(seats, 2, centre_x=35) == [
+        205,
+        206,
+    ]
+
+
+def test_centre_first_within_a_zone_and_row():
+    assert best_block(row(9), 1, centre_x=50) == [105]
+
+
+def test_no_single_seat_stranded_when_avoidable():
+    # Seat 1 sold: 3-5 is most central but strands seat 2 and seat 6.
+    seats = row(6, taken=(1,))
+    block = best_block(seats, 3, centre_x=35)
+    assert block in ([102, 103, 104], [104, 105, 106])
+
+
+def test_strands_only_when_nothing_else_fits():
+    seats = row(4, taken=(1,))  # free 2,3,4: taking 2 seats must leave one alone
+    assert best_block(seats, 2, centre_x=25) is not None
+
+
+def test_wheelchair_spaces_are_kept_for_those_who_ask():
+    seats = row(4, accessible=(1,), companion=(2,))
+    assert best_block(seats, 2, centre_x=25) == [103, 104]
+    assert best_block(seats, 2, centre_x=25, accessible=True) == [101, 102]
+
+
+def test_restricted_view_comes_last():
+    seats = row(5, restricted_view=(3,))
+    assert best_block(seats, 1, centre_x=30) != [103]
+    assert best_block(seats, 1, centre_x=30, zone_code=None) is not None
+
+
+def test_aisle_gap_breaks_a_block():
+    seats = [s for s in row(7) if s.position != 4]  # an aisle at position 4
+    assert best_block(seats, 4, centre_x=40) is None
+
+
+def test_none_when_house_is_full():
+    assert best_block(row(3, taken=(1, 2, 3)), 1, centre_x=20) is None
+
+
+@pytest.mark.django_db
+def test_best_available_cart_takes_front_centre_and_avoids_stranding(now):
+    perf = on_sale(now, rows=3, seats=6)
+    buy(perf, seat_ids(perf, "1", 1), now)
+    cart = services.cart_create(performance=perf, best=services.BestRequest(count=3), now=now)
+    seats = Seat.objects.filter(pk__in=cart.claims.values("seat_id")).order_by("position")
+    assert [s.row for s in seats] == ["1", "1", "1"]
+    assert [s.number for s in seats] in (["2", "3", "4"], ["4", "5", "6"])
+
+
+@pytest.mark.django_db
+def test_best_available_says_so_when_no_block_is_left(now):
+    perf = on_sale(now, rows=1, seats=4)
+    buy(perf, seat_ids(perf, "1", 2), now)
+    with pytest.raises(Conflict) as none:
+        services.cart_create(performance=perf, best=services.BestRequest(count=3), now=now)
+    assert none.value.detail["code"] == "not_enough_together"
