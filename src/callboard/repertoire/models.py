@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -23,11 +25,16 @@ class Work(models.Model):
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="works_choreographed"
     )
     choreography_credit = models.CharField(
-        _("choreography credit"), max_length=200, blank=True, help_text=_("e.g. after Petipa and Ivanov")
+        _("choreography credit"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. after Petipa and Ivanov"),
     )
     composer = models.CharField(_("composer"), max_length=200, blank=True)
     duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.IN_REPERTOIRE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.IN_REPERTOIRE
+    )
     premiere_date = models.DateField(_("premiere"), null=True, blank=True)
     full_length = models.BooleanField(_("full-length ballet"), default=False)
     synopsis = models.TextField(_("synopsis"), blank=True)
@@ -37,15 +44,17 @@ class Work(models.Model):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.CheckConstraint(condition=Q(duration_minutes__gt=0), name="work_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gt=0), name="work_duration_positive"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="work_titled"),
         ]
 
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # Derived search key ("Études" -> "etudes"), kept in step with the title whoever writes the row.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Derived search key ("Études" -> "etudes"), in step with the title whoever saves the row.
         self.search_title = search_key(self.title)[:200]
         if kwargs.get("update_fields") is not None and "title" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_title"}
@@ -63,7 +72,9 @@ class Section(models.Model):
         DIVERTISSEMENT = "divertissement", _("Divertissement")
 
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="sections")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="children"
+    )
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -117,7 +128,9 @@ class DancerRole(models.Model):
 
     class Meta:
         ordering = ["role__work__title", "role__name"]
-        constraints = [models.UniqueConstraint(fields=["dancer", "role"], name="dancer_role_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["dancer", "role"], name="dancer_role_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.dancer} — {self.role} ({self.status})"
@@ -141,8 +154,12 @@ class Commission(models.Model):
     }
 
     work = models.OneToOneField(Work, on_delete=models.CASCADE, related_name="commission")
-    commissioned_by = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="commissions_given")
-    creator = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="commissions_received")
+    commissioned_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="commissions_given"
+    )
+    creator = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="commissions_received"
+    )
     occasion = models.CharField(_("for the occasion of"), max_length=200, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.COMMISSIONED)
     agreed_on = models.DateField(_("agreed on"))
@@ -153,7 +170,8 @@ class Commission(models.Model):
         ordering = ["premiere_planned", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(premiere_planned__isnull=True) | Q(premiere_planned__gte=F("agreed_on")),
+                condition=Q(premiere_planned__isnull=True)
+                | Q(premiere_planned__gte=F("agreed_on")),
                 name="commission_premiere_after_agreement",
             ),
         ]
