@@ -17,6 +17,7 @@ space.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -60,17 +61,31 @@ def best_block(
     accessible: bool = False,
 ) -> list[int] | None:
     """Ids of the best block of ``count`` seats together, or ``None`` if there is none."""
+    ranked = ranked_blocks(
+        seats, count, centre_x=centre_x, zone_code=zone_code, accessible=accessible, limit=1
+    )
+    return ranked[0] if ranked else None
+
+
+def ranked_blocks(
+    seats: Iterable[SeatInfo],
+    count: int,
+    *,
+    centre_x: float,
+    zone_code: str | None = None,
+    accessible: bool = False,
+    limit: int = 12,
+) -> list[list[int]]:
+    """The ``limit`` best blocks, best first (they may overlap)."""
     if count < 1:
-        return None
+        return []
     rows: dict[tuple[int, int], dict[int, SeatInfo]] = defaultdict(dict)
     for seat in seats:
         rows[(seat.section_id, seat.row_index)][seat.position] = seat
 
-    best_key: tuple[float, ...] | None = None
-    best: list[int] | None = None
+    candidates: list[tuple[tuple[float, ...], list[int]]] = []
     for row in rows.values():
-        positions = sorted(row)
-        for start in positions:
+        for start in sorted(row):
             block: list[SeatInfo] = []
             for offset in range(count):
                 seat = row.get(start + offset)
@@ -79,10 +94,8 @@ def best_block(
                 block.append(seat)
             if len(block) < count or not _eligible(block, zone_code, accessible):
                 continue
-            key = _score(row, block, centre_x)
-            if best_key is None or key < best_key:
-                best_key, best = key, [s.id for s in block]
-    return best
+            candidates.append((_score(row, block, centre_x), [s.id for s in block]))
+    return [ids for _key, ids in heapq.nsmallest(limit, candidates, key=lambda c: c[0])]
 
 
 def _eligible(block: Sequence[SeatInfo], zone_code: str | None, accessible: bool) -> bool:

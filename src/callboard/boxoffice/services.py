@@ -31,7 +31,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from callboard.boxoffice.bestseats import SeatInfo, best_block
+from callboard.boxoffice.bestseats import SeatInfo, ranked_blocks
 from callboard.boxoffice.models import (
     Cart,
     CheckIn,
@@ -58,7 +58,8 @@ from callboard.season.models import Performance
 
 CART_MINUTES = 10
 MAX_SEATS_PER_CART = 10
-BEST_AVAILABLE_TRIES = 3
+BEST_AVAILABLE_ROUNDS = 3
+BEST_CANDIDATES = 12
 DEFAULT_COMP_QUOTA = {Dancer.Rank.PRINCIPAL.value: 2}  # every other rank: 1
 DEFAULT_OTHER_QUOTA = 1
 
@@ -311,16 +312,17 @@ def _validate_best(best: BestRequest) -> None:
         )
 
 
-def _find_best(performance: Performance, best: BestRequest, now: datetime) -> list[int]:
+def _rank_best(performance: Performance, best: BestRequest, now: datetime) -> list[list[int]]:
     seat_map = SeatMap.objects.only("width").get(venue_id=performance.venue_id)
-    found = best_block(
+    found = ranked_blocks(
         house_seats(performance, now),
         best.count,
         centre_x=seat_map.width / 2,
         zone_code=best.zone or None,
         accessible=best.accessible,
+        limit=BEST_CANDIDATES,
     )
-    if found is None:
+    if not found:
         raise SeatsTaken(
             _("There are not %(n)s seats together left%(zone)s. Try fewer seats or another zone.")
             % {
@@ -332,21 +334,51 @@ def _find_best(performance: Performance, best: BestRequest, now: datetime) -> li
     return found
 
 
-def _with_best(
-    performance: Performance, best: BestRequest, now: datetime, write: Callable[[list[int]], R]
-) -> R:
-    """Find the best block outside the locks, then claim it inside them; on a lost race, look
-    again (a few times) before telling the buyer."""
+class _Skip(Exception):
+    """A candidate block is being bought by someone else right now."""
+
+
+def _claim_best(
+    *,
+    performance: Performance,
+    best: BestRequest,
+    now: datetime,
+    kind: str,
+    cart: Cart | None = None,
+    hold: Hold | None = None,
+) -> list[SeatClaim]:
+    """Claim the best block still free.
+
+    The ranking is read without locks; then each candidate, best first, is tried in its own
+    savepoint with ``SKIP LOCKED``: a block another buyer is locking right now is passed over
+    at once instead of waited for (no queue behind the front row, no deadlock), and rolling the
+    savepoint back releases the rows of a lost candidate. After a round of lost candidates the
+    ranking is read again.
+    """
     _validate_best(best)
-    for attempt in range(BEST_AVAILABLE_TRIES):
-        seat_ids = _find_best(performance, best, now)
-        try:
-            with transaction.atomic():
-                return write(seat_ids)
-        except (SeatsTaken, IntegrityError):
-            if attempt == BEST_AVAILABLE_TRIES - 1:
-                raise
-    raise SeatsTaken()  # pragma: no cover - the loop returns or raises
+    for _round in range(BEST_AVAILABLE_ROUNDS):
+        for seat_ids in _rank_best(performance, best, now):
+            try:
+                with transaction.atomic():
+                    got = PerformanceSeat.objects.select_for_update(skip_locked=True).filter(
+                        performance=performance, seat_id__in=seat_ids
+                    )
+                    if len(list(got.order_by("id"))) != len(seat_ids):
+                        raise _Skip
+                    return _claim(
+                        performance=performance,
+                        seat_ids=seat_ids,
+                        now=now,
+                        kind=kind,
+                        cart=cart,
+                        hold=hold,
+                    )
+            except (_Skip, SeatsTaken, IntegrityError):
+                continue
+    raise SeatsTaken(
+        _("The best seats are selling fast and were taken while we looked. Please try again."),
+        detail={"code": "seats_taken"},
+    )
 
 
 # --- carts ---------------------------------------------------------------------------------
@@ -409,17 +441,8 @@ def _cart_put(
             cart=cart,
         )
     elif best is not None:
-        _with_best(
-            cart.performance,
-            best,
-            now,
-            lambda ids: _claim(
-                performance=cart.performance,
-                seat_ids=ids,
-                now=now,
-                kind=SeatClaim.Kind.CART,
-                cart=cart,
-            ),
+        _claim_best(
+            performance=cart.performance, best=best, now=now, kind=SeatClaim.Kind.CART, cart=cart
         )
 
 
@@ -748,13 +771,8 @@ def hold_create(
             performance=performance, seat_ids=seat_ids, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
         )
     elif best is not None:
-        _with_best(
-            performance,
-            best,
-            now,
-            lambda ids: _claim(
-                performance=performance, seat_ids=ids, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
-            ),
+        _claim_best(
+            performance=performance, best=best, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
         )
     else:
         raise ValidationFailed(_("Choose the seats to hold."), field="seats")
