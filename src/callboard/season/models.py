@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from callboard.company.models import Person
 from callboard.repertoire.models import Work
+from callboard.season.zones import validate_time_zone, zone_or_utc
 
 
 class Venue(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     city = models.CharField(_("city"), max_length=120)
     country = models.CharField(_("country"), max_length=120, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text=_("IANA name, e.g. Europe/Moscow"),
+    )
     capacity = models.PositiveIntegerField(_("seats"))
     stage_width_m = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     stage_depth_m = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
@@ -24,10 +32,17 @@ class Venue(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(capacity__gt=0), name="venue_capacity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="venue_capacity_positive"),
+            models.CheckConstraint(condition=~Q(time_zone=""), name="venue_time_zone_given"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.city}"
+
+    @property
+    def zone(self) -> dt.tzinfo:
+        return zone_or_utc(self.time_zone)
 
 
 class Season(models.Model):
@@ -37,7 +52,9 @@ class Season(models.Model):
 
     class Meta:
         ordering = ["-starts_on"]
-        constraints = [models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="season_ordered")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="season_ordered")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -69,20 +86,38 @@ class Programme(models.Model):
 
     class Meta:
         ordering = ["title"]
-        constraints = [models.UniqueConstraint(fields=["season", "title"], name="programme_unique_title")]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "title"], name="programme_unique_title")
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def running_minutes(self) -> int:
+        """The works' durations plus the intervals between them (uses prefetched ``items``)."""
+        items = list(self.items.all())
+        works = sum(item.work.duration_minutes for item in items)
+        intervals = sum(item.interval_after_minutes for item in items[:-1])
+        return works + intervals
 
 
 class ProgrammeWork(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="items")
     work = models.ForeignKey(Work, on_delete=models.PROTECT, related_name="programme_items")
     order = models.PositiveSmallIntegerField(default=0)
+    interval_after_minutes = models.PositiveSmallIntegerField(
+        _("interval after this work (minutes)"), default=0
+    )
 
     class Meta:
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["programme", "work"], name="programme_work_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "work"], name="programme_work_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.title}: {self.work.title}"
 
 
 class Performance(models.Model):
@@ -99,14 +134,22 @@ class Performance(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="performances")
     venue = models.ForeignKey(Venue, on_delete=models.PROTECT, related_name="performances")
-    tour = models.ForeignKey(Tour, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances")
-    title = models.CharField(_("billing"), max_length=200, blank=True, help_text=_("e.g. Annual Gala"))
+    tour = models.ForeignKey(
+        Tour, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances"
+    )
+    title = models.CharField(
+        _("billing"), max_length=200, blank=True, help_text=_("e.g. Annual Gala")
+    )
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     music = models.CharField(max_length=20, choices=Music.choices, default=Music.ORCHESTRA)
     conductor = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="performances_conducted"
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="performances_conducted",
     )
     orchestra = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
@@ -114,9 +157,35 @@ class Performance(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="performance_ends_after_start"),
-            models.UniqueConstraint(fields=["venue", "starts_at"], name="performance_unique_venue_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="performance_ends_after_start"
+            ),
+            # A cancelled performance frees its slot for another booking.
+            models.UniqueConstraint(
+                fields=["venue", "starts_at"],
+                condition=~Q(status="cancelled"),
+                name="performance_unique_venue_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(music="orchestra") | Q(conductor__isnull=True),
+                name="performance_conductor_only_with_orchestra",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.title or self.programme.title} — {self.venue.name}, {self.starts_at:%Y-%m-%d}"
+        return (
+            f"{self.title or self.programme.title} — {self.venue.name}, {self.starts_at:%Y-%m-%d}"
+        )
+
+    @property
+    def billing(self) -> str:
+        return self.title or self.programme.title
+
+    @property
+    def local_starts_at(self) -> dt.datetime:
+        """The start in the venue's time zone."""
+        return self.starts_at.astimezone(self.venue.zone)
+
+    @property
+    def local_ends_at(self) -> dt.datetime:
+        return self.ends_at.astimezone(self.venue.zone)

@@ -1,15 +1,372 @@
 """Pages of the season app: parse the request, call one service or selector, render."""
 
-from django.http import HttpResponse
+from __future__ import annotations
 
-def calendar(request, **kwargs):  # placeholder until the page lands
-    return HttpResponse('calendar')
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from callboard.core.errors import DomainError, NotFound
+from callboard.core.roles import Cap, can, page_requires
+from callboard.season import selectors, services
+from callboard.season.forms import (
+    CancelForm,
+    PerformanceFilterForm,
+    PerformanceForm,
+    ProgrammeForm,
+    ProgrammeItemFormSet,
+    SeasonForm,
+    TourForm,
+    VenueForm,
+    programme_items,
+    show_error,
+)
+from callboard.season.zones import UTC, known_zones, zone_or_utc
+
+T = TypeVar("T")
+PAGE_SIZE = 50
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
-def venues(request, **kwargs):  # placeholder until the page lands
-    return HttpResponse('venues')
+def _found(lookup: Callable[..., T], **kwargs: Any) -> T:
+    """A selector's NotFound becomes the 404 page."""
+    try:
+        return lookup(**kwargs)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
 
 
-def performance(request, **kwargs):  # placeholder until the page lands
-    return HttpResponse('performance')
+def _pk(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
 
+
+# ---------------------------------------------------------------- calendar
+
+
+def parse_month(text: str | None) -> dt.date | None:
+    """``2026-12`` -> 1 Dec 2026; anything else (or a year out of range) -> None."""
+    match = _MONTH.match((text or "").strip())
+    if not match:
+        return None
+    year, month = int(match[1]), int(match[2])
+    if not (1900 <= year <= 2999 and 1 <= month <= 12):
+        return None
+    return dt.date(year, month, 1)
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def calendar(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    zone_name = selectors.company_time_zone()
+    today = now.astimezone(zone_or_utc(zone_name)).date()
+    first = parse_month(request.GET.get("month"))
+    if first is None:
+        if request.GET.get("month"):
+            messages.warning(
+                request, _("Give the month as YYYY-MM, e.g. 2026-12; showing this month.")
+            )
+        first = selectors.month_of(now, zone_name)
+    season_id = _pk(request.GET.get("season"))
+    month = selectors.calendar_month(first=first, today=today, season_id=season_id)
+    return render(
+        request,
+        "season/calendar.html",
+        {
+            "section": "calendar",
+            "month": month,
+            "season_id": season_id,
+            "seasons": selectors.season_list().prefetch_related(None),
+            "zone_name": zone_name,
+        },
+    )
+
+
+# ---------------------------------------------------------------- venues
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def venues(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "season/venue_list.html", {"venues": selectors.venue_list(), "section": "venues"}
+    )
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def venue(request: HttpRequest, pk: int) -> HttpResponse:
+    the_venue = _found(selectors.venue_get, pk=pk)
+    upcoming = selectors.venue_upcoming_performances(venue=the_venue, now=timezone.now())
+    return render(
+        request,
+        "season/venue_detail.html",
+        {"venue": the_venue, "upcoming": upcoming, "section": "venues"},
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    the_venue = _found(selectors.venue_get, pk=pk) if pk is not None else None
+    initial = VenueForm.initial_for(the_venue) if the_venue else {"orchestra_pit": True}
+    form = VenueForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if the_venue is None:
+                the_venue = services.venue_create(**form.cleaned_data)
+                messages.success(request, _("Venue added."))
+            else:
+                services.venue_update(venue=the_venue, **form.cleaned_data)
+                messages.success(request, _("Venue saved."))
+            return redirect("season:venue", pk=the_venue.pk)
+        except DomainError as exc:
+            show_error(form, exc)
+    return render(
+        request,
+        "season/venue_form.html",
+        {"form": form, "venue": the_venue, "zones": known_zones(), "section": "venues"},
+    )
+
+
+# ---------------------------------------------------------------- seasons and tours
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def seasons(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "season/season_list.html",
+        {"seasons": selectors.season_list(), "section": "seasons"},
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def season_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    season = _found(selectors.season_get, pk=pk) if pk is not None else None
+    initial = (
+        {"name": season.name, "starts_on": season.starts_on, "ends_on": season.ends_on}
+        if season
+        else {}
+    )
+    form = SeasonForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if season is None:
+                services.season_create(**form.cleaned_data)
+                messages.success(request, _("Season added."))
+            else:
+                services.season_update(season=season, **form.cleaned_data)
+                messages.success(request, _("Season saved."))
+            return redirect("season:seasons")
+        except DomainError as exc:
+            show_error(form, exc)
+    return render(
+        request,
+        "season/form.html",
+        {
+            "form": form,
+            "title": _("Edit season") if season else _("New season"),
+            "back": "season:seasons",
+            "section": "seasons",
+        },
+    )
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def tour(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = selectors.tour_plan(tour=_found(selectors.tour_get, pk=pk))
+    return render(
+        request, "season/tour_detail.html", {"plan": plan, "tour": plan.tour, "section": "seasons"}
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    the_tour = _found(selectors.tour_get, pk=pk) if pk is not None else None
+    if the_tour:
+        initial = {
+            "season": the_tour.season_id,
+            "name": the_tour.name,
+            "starts_on": the_tour.starts_on,
+            "ends_on": the_tour.ends_on,
+            "notes": the_tour.notes,
+        }
+    else:
+        initial = {"season": _pk(request.GET.get("season"))}
+    form = TourForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if the_tour is None:
+                the_tour = services.tour_create(**form.cleaned_data)
+                messages.success(request, _("Tour added."))
+            else:
+                services.tour_update(tour=the_tour, **form.cleaned_data)
+                messages.success(request, _("Tour saved."))
+            return redirect("season:tour", pk=the_tour.pk)
+        except DomainError as exc:
+            show_error(form, exc)
+    return render(
+        request,
+        "season/form.html",
+        {
+            "form": form,
+            "title": _("Edit tour") if the_tour else _("New tour"),
+            "back": "season:seasons",
+            "section": "seasons",
+        },
+    )
+
+
+# ---------------------------------------------------------------- programmes
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def programme(request: HttpRequest, pk: int) -> HttpResponse:
+    the_programme = _found(selectors.programme_get, pk=pk)
+    performances = selectors.performance_list(
+        filters=selectors.PerformanceFilter(season_id=the_programme.season_id)
+    ).filter(programme=the_programme)[:PAGE_SIZE]
+    return render(
+        request,
+        "season/programme_detail.html",
+        {"programme": the_programme, "performances": performances, "section": "seasons"},
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    the_programme = _found(selectors.programme_get, pk=pk) if pk is not None else None
+    if the_programme:
+        initial = {
+            "season": the_programme.season_id,
+            "title": the_programme.title,
+            "notes": the_programme.notes,
+        }
+        rows = [
+            {"work": item.work_id, "interval_after_minutes": item.interval_after_minutes}
+            for item in the_programme.items.all()
+        ]
+    else:
+        initial, rows = {"season": _pk(request.GET.get("season"))}, []
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    formset = ProgrammeItemFormSet(request.POST or None, initial=rows, prefix="works")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {**form.cleaned_data, "items": programme_items(formset)}
+        try:
+            if the_programme is None:
+                the_programme = services.programme_create(**fields)
+                messages.success(request, _("Programme added."))
+            else:
+                services.programme_update(programme=the_programme, **fields)
+                messages.success(request, _("Programme saved."))
+            return redirect("season:programme", pk=the_programme.pk)
+        except DomainError as exc:
+            show_error(form, exc)
+    return render(
+        request,
+        "season/programme_form.html",
+        {"form": form, "formset": formset, "programme": the_programme, "section": "seasons"},
+    )
+
+
+# ---------------------------------------------------------------- performances
+
+
+def _day_start(day: dt.date, zone_name: str) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone_or_utc(zone_name)).astimezone(UTC)
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def performances(request: HttpRequest) -> HttpResponse:
+    form = PerformanceFilterForm(request.GET or None)
+    filters = selectors.PerformanceFilter()
+    if form.is_valid():
+        zone_name = selectors.company_time_zone()
+        data = form.cleaned_data
+        filters = selectors.PerformanceFilter(
+            starts_from=_day_start(data["start"], zone_name) if data.get("start") else None,
+            starts_before=_day_start(data["end"] + dt.timedelta(days=1), zone_name)
+            if data.get("end")
+            else None,
+            venue_id=data["venue"].pk if data.get("venue") else None,
+            season_id=data["season"].pk if data.get("season") else None,
+        )
+    page = Paginator(selectors.performance_list(filters=filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "season/performance_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "section": "performances"},
+    )
+
+
+@page_requires(Cap.VIEW_COMPANY)
+def performance(request: HttpRequest, pk: int) -> HttpResponse:
+    the_performance = _found(selectors.performance_get, pk=pk)
+    return render(
+        request,
+        "season/performance_detail.html",
+        {
+            "performance": the_performance,
+            "section": "performances",
+            "cancel_form": CancelForm() if can(request.user, Cap.EDIT_SEASON) else None,
+        },
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def performance_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    the_performance = _found(selectors.performance_get, pk=pk) if pk is not None else None
+    if the_performance:
+        initial = PerformanceForm.initial_for(the_performance)
+    else:
+        initial = {
+            "programme": _pk(request.GET.get("programme")),
+            "venue": _pk(request.GET.get("venue")),
+            "tour": _pk(request.GET.get("tour")),
+            "start_time": dt.time(19, 0),
+        }
+    form = PerformanceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if the_performance is None:
+                the_performance = services.performance_create(
+                    data=form.performance_data(), now=timezone.now()
+                )
+                messages.success(request, _("Performance booked."))
+            else:
+                services.performance_update(
+                    performance=the_performance, data=form.performance_data(), now=timezone.now()
+                )
+                messages.success(request, _("Performance saved."))
+            return redirect("season:performance", pk=the_performance.pk)
+        except DomainError as exc:
+            show_error(form, exc, PerformanceForm.FIELDS)
+    return render(
+        request,
+        "season/performance_form.html",
+        {"form": form, "performance": the_performance, "section": "performances"},
+    )
+
+
+@require_POST
+@page_requires(Cap.EDIT_SEASON)
+def performance_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    the_performance = _found(selectors.performance_get, pk=pk)
+    form = CancelForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.performance_cancel(performance=the_performance, reason=reason, now=timezone.now())
+        messages.success(request, _("Performance cancelled."))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    return redirect("season:performance", pk=pk)

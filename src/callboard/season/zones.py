@@ -1,0 +1,101 @@
+"""Time zones of venues: validation and local <-> UTC conversion (no database access)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from callboard.core.errors import ValidationFailed
+
+UTC = dt.UTC
+
+
+@lru_cache(maxsize=1)
+def _known_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+@lru_cache(maxsize=1)
+def _zones_by_folded_name() -> dict[str, str]:
+    return {name.lower(): name for name in _known_zones()}
+
+
+def known_zones() -> list[str]:
+    """Every IANA time zone name, sorted (for pickers)."""
+    return sorted(_known_zones())
+
+
+def time_zone_problem(name: str) -> str | None:
+    """Why ``name`` is not a usable IANA time zone, or None when it is."""
+    name = (name or "").strip()
+    if not name:
+        return _("Give the venue's time zone, for example Europe/Moscow.")
+    if name not in _known_zones():
+        suggestion = _zones_by_folded_name().get(name.lower())
+        if suggestion:
+            return _("“%(name)s” is not a time zone name; did you mean %(suggestion)s?") % {
+                "name": name,
+                "suggestion": suggestion,
+            }
+        return _(
+            "“%(name)s” is not a time zone name. Use an IANA name such as Europe/Moscow "
+            "or Asia/Yekaterinburg."
+        ) % {"name": name}
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return _("The time zone “%(name)s” cannot be loaded on this server.") % {"name": name}
+    return None
+
+
+def validate_time_zone(value: str) -> None:
+    """Django field validator (admin and model forms)."""
+    problem = time_zone_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def zone(name: str) -> ZoneInfo:
+    """The zone called ``name``, or ValidationFailed with a message a person can act on."""
+    problem = time_zone_problem(name)
+    if problem:
+        raise ValidationFailed(problem, field="time_zone")
+    return ZoneInfo(name.strip())
+
+
+def zone_or_utc(name: str) -> dt.tzinfo:
+    """For display only: a broken zone name shows times in UTC rather than failing."""
+    try:
+        return zone(name)
+    except ValidationFailed:
+        return UTC
+
+
+def local_to_utc(*, local: dt.datetime, zone_name: str, field: str = "starts_at") -> dt.datetime:
+    """A wall-clock time at a venue (naive) -> the aware UTC instant.
+
+    A time that does not exist (the clocks jump forward over it) is refused; a time that
+    happens twice (the clocks go back) means the first of the two.
+    """
+    if local.tzinfo is not None:
+        raise ValidationFailed(
+            _("Give the local time without a UTC offset; the venue's time zone is used."),
+            field=field,
+        )
+    tz = zone(zone_name)
+    aware = local.replace(tzinfo=tz, fold=0)
+    instant = aware.astimezone(UTC)
+    if instant.astimezone(tz).replace(tzinfo=None) != local:
+        raise ValidationFailed(
+            _(
+                "%(time)s does not exist on %(day)s in %(zone)s (the clocks go forward); "
+                "choose another time."
+            )
+            % {"time": local.strftime("%H:%M"), "day": local.date().isoformat(), "zone": zone_name},
+            field=field,
+        )
+    return instant
