@@ -222,7 +222,8 @@ def work_update(*, work: Work, changes: Mapping[str, Any]) -> Work:
     commission and cannot be set here."""
     _reject_unknown(changes, WORK_FIELDS)
     changes = _tidy(changes)
-    work = Work.objects.select_for_update().select_related("commission").get(pk=work.pk)
+    # Lock the work row only: PostgreSQL cannot lock the outer-joined commission side.
+    work = Work.objects.select_for_update(of=("self",)).select_related("commission").get(pk=work.pk)
     if "status" in changes and changes["status"] != work.status:
         commission = getattr(work, "commission", None)
         if commission is not None and commission.status in OPEN_COMMISSION:
