@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime, NaiveDatetime, PlainSerializer
+from pydantic import AwareDatetime, NaiveDatetime, PlainSerializer, field_validator
 
 from callboard.company.models import Person
 from callboard.core.errors import ValidationFailed
@@ -26,7 +26,7 @@ from callboard.core.roles import Cap, require
 from callboard.repertoire.models import Work
 from callboard.season import selectors, services
 from callboard.season.models import Performance, Programme, Season, Tour, Venue
-from callboard.season.zones import UTC, local_to_utc, zone_or_utc
+from callboard.season.zones import UTC, check_year, local_to_utc, zone_or_utc
 
 router = Router(tags=["season"])
 
@@ -49,6 +49,17 @@ def _ref(queryset: QuerySet[M], pk: int | None, *, field: str, what: str) -> M:
     return obj
 
 
+class In(Schema):
+    """Base of every request body: text may not carry NUL characters (PostgreSQL refuses them)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
+
+
 def _viewer(request: HttpRequest) -> None:
     require(request.user, Cap.VIEW_COMPANY)
 
@@ -60,7 +71,7 @@ def _editor(request: HttpRequest) -> None:
 # ---------------------------------------------------------------- venues
 
 
-class VenueIn(Schema):
+class VenueIn(In):
     name: str = Field(max_length=200)
     city: str = Field(max_length=120)
     country: str = Field("", max_length=120)
@@ -73,7 +84,7 @@ class VenueIn(Schema):
     address: str = Field("", max_length=250)
 
 
-class VenuePatch(Schema):
+class VenuePatch(In):
     name: str | None = Field(None, max_length=200)
     city: str | None = Field(None, max_length=120)
     country: str | None = Field(None, max_length=120)
@@ -130,13 +141,13 @@ def venue_update(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any
 # ---------------------------------------------------------------- seasons
 
 
-class SeasonIn(Schema):
+class SeasonIn(In):
     name: str = Field(max_length=120)
     starts_on: dt.date
     ends_on: dt.date
 
 
-class SeasonPatch(Schema):
+class SeasonPatch(In):
     name: str | None = Field(None, max_length=120)
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
@@ -182,7 +193,7 @@ def season_update(request: HttpRequest, season_id: Id, payload: SeasonPatch) -> 
 # ---------------------------------------------------------------- tours
 
 
-class TourIn(Schema):
+class TourIn(In):
     season_id: Id
     name: str = Field(max_length=200)
     starts_on: dt.date
@@ -190,7 +201,7 @@ class TourIn(Schema):
     notes: str = ""
 
 
-class TourPatch(Schema):
+class TourPatch(In):
     season_id: Id | None = None
     name: str | None = Field(None, max_length=200)
     starts_on: dt.date | None = None
@@ -314,19 +325,19 @@ def tour_update(request: HttpRequest, tour_id: Id, payload: TourPatch) -> Any:
 # ---------------------------------------------------------------- programmes
 
 
-class ProgrammeWorkIn(Schema):
+class ProgrammeWorkIn(In):
     work_id: Id
     interval_after_minutes: int = Field(0, ge=0, le=services.MAX_INTERVAL_MINUTES)
 
 
-class ProgrammeIn(Schema):
+class ProgrammeIn(In):
     season_id: Id
     title: str = Field(max_length=200)
     notes: str = ""
     works: list[ProgrammeWorkIn] = Field(min_length=1, max_length=50)
 
 
-class ProgrammePatch(Schema):
+class ProgrammePatch(In):
     season_id: Id | None = None
     title: str | None = Field(None, max_length=200)
     notes: str | None = None
@@ -446,7 +457,7 @@ def programme_update(request: HttpRequest, programme_id: Id, payload: ProgrammeP
 # ---------------------------------------------------------------- performances
 
 
-class PerformanceIn(Schema):
+class PerformanceIn(In):
     """Give ``starts_at`` (with an offset) or ``local_start`` (wall-clock at the venue)."""
 
     programme_id: Id
@@ -464,7 +475,7 @@ class PerformanceIn(Schema):
     notes: str = ""
 
 
-class PerformancePatch(Schema):
+class PerformancePatch(In):
     programme_id: Id | None = None
     venue_id: Id | None = None
     starts_at: AwareDatetime | None = None
@@ -504,7 +515,7 @@ class PerformanceOut(Schema):
     notes: str
 
 
-class CancelIn(Schema):
+class CancelIn(In):
     reason: str = Field("", max_length=300)
 
 
@@ -611,6 +622,8 @@ def _moment(
         )
     if local is not None:
         return local_to_utc(local=local, zone_name=venue.time_zone, field=local_field)
+    if aware is not None:
+        check_year(aware, field=field)
     return aware
 
 

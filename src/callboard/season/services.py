@@ -19,7 +19,7 @@ from callboard.company.models import Person, Staff
 from callboard.core.errors import Conflict, ValidationFailed
 from callboard.repertoire.models import Work
 from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
-from callboard.season.zones import zone
+from callboard.season.zones import check_year, zone
 
 MAX_INTERVAL_MINUTES = 120
 
@@ -171,6 +171,8 @@ def venue_update(
 def _ordered(starts_on: dt.date, ends_on: dt.date, *, what: str) -> None:
     if starts_on is None or ends_on is None:
         raise ValidationFailed(_("Give both the first and the last day."), field="starts_on")
+    check_year(starts_on, field="starts_on")
+    check_year(ends_on, field="ends_on")
     if ends_on < starts_on:
         raise ValidationFailed(
             _("The %(what)s ends (%(end)s) before it starts (%(start)s); swap the dates.")
@@ -454,6 +456,7 @@ def _performance_checks(
     if data.starts_at is None:
         raise ValidationFailed(_("Give the start date and time."), field="starts_at")
     _aware(data.starts_at, field="starts_at")
+    check_year(data.starts_at, field="starts_at")
     venue_zone = zone(data.venue.time_zone)
     starts_at = data.starts_at.astimezone(dt.UTC)
     if data.ends_at is None:
@@ -469,6 +472,7 @@ def _performance_checks(
         ends_at = starts_at + dt.timedelta(minutes=running)
     else:
         _aware(data.ends_at, field="ends_at")
+        check_year(data.ends_at, field="ends_at")
         ends_at = data.ends_at.astimezone(dt.UTC)
     if ends_at <= starts_at:
         raise ValidationFailed(

@@ -46,7 +46,10 @@ def _found(lookup: Callable[..., T], **kwargs: Any) -> T:
 
 
 def _pk(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    """An id from the query string, or None when it is not a plausible one."""
+    if not value or not (value.isascii() and value.isdigit()) or len(value) > 18:
+        return None
+    return int(value) or None
 
 
 # ---------------------------------------------------------------- calendar

@@ -12,6 +12,17 @@ from django.utils.translation import gettext as _
 from callboard.core.errors import ValidationFailed
 
 UTC = dt.UTC
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
+def check_year(moment: dt.date, *, field: str) -> None:
+    """Dates far outside any season are typing mistakes (and break date arithmetic)."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationFailed(
+            _("Give a year between %(first)s and %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            field=field,
+        )
 
 
 @lru_cache(maxsize=1)
@@ -86,6 +97,7 @@ def local_to_utc(*, local: dt.datetime, zone_name: str, field: str = "starts_at"
             _("Give the local time without a UTC offset; the venue's time zone is used."),
             field=field,
         )
+    check_year(local, field=field)
     tz = zone(zone_name)
     aware = local.replace(tzinfo=tz, fold=0)
     instant = aware.astimezone(UTC)

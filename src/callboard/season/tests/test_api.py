@@ -373,3 +373,55 @@ def test_season_patch_that_reverses_dates_is_422(manager):
     season = SeasonFactory()
     response = send(manager, "patch", f"/seasons/{season.pk}", {"ends_on": "2026-01-01"})
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"local_start": "0001-01-01T00:00"},
+        {"local_start": None, "starts_at": "9999-12-31T23:00:00Z"},
+        {"local_end": "9999-12-31T23:59"},
+    ],
+)
+def test_absurd_years_are_422(manager, booking, times):
+    payload = {k: v for k, v in new_performance(booking, **times).items() if v is not None}
+    response = send(manager, "post", "/performances", payload)
+    assert response.status_code == 422
+    assert not Performance.objects.exists()
+
+
+def test_patch_with_an_absurd_year_is_422(manager):
+    performance = PerformanceFactory()
+    response = send(
+        manager, "patch", f"/performances/{performance.pk}", {"starts_at": "9999-12-31T23:00:00Z"}
+    )
+    assert response.status_code == 422
+
+
+def test_season_in_year_one_is_422(manager):
+    response = send(
+        manager,
+        "post",
+        "/seasons",
+        {"name": "Antiquity", "starts_on": "0001-01-01", "ends_on": "0001-12-31"},
+    )
+    assert response.status_code == 422
+    assert not Season.objects.exists()
+
+
+def test_performance_list_with_year_one_is_422(client_as):
+    assert client_as(Role.DANCER).get(f"{API}/performances?from=0001-01-01").status_code == 422
+
+
+def test_text_with_a_nul_character_is_422(manager, booking):
+    response = send(
+        manager, "post", "/performances", new_performance(booking, notes="bad\u0000byte")
+    )
+    assert response.status_code == 422
+    venue = send(
+        manager,
+        "post",
+        "/venues",
+        {"name": "A\u0000", "city": "Uglich", "time_zone": "Europe/Moscow", "capacity": 5},
+    )
+    assert venue.status_code == 422

@@ -114,3 +114,11 @@ def test_calendar_query_count_does_not_grow_with_performances(
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get("/season/?month=2026-12")
     assert response.context["month"].count == 27
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?season=99999999999999999999", "?season=²", "?season=-1&month=2026-00", "?month=9999-12"],
+)
+def test_odd_query_strings_never_break_the_calendar(client_as, query):
+    assert client_as(Role.DANCER).get(f"/season/{query}").status_code == 200
