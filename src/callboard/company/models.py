@@ -6,6 +6,8 @@ zone and the labour profile in force.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -18,7 +20,9 @@ class LabourProfile(models.Model):
     """The company's labour agreement as data. Minutes everywhere; null means "no such rule"."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
-    preset = models.CharField(max_length=40, blank=True, help_text=_("Preset this was created from"))
+    preset = models.CharField(
+        max_length=40, blank=True, help_text=_("Preset this was created from")
+    )
     notes = models.TextField(blank=True)
     max_minutes_per_day = models.PositiveIntegerField(_("most minutes of work a day"))
     max_minutes_per_week = models.PositiveIntegerField(_("most minutes of work a week"))
@@ -70,7 +74,19 @@ class LabourProfile(models.Model):
                 condition=Q(max_minutes_per_week__gte=F("max_minutes_per_day")),
                 name="labour_week_at_least_day",
             ),
-            models.CheckConstraint(condition=Q(free_days_per_week__lte=7), name="labour_free_days_le_7"),
+            models.CheckConstraint(
+                condition=Q(free_days_per_week__lte=7), name="labour_free_days_le_7"
+            ),
+            models.CheckConstraint(
+                condition=Q(break_every_minutes__isnull=True)
+                | Q(break_minutes__lt=F("break_every_minutes")),
+                name="labour_break_shorter_than_interval",
+            ),
+            models.CheckConstraint(
+                condition=Q(meal_break_within_minutes__isnull=True)
+                | Q(meal_break_minutes__lt=F("meal_break_within_minutes")),
+                name="labour_meal_break_within_window",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,7 +118,11 @@ class Person(models.Model):
         CONTACT = "contact", _("Contact")
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
     )
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     given_name = models.CharField(_("given name"), max_length=100)
@@ -114,7 +134,10 @@ class Person(models.Model):
     nationality = models.CharField(_("nationality"), max_length=100, blank=True)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     contact_role = models.CharField(
-        _("role or relation"), max_length=200, blank=True, help_text=_("e.g. critic, Klára's mother")
+        _("role or relation"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. critic, Klára's mother"),
     )
     related_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="relatives"
@@ -128,20 +151,22 @@ class Person(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         constraints = [
-            models.CheckConstraint(condition=~Q(given_name="") & ~Q(family_name=""), name="person_named"),
+            models.CheckConstraint(
+                condition=~Q(given_name="") & ~Q(family_name=""), name="person_named"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.given_name} {self.family_name}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived search key, kept in step with the name whoever writes the row.
         self.search_name = search_key(f"{self.given_name} {self.family_name}")
         super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
 
 
 class Dancer(models.Model):
@@ -165,7 +190,9 @@ class Dancer(models.Model):
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="dancer")
     rank = models.CharField(_("rank"), max_length=20, choices=Rank.choices)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
     joined_on = models.DateField(_("joined the company"), null=True, blank=True)
     engagement_start = models.DateField(_("guest engagement from"), null=True, blank=True)
     engagement_end = models.DateField(_("guest engagement to"), null=True, blank=True)
@@ -205,7 +232,9 @@ class TrainingEntry(models.Model):
         ordering = ["start_year", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_year__isnull=True) | Q(start_year__isnull=True) | Q(end_year__gte=F("start_year")),
+                condition=Q(end_year__isnull=True)
+                | Q(start_year__isnull=True)
+                | Q(end_year__gte=F("start_year")),
                 name="training_years_ordered",
             ),
         ]
@@ -263,15 +292,24 @@ class SiteTravel(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["origin", "destination"], name="site_travel_unique"),
-            models.CheckConstraint(condition=~Q(origin=F("destination")), name="site_travel_distinct"),
+            models.CheckConstraint(
+                condition=~Q(origin=F("destination")), name="site_travel_distinct"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.origin} → {self.destination}: {self.minutes} min"
 
 
 class Studio(models.Model):
     name = models.CharField(max_length=120, unique=True)
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="studios")
-    length_m = models.DecimalField(_("length (m)"), max_digits=5, decimal_places=1, null=True, blank=True)
-    width_m = models.DecimalField(_("width (m)"), max_digits=5, decimal_places=1, null=True, blank=True)
+    length_m = models.DecimalField(
+        _("length (m)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    width_m = models.DecimalField(
+        _("width (m)"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
     capacity = models.PositiveSmallIntegerField(_("dancers it holds"))
     has_piano = models.BooleanField(_("piano"), default=True)
     floor = models.CharField(_("floor"), max_length=120, blank=True)
@@ -280,7 +318,9 @@ class Studio(models.Model):
 
     class Meta:
         ordering = ["site__name", "name"]
-        constraints = [models.CheckConstraint(condition=Q(capacity__gt=0), name="studio_capacity_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="studio_capacity_positive")
+        ]
 
     def __str__(self) -> str:
         return self.name
