@@ -10,7 +10,6 @@ import calendar as pycalendar
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -330,11 +329,6 @@ def tour_plan(*, tour: Tour) -> TourPlan:
         stops=stops,
         warnings=_warnings(tour=tour, booked=booked, rest_minutes=company_rest_minutes()),
     )
-
-
-def tour_warnings_for(*, tours: Iterable[Tour]) -> dict[int, list[TourWarning]]:
-    """Warnings of several tours (a few queries per tour; tours are few)."""
-    return {tour.pk: tour_warnings(tour=tour) for tour in tours}
 
 
 # ---------------------------------------------------------------- the calendar

@@ -287,10 +287,14 @@ def _day_start(day: dt.date, zone_name: str) -> dt.datetime:
 
 @page_requires(Cap.VIEW_COMPANY)
 def performances(request: HttpRequest) -> HttpResponse:
-    form = PerformanceFilterForm(request.GET or None)
+    zone_name = selectors.company_time_zone()
+    if not request.GET:  # first visit: what is coming, from today at home
+        today = timezone.now().astimezone(zone_or_utc(zone_name)).date()
+        form = PerformanceFilterForm({"start": today.isoformat()})
+    else:
+        form = PerformanceFilterForm(request.GET)
     filters = selectors.PerformanceFilter()
     if form.is_valid():
-        zone_name = selectors.company_time_zone()
         data = form.cleaned_data
         filters = selectors.PerformanceFilter(
             starts_from=_day_start(data["start"], zone_name) if data.get("start") else None,

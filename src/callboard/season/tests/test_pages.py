@@ -331,11 +331,21 @@ def test_performance_list_query_count_does_not_grow(client_as, django_assert_max
     tour = TourFactory()
     for _ in range(3):
         PerformanceFactory(conductor=conductor())
-    client.get("/season/performances/")
+    client.get("/season/performances/?start=2026-01-01")
     with django_assert_max_num_queries(15) as few:
-        client.get("/season/performances/")
+        client.get("/season/performances/?start=2026-01-01")
     for _ in range(20):
         PerformanceFactory(conductor=conductor(), tour=tour)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        response = client.get("/season/performances/")
+        response = client.get("/season/performances/?start=2026-01-01")
     assert len(response.context["page"]) == 23
+
+
+def test_performance_list_starts_today_by_default(client_as, monkeypatch):
+    from callboard.season import views
+
+    monkeypatch.setattr(views.timezone, "now", lambda: at("2026-12-02", "10:00"))
+    PerformanceFactory(starts_at=at("2026-12-01", "19:00"))
+    coming = PerformanceFactory(starts_at=at("2026-12-03", "19:00"))
+    response = client_as(Role.DANCER).get("/season/performances/")
+    assert [p.pk for p in response.context["page"]] == [coming.pk]
