@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "callboard.company",
     "callboard.repertoire",
     "callboard.season",
+    "callboard.casting",
     "callboard.scheduling",
     "callboard.boxoffice",
 ]

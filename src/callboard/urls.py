@@ -10,5 +10,6 @@ urlpatterns = [
     path("people/", include("callboard.company.urls")),
     path("repertoire/", include("callboard.repertoire.urls")),
     path("season/", include("callboard.season.urls")),
+    path("casting/", include("callboard.casting.urls")),
     path("boxoffice/", include("callboard.boxoffice.urls")),
 ]

@@ -86,6 +86,7 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 def _register_routers() -> None:
     from callboard.boxoffice.api import router as boxoffice_router
+    from callboard.casting.api import router as casting_router
     from callboard.company.api import router as company_router
     from callboard.core.api_account import router as account_router
     from callboard.repertoire.api import router as repertoire_router
@@ -96,6 +97,7 @@ def _register_routers() -> None:
     api.add_router("/repertoire", repertoire_router)
     api.add_router("/season", season_router)
     api.add_router("/boxoffice", boxoffice_router)
+    api.add_router("/casting", casting_router)
 
 
 _register_routers()

@@ -53,6 +53,9 @@ class Cap(StrEnum):
     EDIT_REPERTOIRE = "edit_repertoire"
     EDIT_COMMISSIONS = "edit_commissions"
     EDIT_SEASON = "edit_season"  # venues, seasons, tours, programmes, performances
+    VIEW_CASTING = "view_casting"  # draft (unannounced) casting and rehearsal needs
+    EDIT_CASTING = "edit_casting"  # the casting board, suggestions, rehearsal needs
+    APPROVE_CASTING = "approve_casting"  # announce casting, accept suggestions
     EDIT_SEAT_MAPS = "edit_seat_maps"  # box office: seat maps and price zones
     SELL_TICKETS = "sell_tickets"  # box office: sales, comps, exchanges, refunds, reports
     MANAGE_HOLDS = "manage_holds"  # box office: house, press, family-comp and kill holds
@@ -71,6 +74,9 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.EDIT_REPERTOIRE: {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER},
     Cap.EDIT_COMMISSIONS: {Role.ARTISTIC_DIRECTOR},
     Cap.EDIT_SEASON: {Role.ARTISTIC_DIRECTOR, Role.COMPANY_MANAGER},
+    Cap.VIEW_CASTING: set(_MANAGEMENT),
+    Cap.EDIT_CASTING: {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER},
+    Cap.APPROVE_CASTING: {Role.ARTISTIC_DIRECTOR},
     Cap.EDIT_SEAT_MAPS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.SELL_TICKETS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.MANAGE_HOLDS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
