@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema
 
@@ -188,9 +188,10 @@ def performances(request: HttpRequest) -> list[dict]:
     auth=None,
     summary="Free seats of a performance",
 )
-def availability(request: HttpRequest, performance_id: int) -> dict:
+def availability(request: HttpRequest, performance_id: int) -> JsonResponse:
     performance = selectors.performance_get(performance_id)
-    return selectors.availability(performance=performance, now=timezone.now())
+    # Already plain JSON values: skip per-seat schema validation (1,740 seats, read often).
+    return JsonResponse(selectors.availability(performance=performance, now=timezone.now()))
 
 
 @router.post(

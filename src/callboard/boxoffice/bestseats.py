@@ -83,19 +83,33 @@ def ranked_blocks(
     for seat in seats:
         rows[(seat.section_id, seat.row_index)][seat.position] = seat
 
-    candidates: list[tuple[tuple[float, ...], list[int]]] = []
+    # First pass: every block with its cheap zone key; second pass: full scores for the best
+    # zone groups only, until ``limit`` candidates are in hand.
+    cheap: list[tuple[int, int, dict[int, SeatInfo], list[SeatInfo]]] = []
     for row in rows.values():
-        for start in sorted(row):
-            block: list[SeatInfo] = []
-            for offset in range(count):
-                seat = row.get(start + offset)
-                if seat is None or not seat.free:
-                    break
-                block.append(seat)
-            if len(block) < count or not _eligible(block, zone_code, accessible):
+        run: list[SeatInfo] = []
+        for position in sorted(row):
+            seat = row[position]
+            if not seat.free or (run and run[-1].position != position - 1):
+                run = []
+            if not seat.free:
                 continue
-            candidates.append((_score(row, block, centre_x), [s.id for s in block]))
-    return [ids for _key, ids in heapq.nsmallest(limit, candidates, key=lambda c: c[0])]
+            run.append(seat)
+            if len(run) >= count:
+                block = run[-count:]
+                if _eligible(block, zone_code, accessible):
+                    ranks = [s.zone_rank for s in block]
+                    cheap.append((min(ranks), max(ranks), row, block))
+    cheap.sort(key=lambda c: (c[0], c[1]))
+    scored: list[tuple[tuple[float, ...], list[int]]] = []
+    i = 0
+    while i < len(cheap) and len(scored) < limit:
+        group = (cheap[i][0], cheap[i][1])
+        while i < len(cheap) and (cheap[i][0], cheap[i][1]) == group:
+            _minr, _maxr, row, block = cheap[i]
+            scored.append((_score(row, block, centre_x), [s.id for s in block]))
+            i += 1
+    return [ids for _key, ids in heapq.nsmallest(limit, scored, key=lambda c: c[0])]
 
 
 def _eligible(block: Sequence[SeatInfo], zone_code: str | None, accessible: bool) -> bool:

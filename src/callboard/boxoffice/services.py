@@ -267,42 +267,22 @@ class BestRequest:
 
 
 def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
-    """Every seat of the house with whether it is free now (two queries)."""
+    """Every seat of the house with whether it is free now (two queries, no model instances)."""
     taken = set(live_claims(performance, now).values_list("seat_id", flat=True))
-    rows = (
-        PerformanceSeat.objects.filter(performance=performance)
-        .select_related("seat__section", "seat__zone")
-        .only(
-            "seat__id",
-            "seat__row_index",
-            "seat__position",
-            "seat__x",
-            "seat__accessible",
-            "seat__companion",
-            "seat__restricted_view",
-            "seat__section__id",
-            "seat__section__order",
-            "seat__zone__rank",
-            "seat__zone__code",
-        )
+    rows = PerformanceSeat.objects.filter(performance=performance).values_list(
+        "seat_id",
+        "seat__section__order",
+        "seat__section_id",
+        "seat__row_index",
+        "seat__position",
+        "seat__x",
+        "seat__zone__rank",
+        "seat__zone__code",
+        "seat__accessible",
+        "seat__companion",
+        "seat__restricted_view",
     )
-    return [
-        SeatInfo(
-            id=r.seat.pk,
-            section_order=r.seat.section.order,
-            section_id=r.seat.section.pk,
-            row_index=r.seat.row_index,
-            position=r.seat.position,
-            x=r.seat.x,
-            zone_rank=r.seat.zone.rank,
-            zone_code=r.seat.zone.code,
-            accessible=r.seat.accessible,
-            companion=r.seat.companion,
-            restricted_view=r.seat.restricted_view,
-            free=r.seat.pk not in taken,
-        )
-        for r in rows
-    ]
+    return [SeatInfo(*row, free=row[0] not in taken) for row in rows]
 
 
 def _validate_best(best: BestRequest) -> None:
