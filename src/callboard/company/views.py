@@ -502,7 +502,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
                 except DomainError as exc:
                     form.add_error(None, exc.message)
                 if report is not None and report.committed:
-                    messages.success(request, report.summary())
+                    form = ImportForm()  # the report shows what was saved; start afresh
                 elif report is not None and report.ok:
                     carry = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     else:
