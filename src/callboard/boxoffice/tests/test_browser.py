@@ -1,0 +1,93 @@
+"""Real-browser journey at the box office (Debian's Chromium through Playwright), on a phone-sized
+screen: choose seats on the SVG map, confirm the order, then scan its ticket twice at the door."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from conftest import require_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def phone(request, monkeypatch):
+    chromium = require_chromium()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 390, "height": 844}, locale="en-GB", has_touch=True
+            )
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            yield page
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        finally:
+            browser.close()
+
+
+def test_box_office_sells_seats_on_the_map_and_the_door_flags_a_second_scan(live_server, phone):
+    from playwright.sync_api import expect
+
+    from callboard.boxoffice.models import Ticket
+    from callboard.boxoffice.tests.factories import on_sale, seat_ids
+    from callboard.core.roles import Role
+    from callboard.core.testing.factories import PASSWORD, UserFactory
+
+    user = UserFactory(username="rudneva", roles=[Role.BOX_OFFICE])
+    perf = on_sale(timezone.now(), rows=4, seats=8)
+    first, second = seat_ids(perf, "1", 4, 5)
+    page = phone
+
+    page.goto(f"{live_server.url}/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.goto(f"{live_server.url}/boxoffice/performances/{perf.pk}/")
+    hold = page.get_by_role("button", name="Hold the chosen seats")
+    expect(hold).to_be_disabled()
+    page.locator(f'circle[data-id="{first}"]').click()
+    page.locator(f'circle[data-id="{second}"]').click()
+    expect(page.locator("#chosen")).to_contain_text("Stalls row 1, seat 4")
+    expect(page.locator(f'circle[data-id="{first}"]')).to_have_attribute("aria-checked", "true")
+    hold.click()
+
+    cart = page.locator("#cart")
+    expect(cart.locator(".countdown")).to_have_text(__import__("re").compile(r"^(10:00|9:\d\d)$"))
+    expect(cart.locator("li")).to_have_count(2)
+    page.fill("#id_buyer_name", "Raisa Kalmurzaev")
+    page.get_by_role("button", name="Confirm the order").click()
+    expect(page.locator("h1")).to_contain_text("Order")
+    expect(page.locator(".qr img")).to_have_count(2)
+
+    code = page.locator(".qr code").first.inner_text().strip()
+    page.goto(f"{live_server.url}/boxoffice/performances/{perf.pk}/door/")
+    page.fill("#id_code", code.lower())
+    page.get_by_role("button", name="Check in").click()
+    expect(page.locator(".scan-result")).to_contain_text("Admit")
+    page.fill("#id_code", code)
+    page.get_by_role("button", name="Check in").click()
+    expect(page.locator(".scan-result")).to_contain_text("Already scanned")
+    expect(page.locator("#scan")).to_contain_text("1 of 2 tickets in")
+    assert Ticket.objects.filter(checked_in_at__isnull=False).count() == 1
