@@ -78,6 +78,39 @@ def test_a_dancer_gets_403_on_edit_pages(client_as, name, _role):
     assert b"does not allow" in response.content
 
 
+def _edit_urls():
+    dancer = DancerFactory()
+    return [
+        (_url("dancer_edit", dancer.pk), Role.ARTISTIC_DIRECTOR),
+        (_url("training_add", dancer.pk), Role.COMPANY_MANAGER),
+        (_url("staff_edit", StaffFactory().pk), Role.COMPANY_MANAGER),
+        (_url("contact_edit", PersonFactory(kind=Person.Kind.CONTACT).pk), Role.COMPANY_MANAGER),
+        (_url("studio_edit", StudioFactory().pk), Role.BALLET_MASTER),
+        (_url("site_edit", SiteFactory().pk), Role.BALLET_MASTER),
+        (_url("labour_edit", LabourProfileFactory().pk), Role.COMPANY_MANAGER),
+    ]
+
+
+def test_edit_pages_of_existing_records_open_for_their_roles_only(client, make_user):
+    for url, role in _edit_urls():
+        client.force_login(make_user(role))
+        assert client.get(url).status_code == 200, url
+        client.force_login(make_user(Role.DANCER))
+        assert client.get(url).status_code == 403, url
+        client.logout()
+        assert client.get(url).status_code == 302, url
+
+
+def test_site_edit_renames_a_site(client_as):
+    site = SiteFactory(name="Main building")
+    response = client_as(Role.BALLET_MASTER).post(
+        _url("site_edit", site.pk), {"name": "Old theatre"}
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert site.name == "Old theatre"
+
+
 def test_a_dancer_cannot_post_an_edit(client_as):
     dancer = DancerFactory(rank="corps")
     client = client_as(Role.DANCER)
