@@ -45,3 +45,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# Box-office on-sale rush against gunicorn and a scratch PostgreSQL database (needs PostgreSQL
+# on 127.0.0.1:5432, or CALLBOARD_BENCH_PG); writes bench-results/boxoffice.json.
+.PHONY: bench-boxoffice
+bench-boxoffice: install
+	$(BIN)/python -m callboard.bench.boxoffice $(BENCH_ARGS)

@@ -170,7 +170,7 @@ class Hold(models.Model):
 
     @property
     def held_for(self) -> str:
-        return self.owner_label or (self.owner.full_name if self.owner_id else "")
+        return self.owner_label or (self.owner.full_name if self.owner is not None else "")
 
 
 class Cart(models.Model):

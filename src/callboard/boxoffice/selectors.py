@@ -68,7 +68,7 @@ def performances_for_box_office(*, now: dt.datetime) -> list[dict[str, Any]]:
     return [
         {
             "performance": p,
-            "house": p.house_size,  # type: ignore[attr-defined]
+            "house": p.house_size,
             "sold": sold.get(p.pk, 0),
             "has_map": p.venue_id in mapped,
         }
@@ -312,12 +312,13 @@ def report(*, performance: Performance, now: dt.datetime) -> Report:
         for r in by_zone_rows
     ]
     by_zone.sort(key=lambda r: (r["zone"].rank, r["zone"].code) if r["zone"] else (999, ""))
-    comps_by_reason = list(
-        valid.filter(order__kind=Order.Kind.COMP)
+    comps_by_reason: list[dict[str, Any]] = [
+        dict(row)
+        for row in valid.filter(order__kind=Order.Kind.COMP)
         .values("order__comp_reason")
         .annotate(n=Count("pk"))
         .order_by("-n", "order__comp_reason")
-    )
+    ]
     daily: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for issued_at, zone_id in valid.values_list("issued_at", "zone_id"):
         code = zones[zone_id].code if zone_id in zones else "?"

@@ -26,6 +26,11 @@ from callboard.core.roles import Cap, can, page_requires
 from callboard.season.models import Performance, Venue
 
 
+def _post_id(request: HttpRequest, name: str) -> int:
+    value = request.POST.get(name) or ""
+    return int(value) if value.isdigit() else 0
+
+
 def _fail(request: HttpRequest, exc: DomainError) -> None:
     messages.error(request, exc.message)
 
@@ -276,7 +281,8 @@ def orders(request: HttpRequest) -> HttpResponse:
     performance_id = request.GET.get("performance")
     q = request.GET.get("q", "")
     rows = selectors.orders_list(
-        performance_id=int(performance_id) if (performance_id or "").isdigit() else None, q=q
+        performance_id=int(performance_id) if performance_id and performance_id.isdigit() else None,
+        q=q,
     )[:200]
     return render(request, "boxoffice/orders.html", {"orders": rows, "q": q})
 
@@ -382,7 +388,9 @@ def holds(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("Seats held."))
                 return redirect("boxoffice:holds", pk=pk)
-            hold = Hold.objects.filter(pk=request.POST.get("hold"), performance=performance).first()
+            hold = Hold.objects.filter(
+                pk=_post_id(request, "hold"), performance=performance
+            ).first()
             if action == "release" and hold is not None:
                 services.hold_release(hold=hold, now=now)
                 messages.success(request, _("Released: the seats are back on sale."))
@@ -418,7 +426,7 @@ def holds(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _my_dancer(request: HttpRequest) -> Dancer | None:
-    person = Person.objects.filter(user=request.user).first()
+    person = Person.objects.filter(user_id=request.user.pk or 0).first()
     return Dancer.objects.filter(person=person).select_related("person").first() if person else None
 
 
@@ -436,7 +444,7 @@ def comps(request: HttpRequest) -> HttpResponse:
     )
     family = list(Person.objects.filter(related_to=dancer.person).order_by("given_name"))
     form = forms.CompClaimForm(request.POST if request.POST.get("action") == "claim" else None)
-    form.fields["performance"].choices = [
+    form.fields["performance"].choices = [  # type: ignore[attr-defined]
         (
             p.pk,
             f"{p.title or p.programme.title} — {p.venue.name}, "
@@ -444,7 +452,7 @@ def comps(request: HttpRequest) -> HttpResponse:
         )
         for p in coming
     ]
-    form.fields["guest"].choices = [
+    form.fields["guest"].choices = [  # type: ignore[attr-defined]
         ("", "—"),
         *[(p.pk, p.full_name + (f" ({p.contact_role})" if p.contact_role else "")) for p in family],
     ]
@@ -467,7 +475,7 @@ def comps(request: HttpRequest) -> HttpResponse:
                 return redirect("boxoffice:comps")
             if request.POST.get("action") == "cancel":
                 claim = FamilyComp.objects.filter(
-                    pk=request.POST.get("claim"), dancer=dancer
+                    pk=_post_id(request, "claim"), dancer=dancer
                 ).first()
                 if claim is None:
                     raise NotFound(_("No such claim among yours."))
@@ -499,7 +507,7 @@ def comps_queue(request: HttpRequest) -> HttpResponse:
                 services.comp_quota_set(**quota_form.cleaned_data)
                 messages.success(request, _("Quota saved."))
                 return redirect("boxoffice:comps_queue")
-            claim = FamilyComp.objects.filter(pk=request.POST.get("claim")).first()
+            claim = FamilyComp.objects.filter(pk=_post_id(request, "claim")).first()
             if claim is not None and action == "confirm":
                 services.comp_confirm(claim=claim, by=request.user, now=now)
                 messages.success(request, _("Confirmed: seats held and comp tickets issued."))

@@ -151,3 +151,17 @@ def test_dancer_can_withdraw_only_own_pending_claim(now):
         services.comp_cancel(claim=claim, dancer=dancer, now=now).status
         == FamilyComp.Status.CANCELLED
     )
+
+
+def test_sweep_command_reports_what_it_ended(now):
+    import io
+
+    from django.core.management import call_command
+
+    perf = on_sale(now)
+    services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now - dt.timedelta(hours=1)
+    )
+    out = io.StringIO()
+    call_command("boxoffice_sweep", stdout=out)
+    assert "1 seat holds ended, 1 carts expired" in out.getvalue()
