@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from callboard.casting import selectors, services
 from callboard.casting.models import (
@@ -647,7 +647,7 @@ def record_danced(request: HttpRequest, performance_id: int) -> dict:
 
 
 @router.post("/programmes/{programme_id}/suggestions", response={201: ProposalOut})
-def suggest(request: HttpRequest, programme_id: int, payload: SuggestIn) -> tuple[int, dict]:
+def suggest(request: HttpRequest, programme_id: int, payload: SuggestIn) -> Status:
     """Ask for a suggested casting of the empty places; nothing changes until it is accepted."""
     programme = services.get_programme(programme_id)
     performances = (
@@ -665,7 +665,7 @@ def suggest(request: HttpRequest, programme_id: int, payload: SuggestIn) -> tupl
         covers=payload.covers,
         seed=payload.seed,
     )
-    return 201, _proposal(proposal.pk)
+    return Status(201, _proposal(proposal.pk))
 
 
 @router.get("/suggestions/{proposal_id}", response=ProposalOut)
@@ -710,7 +710,7 @@ def needs(request: HttpRequest, programme_id: int) -> list[dict]:
 
 
 @router.post("/programmes/{programme_id}/needs", response={201: NeedOut})
-def need_create(request: HttpRequest, programme_id: int, payload: NeedIn) -> tuple[int, dict]:
+def need_create(request: HttpRequest, programme_id: int, payload: NeedIn) -> Status:
     need = services.rehearsal_need_create(
         programme=services.get_programme(programme_id),
         values=payload.dict(exclude={"people", "work_id"}),
@@ -719,7 +719,7 @@ def need_create(request: HttpRequest, programme_id: int, payload: NeedIn) -> tup
         by=request.user,
         now=timezone.now(),
     )
-    return 201, _need(RehearsalNeed.objects.prefetch_related("people").get(pk=need.pk))
+    return Status(201, _need(RehearsalNeed.objects.prefetch_related("people").get(pk=need.pk)))
 
 
 def _need_row(need_id: int) -> RehearsalNeed:
@@ -742,6 +742,6 @@ def need_update(request: HttpRequest, need_id: int, payload: NeedPatch) -> dict:
 
 
 @router.delete("/needs/{need_id}", response={204: None})
-def need_delete(request: HttpRequest, need_id: int) -> tuple[int, None]:
+def need_delete(request: HttpRequest, need_id: int) -> Status:
     services.rehearsal_need_delete(need=_need_row(need_id), by=request.user, now=timezone.now())
-    return 204, None
+    return Status(204, None)

@@ -27,6 +27,7 @@ from callboard.casting.models import (
     RehearsalNeed,
     parse_layer,
 )
+from callboard.casting.rules import zone
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.roles import Cap, can, page_requires
 from callboard.repertoire.models import Work
@@ -445,7 +446,7 @@ def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["date", "time", "venue", "work", "role", "cast", "place", "dancer", "rank"])
     for performance, rows in data["performances"]:
-        local = performance.starts_at.astimezone(selectors.zone(performance.venue.time_zone))
+        local = performance.starts_at.astimezone(zone(performance.venue.time_zone))
         for a in rows:
             writer.writerow(
                 [

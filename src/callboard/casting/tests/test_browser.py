@@ -1,0 +1,101 @@
+"""The casting board in a real browser (Debian's Chromium through Playwright), by keyboard:
+type a name in a cell, choose from the list, and see the warning the rules raise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import require_chromium
+
+from .conftest import make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def tablet(request, monkeypatch):
+    chromium = require_chromium()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 1024, "height": 768}, locale="en-GB", has_touch=True
+            )
+            context.set_default_timeout(15_000)
+            page = context.new_page()
+            yield page
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=False)
+        finally:
+            browser.close()
+
+
+def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tablet):
+    from playwright.sync_api import expect
+
+    from callboard.casting import services
+    from callboard.casting.models import CastAssignment
+    from callboard.core.roles import Role
+    from callboard.core.testing import factories as f
+
+    from .conftest import NOW
+
+    w = make_world(performances=1)
+    opening = w.performances[0]
+    next_day = w.performance(31)
+    klara = w.dancer(
+        w.queen,
+        w.swans,
+        rank="principal",
+        person=f.PersonFactory(given_name="Klára", family_name="Kalmurzaev"),
+    )
+    services.cast_assign(performance=opening, role=w.queen, dancer=klara, by=None, now=NOW)
+    f.UserFactory(username="reshetnikova", roles=[Role.BALLET_MASTER])
+
+    page = tablet
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "reshetnikova")
+    page.fill("input[name=password]", f.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/casting/programmes/{w.programme.pk}/")
+
+    # Before choosing: the autocomplete says Klára cannot also dance a swan that evening.
+    swans_cell = page.locator(f"#cell-{opening.pk}-{w.swans.pk}-0-first")
+    swans_cell.locator("input[name=q]").fill("klara")
+    blocked = swans_cell.locator("button.cand[disabled]")
+    expect(blocked).to_contain_text("on stage at the same time")
+
+    # Fill the Swan Queen the next evening by keyboard: type, ↓ into the list, Enter.
+    queen_cell = page.locator(f"#cell-{next_day.pk}-{w.queen.pk}-0-first")
+    field = queen_cell.locator("input[name=q]")
+    field.click()
+    field.type("kalmurz")
+    expect(queen_cell.locator("button.cand")).to_contain_text("Klára Kalmurzaev")
+    field.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    filled = page.locator(f"#cell-{next_day.pk}-{w.queen.pk}-0-first")
+    expect(filled.locator(".who")).to_have_text("Klára Kalmurzaev")
+    expect(filled.locator("li.warning")).to_contain_text(
+        "fewer than 2 days between leading performances"
+    )
+    expect(filled).to_have_class("cell has-warning")
+    assert CastAssignment.objects.filter(performance=next_day, role=w.queen, dancer=klara).exists()
