@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +34,11 @@ class CopyForm(forms.Form):
     overwrite = forms.BooleanField(required=False, label=_("replace casting already there"))
     reason = forms.CharField(max_length=1000, required=False, strip=True)
 
-    def __init__(self, *args: object, performances: list = (), **kwargs: object) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["targets"].choices = [(p.pk, str(p)) for p in performances]
+    def __init__(self, *args: Any, performances: Sequence[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["targets"]).choices = [
+            (p.pk, str(p)) for p in performances
+        ]
 
 
 class AnnounceForm(forms.Form):
@@ -51,9 +56,9 @@ class SuggestForm(forms.Form):
 class AcceptForm(forms.Form):
     items = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=False)
 
-    def __init__(self, *args: object, item_ids: list[int] = (), **kwargs: object) -> None:  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["items"].choices = [(i, str(i)) for i in item_ids]
+    def __init__(self, *args: Any, item_ids: Sequence[int] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["items"]).choices = [(i, str(i)) for i in item_ids]
 
 
 class NeedForm(forms.Form):

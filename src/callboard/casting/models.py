@@ -12,6 +12,8 @@ logged (:class:`CastingChange`) and notifies the dancers it touches (:class:`Not
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -105,7 +107,7 @@ class CastAssignment(models.Model):
         return layer_key(self.kind, self.rank)
 
 
-LAYERS: list[tuple[str, str, int, str]] = [
+LAYERS: list[tuple[str, str, int, Any]] = [
     # key, kind, rank, label
     ("first", "first", 1, _("First cast")),
     ("second", "second", 1, _("Second cast")),

@@ -408,8 +408,8 @@ def casting_board(
         )
     )
     announcements: dict[int, list[CastingAnnouncement]] = defaultdict(list)
-    for a in CastingAnnouncement.objects.filter(performance_id__in=perf_ids):
-        announcements[a.performance_id].append(a)
+    for ann in CastingAnnouncement.objects.filter(performance_id__in=perf_ids):
+        announcements[ann.performance_id].append(ann)
     recorded = set(
         Performance.objects.filter(pk__in=perf_ids, danced_record__isnull=False).values_list(
             "pk", flat=True
@@ -471,7 +471,7 @@ def casting_board(
             for slot in slots:
                 cells = []
                 for col in columns:
-                    a = by_key.get((col.performance.pk, role.pk, slot, kind, rank))
+                    held = by_key.get((col.performance.pk, role.pk, slot, kind, rank))
                     cells.append(
                         Cell(
                             performance=col.performance,
@@ -479,8 +479,8 @@ def casting_board(
                             slot=slot,
                             kind=kind,
                             rank=rank,
-                            assignment=a,
-                            findings=findings_of.get(a.pk, []) if a else [],
+                            assignment=held,
+                            findings=findings_of.get(held.pk, []) if held else [],
                             published=is_published(role, col.level),
                             editable=editable and not col.past,
                         )

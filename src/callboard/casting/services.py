@@ -578,8 +578,7 @@ def cast_copy(
             source_rows, key=lambda a: (a.kind != "first", a.role_id, a.kind, a.rank, a.slot)
         ):
             role = role_by_id[a.role_id]
-            key = (t.pk, a.role_id, a.slot, a.kind, a.rank)
-            current = existing.get(key)
+            current = existing.get((t.pk, a.role_id, a.slot, a.kind, a.rank))
             if current is not None and current.dancer_id == a.dancer_id:
                 result.unchanged += 1
                 continue
@@ -970,7 +969,7 @@ def compute_rehearsal_needs(*, programme: Programme, now: dt.datetime) -> list[N
                     groups.append((act, in_act))
         else:
             groups.append((None, {r.pk for r in work_roles}))
-        for act, role_ids in groups:
+        for group_act, role_ids in groups:
             casts: dict[frozenset[int], Performance] = {}
             for p in coming:
                 people = frozenset(
@@ -978,18 +977,18 @@ def compute_rehearsal_needs(*, programme: Programme, now: dt.datetime) -> list[N
                 )
                 if people and people not in casts:
                     casts[people] = p
-            minutes_base = (act.duration_minutes if act and act.duration_minutes else None) or (
-                work.duration_minutes if act is None else 30
-            )
+            minutes_base = (
+                group_act.duration_minutes if group_act and group_act.duration_minutes else None
+            ) or (work.duration_minutes if group_act is None else 30)
             for people, p in casts.items():
                 day = days[p.pk]
                 earliest, latest = _window(
                     day - dt.timedelta(days=14), day - dt.timedelta(days=1), today
                 )
-                what = act.name if act else work.title
+                what = group_act.name if group_act else work.title
                 specs.append(
                     NeedSpec(
-                        key=f"run:{work.pk}:{act.pk if act else 0}:{p.pk}",
+                        key=f"run:{work.pk}:{group_act.pk if group_act else 0}:{p.pk}",
                         label=_("Run-through: %(what)s (%(work)s), cast of %(day)s")
                         % {"what": what, "work": work.title, "day": date_format(day, "j M")},
                         kind=RehearsalNeed.Kind.RUN_THROUGH,
@@ -1000,7 +999,7 @@ def compute_rehearsal_needs(*, programme: Programme, now: dt.datetime) -> list[N
                         people=set(people),
                         staff_kind=Staff.Kind.BALLET_MASTER,
                         work_id=work.pk,
-                        section_id=act.pk if act else None,
+                        section_id=group_act.pk if group_act else None,
                         performance_id=p.pk,
                     )
                 )
@@ -1092,8 +1091,8 @@ def rehearsal_needs_sync(*, programme: Programme, now: dt.datetime) -> SyncResul
         "performance_id",
     )
     for key, spec in specs.items():
-        need = existing.get(key)
-        if need is None:
+        found = existing.get(key)
+        if found is None:
             need = RehearsalNeed.objects.create(
                 programme=programme,
                 key=key,
@@ -1104,6 +1103,7 @@ def rehearsal_needs_sync(*, programme: Programme, now: dt.datetime) -> SyncResul
             need.people.set(spec.people)
             result.created += 1
             continue
+        need = found
         if need.source != RehearsalNeed.Source.CASTING or need.dismissed:
             continue
         changed = [f for f in fields if getattr(need, f) != getattr(spec, f)]

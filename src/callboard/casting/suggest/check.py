@@ -35,16 +35,16 @@ def violations(problem: Problem, solution: Solution) -> list[str]:
             )
 
     firsts = Counter((x.performance_id, x.role_id) for x in solution.picks if x.kind == "first")
-    for key, n in firsts.items():
-        if n > first_places.get(key, 0):
-            found.append(f"too many dancers for role {key[1]} at {key[0]}")
+    for (p, r), n in firsts.items():
+        if n > first_places.get((p, r), 0):
+            found.append(f"too many dancers for role {r} at {p}")
     covers = Counter(
         (x.performance_id, x.role_id, x.rank) for x in solution.picks if x.kind == "cover"
     )
-    for key, n in covers.items():
+    for (p, r, k), n in covers.items():
         if n > 1:
-            found.append(f"cover rank {key[2]} of role {key[1]} at {key[0]} filled twice")
-    for p, r, k in covers:
+            found.append(f"cover rank {k} of role {r} at {p} filled twice")
+    for p, r, k in list(covers):
         if k > 1 and (p, r, k - 1) in cover_places and (p, r, k - 1) not in covers:
             found.append(f"cover rank {k} of role {r} at {p} filled before rank {k - 1}")
 

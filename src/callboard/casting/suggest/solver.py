@@ -133,11 +133,11 @@ class _Model:
         for o in problem.options:
             key = (o.performance_id, o.role_id, o.dancer_id)
             if o.kind == "first" and (o.performance_id, o.role_id) in first_need:
-                self.y[key] = self.m.NewBoolVar(f"y_{o.performance_id}_{o.role_id}_{o.dancer_id}")
+                self.y[key] = self.m.new_bool_var(f"y_{o.performance_id}_{o.role_id}_{o.dancer_id}")
                 self.option[(*key, "first")] = o
             elif o.kind == "cover":
                 for k in self.cover_ranks.get((o.performance_id, o.role_id), []):
-                    self.c[(*key, k)] = self.m.NewBoolVar(
+                    self.c[(*key, k)] = self.m.new_bool_var(
                         f"c_{o.performance_id}_{o.role_id}_{k}_{o.dancer_id}"
                     )
                 self.option[(*key, "cover")] = o
@@ -151,12 +151,12 @@ class _Model:
         for (p, r, _d), v in self.y.items():
             by_slot[(p, r)].append(v)
         for key, vs in by_slot.items():
-            self.m.Add(sum(vs) <= self.first_need[key])
+            self.m.add(sum(vs) <= self.first_need[key])
         by_cover: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
         for (p, r, _d, k), v in self.c.items():
             by_cover[(p, r, k)].append(v)
         for vs in by_cover.values():
-            self.m.Add(sum(vs) <= 1)
+            self.m.add(sum(vs) <= 1)
 
     def once_per_role(self) -> None:
         by_dancer: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
@@ -166,7 +166,7 @@ class _Model:
             by_dancer[(p, r, d)].append(v)
         for vs in by_dancer.values():
             if len(vs) > 1:
-                self.m.Add(sum(vs) <= 1)
+                self.m.add(sum(vs) <= 1)
 
     def never_on_stage_twice(self) -> None:
         firsts: dict[tuple[int, int], dict[int, Any]] = defaultdict(dict)
@@ -175,13 +175,13 @@ class _Model:
         for by_role in firsts.values():
             for r1, r2 in combinations(sorted(by_role), 2):
                 if r2 in self.role[r1].overlaps:
-                    self.m.Add(by_role[r1] + by_role[r2] <= 1)
+                    self.m.add(by_role[r1] + by_role[r2] <= 1)
         # A cover must be free to step in: not on stage in an overlapping role.
         for (p, r, d, _k), v in self.c.items():
             for r2 in self.role[r].overlaps:
                 other = firsts.get((p, d), {}).get(r2)
                 if other is not None:
-                    self.m.Add(v + other <= 1)
+                    self.m.add(v + other <= 1)
 
     def _on_stage(self) -> dict[tuple[int, int], Any]:
         on: dict[tuple[int, int], list[Any]] = defaultdict(list)
@@ -192,8 +192,8 @@ class _Model:
             if len(vs) == 1:
                 result[key] = vs[0]
             else:
-                b = self.m.NewBoolVar(f"on_{key[0]}_{key[1]}")
-                self.m.AddMaxEquality(b, vs)
+                b = self.m.new_bool_var(f"on_{key[0]}_{key[1]}")
+                self.m.add_max_equality(b, vs)
                 result[key] = b
         return result
 
@@ -206,7 +206,7 @@ class _Model:
             for p, q in combinations(sorted(ps), 2):
                 a, b = self.perf[p], self.perf[q]
                 if a.starts < b.ends and b.starts < a.ends:
-                    self.m.Add(on[(p, d)] + on[(q, d)] <= 1)
+                    self.m.add(on[(p, d)] + on[(q, d)] <= 1)
 
     def rest_between_leads(self) -> None:
         lead: dict[tuple[int, int], list[Any]] = defaultdict(list)
@@ -221,8 +221,8 @@ class _Model:
         def indicator(vs: list[Any], name: str) -> Any:
             if len(vs) == 1:
                 return vs[0]
-            b = self.m.NewBoolVar(name)
-            self.m.AddMaxEquality(b, vs)
+            b = self.m.new_bool_var(name)
+            self.m.add_max_equality(b, vs)
             return b
 
         leads = {k: indicator(vs, f"lead_{k[0]}_{k[1]}") for k, vs in lead.items()}
@@ -234,9 +234,9 @@ class _Model:
             for p, q in combinations(sorted(ps), 2):
                 gap = abs(self.perf[p].day - self.perf[q].day)
                 if 0 < gap < self.p.lead_rest_days:
-                    self.m.Add(leads[(p, d)] + leads[(q, d)] <= 1)
+                    self.m.add(leads[(p, d)] + leads[(q, d)] <= 1)
                 elif gap == 0 and (p, d) in fulls and (q, d) in fulls:
-                    self.m.Add(fulls[(p, d)] + fulls[(q, d)] <= 1)
+                    self.m.add(fulls[(p, d)] + fulls[(q, d)] <= 1)
 
     def covers_in_rank_order(self) -> None:
         by_rank: dict[tuple[int, int, int], list[Any]] = defaultdict(list)
@@ -245,7 +245,7 @@ class _Model:
         for (p, r), ranks in self.cover_ranks.items():
             for lower, higher in pairwise(ranks):
                 if higher == lower + 1 and by_rank.get((p, r, higher)):
-                    self.m.Add(sum(by_rank[(p, r, higher)]) <= sum(by_rank.get((p, r, lower), [])))
+                    self.m.add(sum(by_rank[(p, r, higher)]) <= sum(by_rank.get((p, r, lower), [])))
 
     # ---- soft goals
 
@@ -269,10 +269,10 @@ class _Model:
         roles = {r for r, _d in counts}
         horizon = len(self.p.performances) + 1
         for r in roles:
-            busiest = self.m.NewIntVar(0, horizon, f"max_{r}")
+            busiest = self.m.new_int_var(0, horizon, f"max_{r}")
             for (rr, d), vs in counts.items():
                 if rr == r:
-                    self.m.Add(busiest >= sum(vs) + fixed[(r, d)])
+                    self.m.add(busiest >= sum(vs) + fixed[(r, d)])
             self.fair[r] = busiest
             self.terms.append((-w.fairness, busiest))
 
@@ -284,7 +284,7 @@ class _Model:
         self.rest_between_leads()
         self.covers_in_rank_order()
         self.goals()
-        self.m.Maximize(sum(coef * v for coef, v in self.terms))
+        self.m.maximize(sum(coef * v for coef, v in self.terms))
 
 
 def solve(
@@ -297,8 +297,8 @@ def solve(
     solver.parameters.max_time_in_seconds = float(time_limit)
     solver.parameters.random_seed = int(seed)
     solver.parameters.num_workers = max(1, int(workers))
-    status = solver.Solve(model.m)
-    name = solver.StatusName(status)
+    status = solver.solve(model.m)
+    name = solver.status_name(status)
     wanted_first = sum(n.count for n in problem.needs if n.kind == "first")
     wanted_covers = sum(1 for n in problem.needs if n.kind == "cover")
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -312,8 +312,8 @@ def solve(
                 "filled": 0,
             },
         )
-    picks = [Pick(p, r, "first", 1, d) for (p, r, d), v in model.y.items() if solver.Value(v)]
-    picks += [Pick(p, r, "cover", k, d) for (p, r, d, k), v in model.c.items() if solver.Value(v)]
+    picks = [Pick(p, r, "first", 1, d) for (p, r, d), v in model.y.items() if solver.value(v)]
+    picks += [Pick(p, r, "cover", k, d) for (p, r, d, k), v in model.c.items() if solver.value(v)]
     picks.sort(key=lambda x: (x.performance_id, x.role_id, x.kind, x.rank, x.dancer_id))
     firsts = [x for x in picks if x.kind == "first"]
     options = model.option
@@ -329,9 +329,9 @@ def solve(
         "learning": sum(
             int(options[(x.performance_id, x.role_id, x.dancer_id, x.kind)].learning) for x in picks
         ),
-        "busiest_per_role": sum(int(solver.Value(v)) for v in model.fair.values()),
+        "busiest_per_role": sum(int(solver.value(v)) for v in model.fair.values()),
         "proven_optimal": status == cp_model.OPTIMAL,
     }
     return Solution(
-        status=name, picks=tuple(picks), objective=solver.ObjectiveValue(), explanation=explanation
+        status=name, picks=tuple(picks), objective=solver.objective_value, explanation=explanation
     )
