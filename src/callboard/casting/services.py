@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -926,21 +927,42 @@ def compute_rehearsal_needs(*, programme: Programme, now: dt.datetime) -> list[N
         if seen is not None:
             day, prio = min(day, seen[0]), min(prio, seen[1])
         first_seen[key] = (day, prio, a)
+    # Ensemble roles are coached together: one need per role for everyone learning it.
+    Member = tuple[int, dt.date, int, CastAssignment]
+    coaching: dict[tuple[int, int], list[Member]] = defaultdict(list)
     for (dancer_id, role_id), (day, prio, a) in first_seen.items():
+        group = (role_id, 0) if a.role.dancers_needed > 1 else (role_id, dancer_id)
+        coaching[group].append((dancer_id, day, prio, a))
+    for (role_id, dancer_key), members in coaching.items():
+        role = members[0][3].role
+        day = min(m[1] for m in members)
         earliest, latest = _window(today, day - dt.timedelta(days=1), today)
+        if dancer_key:
+            label = _("Coaching: %(name)s learns %(role)s (%(work)s)") % {
+                "name": members[0][3].dancer.person,
+                "role": role.name,
+                "work": role.work.title,
+            }
+            need_key = f"coaching:{dancer_key}:{role_id}"
+        else:
+            label = _("Coaching: %(role)s (%(work)s), %(n)s dancer(s) learning") % {
+                "role": role.name,
+                "work": role.work.title,
+                "n": len(members),
+            }
+            need_key = f"coaching:role:{role_id}"
         specs.append(
             NeedSpec(
-                key=f"coaching:{dancer_id}:{role_id}",
-                label=_("Coaching: %(name)s learns %(role)s (%(work)s)")
-                % {"name": a.dancer.person, "role": a.role.name, "work": a.role.work.title},
+                key=need_key,
+                label=label,
                 kind=RehearsalNeed.Kind.COACHING,
-                minutes=coaching_minutes(a.role),
+                minutes=coaching_minutes(role),
                 earliest=earliest,
                 latest=latest,
-                priority=prio,
-                people={dancer_id},
+                priority=min(m[2] for m in members),
+                people={m[0] for m in members},
                 staff_kind=Staff.Kind.REPETITEUR,
-                work_id=a.role.work_id,
+                work_id=role.work_id,
                 role_id=role_id,
             )
         )

@@ -203,3 +203,14 @@ def test_a_need_with_bad_values_is_refused(world, now, values, words):
             programme=world.programme, values={**base, **values}, by=None, now=now
         )
     assert not RehearsalNeed.objects.exists()
+
+
+def test_dancers_learning_an_ensemble_role_are_coached_together(world, now):
+    first, second, _ = world.performances
+    a, b = world.dancer(world.swans, learning=True), world.dancer(world.swans, learning=True)
+    cast(world, a, world.swans, first, now=now, slot=0)
+    cast(world, b, world.swans, second, now=now, slot=0)
+    need = RehearsalNeed.objects.get(kind="coaching")
+    assert set(need.people.all()) == {a, b}
+    assert need.latest < first.starts_at.date()  # before the first of them dances
+    assert "2 dancer(s) learning" in need.label
