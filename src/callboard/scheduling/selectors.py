@@ -1,0 +1,344 @@
+"""Reads of the rehearsal schedule, shaped for pages, the API, feeds and the call sheet.
+
+Every list here fetches what it shows in a fixed number of queries, whatever the size
+of the company (``select_related`` / ``prefetch_related``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from callboard.company.models import Person, Studio
+from callboard.scheduling import adapters
+from callboard.scheduling.models import (
+    Call,
+    CallPerson,
+    CallRequest,
+    FixedEvent,
+    Notice,
+    Schedule,
+    SchedulePeriod,
+    SolveRun,
+    StudioClosure,
+    Unavailability,
+)
+from callboard.season.models import Performance
+
+SLOT = 15  # minutes per row of the grid
+
+
+def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    zone = adapters.company_zone()
+    return adapters.local_day_bounds(first, zone)[0], adapters.local_day_bounds(last, zone)[1]
+
+
+def _people_prefetch() -> Prefetch[Any]:
+    return Prefetch(
+        "called",
+        queryset=CallPerson.objects.select_related("person__dancer").order_by(
+            "person__family_name", "person__given_name"
+        ),
+    )
+
+
+def calls_qs() -> QuerySet[Call]:
+    return Call.objects.select_related("studio__site", "schedule", "request").prefetch_related(
+        _people_prefetch()
+    )
+
+
+# --------------------------------------------------------------------------- plans
+
+
+def periods(limit: int = 30) -> list[SchedulePeriod]:
+    return list(
+        SchedulePeriod.objects.annotate(
+            versions=Count("schedules", filter=Q(schedules__status="published"))
+        ).order_by("-first_day")[:limit]
+    )
+
+
+def period_for_day(day: dt.date) -> SchedulePeriod | None:
+    return SchedulePeriod.objects.filter(first_day__lte=day, last_day__gte=day).first()
+
+
+def plan_inputs(period: SchedulePeriod) -> dict[str, Any]:
+    """Everything the plan page lists and edits."""
+    start, end = _bounds(period.first_day, period.last_day)
+    requests = list(
+        CallRequest.objects.filter(period=period)
+        .select_related("work", "section")
+        .prefetch_related(
+            Prefetch("people", queryset=Person.objects.order_by("family_name", "given_name")),
+            "studios",
+        )
+        .annotate(placed=Count("calls", filter=Q(calls__schedule__status="draft")))
+        .order_by("priority", "pk")
+    )
+    events = list(
+        FixedEvent.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("studio")
+        .prefetch_related("people")
+    )
+    performances = list(
+        Performance.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("venue", "programme")
+        .annotate(cast=Count("cast_assignments", filter=Q(cast_assignments__kind="first")))
+    )
+    closures = list(
+        StudioClosure.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("studio")
+    )
+    unavailable = list(
+        Unavailability.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("person")
+    )
+    schedules = list(Schedule.objects.filter(period=period).order_by("-number"))
+    draft = next((s for s in schedules if s.status == Schedule.Status.DRAFT), None)
+    versions = [s for s in schedules if s.is_published]
+    runs = list(SolveRun.objects.filter(period=period).order_by("-created_at", "-pk")[:10])
+    return {
+        "period": period,
+        "requests": requests,
+        "events": events,
+        "performances": performances,
+        "closures": closures,
+        "unavailable": unavailable,
+        "draft": draft,
+        "versions": versions,
+        "latest": versions[0] if versions else None,
+        "runs": runs,
+        "active_run": next((r for r in runs if not r.finished), None),
+        "minutes": sum(r.minutes for r in requests),
+    }
+
+
+# --------------------------------------------------------------------------- grids and lists
+
+
+@dataclass
+class GridCall:
+    call: Call
+    row: int
+    span: int
+    column: int
+    local_start: dt.datetime
+    local_end: dt.datetime
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Grid:
+    day: dt.date
+    studios: list[Studio]
+    hours: list[tuple[int, str]]  # (grid row, "10:00")
+    rows: int
+    calls: list[GridCall]
+    outside: list[Call]  # calls that fall outside the grid's hours
+
+
+def local(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(adapters.company_zone())
+
+
+def build_grid(
+    calls: Sequence[Call],
+    day: dt.date,
+    studios: Sequence[Studio],
+    *,
+    flagged: dict[int, list[str]] | None = None,
+    open_minute: int = 9 * 60,
+    close_minute: int = 22 * 60,
+) -> Grid:
+    """The day's calls as a grid: a column per studio, a row per quarter hour."""
+    mine = [c for c in calls if local(c.starts_at).date() == day]
+    for c in mine:
+        s, e = local(c.starts_at), local(c.ends_at)
+        open_minute = min(open_minute, s.hour * 60 + s.minute)
+        close_minute = max(close_minute, e.hour * 60 + e.minute if e.date() == day else 24 * 60)
+    open_minute -= open_minute % 60
+    close_minute += (-close_minute) % 60
+    columns = list(studios)
+    known = {s.pk for s in columns}
+    for c in mine:
+        if c.studio_id not in known:
+            columns.append(c.studio)
+            known.add(c.studio_id)
+    index = {s.pk: k for k, s in enumerate(columns)}
+    placed = []
+    for c in mine:
+        s, e = local(c.starts_at), local(c.ends_at)
+        start = s.hour * 60 + s.minute
+        end = e.hour * 60 + e.minute if e.date() == day else 24 * 60
+        placed.append(
+            GridCall(
+                call=c,
+                row=(start - open_minute) // SLOT + 2,
+                span=max(1, -(-(end - start) // SLOT)),
+                column=index[c.studio_id] + 2,
+                local_start=s,
+                local_end=e,
+                flags=(flagged or {}).get(c.pk, []),
+            )
+        )
+    hours = [
+        ((h * 60 - open_minute) // SLOT + 2, f"{h:02d}:00")
+        for h in range(open_minute // 60, close_minute // 60)
+    ]
+    return Grid(
+        day=day,
+        studios=columns,
+        hours=hours,
+        rows=(close_minute - open_minute) // SLOT,
+        calls=placed,
+        outside=[],
+    )
+
+
+@dataclass
+class PersonCalls:
+    person: Person
+    calls: list[Call]
+    minutes: int
+
+
+def by_person(calls: Iterable[Call]) -> list[PersonCalls]:
+    out: dict[int, PersonCalls] = {}
+    for c in calls:
+        for cp in c.called.all():
+            entry = out.setdefault(cp.person_id, PersonCalls(cp.person, [], 0))
+            entry.calls.append(c)
+            entry.minutes += c.minutes
+    return sorted(out.values(), key=lambda pc: (pc.person.family_name, pc.person.given_name))
+
+
+def schedule_calls(schedule: Schedule) -> list[Call]:
+    return list(calls_qs().filter(schedule=schedule).order_by("starts_at", "studio__name", "pk"))
+
+
+def studios_in_use() -> list[Studio]:
+    return list(
+        Studio.objects.filter(active=True).select_related("site").order_by("site__name", "name")
+    )
+
+
+# --------------------------------------------------------------------------- published calls
+
+
+def current_versions(first: dt.date, last: dt.date) -> list[Schedule]:
+    """The latest published version of every plan that meets these days."""
+    rows = Schedule.objects.filter(
+        status=Schedule.Status.PUBLISHED,
+        period__first_day__lte=last,
+        period__last_day__gte=first,
+    ).order_by("period_id", "-number")
+    latest: dict[int, Schedule] = {}
+    for s in rows:
+        latest.setdefault(s.period_id, s)
+    return list(latest.values())
+
+
+def published_calls(first: dt.date, last: dt.date, *, person: Person | None = None) -> list[Call]:
+    """Published calls from ``first`` to ``last`` (of one person, or everyone's)."""
+    versions = current_versions(first, last)
+    if not versions:
+        return []
+    start, end = _bounds(first, last)
+    qs = calls_qs().filter(schedule__in=versions, starts_at__gte=start, starts_at__lt=end)
+    if person is not None:
+        qs = qs.filter(called__person=person)
+    calls = list(qs.order_by("starts_at", "studio__name", "pk").distinct())
+    out = []
+    for c in calls:
+        day = local(c.starts_at).date()
+        s = c.schedule
+        if s.published_from and s.published_to and s.published_from <= day <= s.published_to:
+            out.append(c)
+    return out
+
+
+def is_firm(call: Call) -> bool:
+    return call.schedule.is_firm(local(call.starts_at).date())
+
+
+@dataclass
+class DayCalls:
+    day: dt.date
+    calls: list[Call]
+
+
+def group_by_day(calls: Iterable[Call], days: Sequence[dt.date]) -> list[DayCalls]:
+    grouped: dict[dt.date, list[Call]] = defaultdict(list)
+    for c in calls:
+        grouped[local(c.starts_at).date()].append(c)
+    return [DayCalls(d, grouped.get(d, [])) for d in days]
+
+
+def notices_for(person: Person | None, limit: int = 30) -> list[Notice]:
+    if person is None:
+        return []
+    return list(
+        Notice.objects.filter(person=person)
+        .select_related("old_call__studio__site", "new_call__studio__site", "schedule")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def my_week(person: Person | None, today: dt.date, *, everyone: bool) -> dict[str, Any]:
+    """Today's and this week's published calls (one person's, or the company's)."""
+    days = [today + dt.timedelta(days=k) for k in range(7)]
+    calls = published_calls(days[0], days[-1], person=None if everyone else person)
+    if person is None and not everyone:
+        calls = []
+    for c in calls:
+        c.firm = is_firm(c)  # type: ignore[attr-defined]
+        c.others = [
+            cp.person for cp in c.called.all() if person is None or cp.person_id != person.pk
+        ]  # type: ignore[attr-defined]
+    week = group_by_day(calls, days)
+    notices = notices_for(person)
+    return {
+        "today": week[0],
+        "week": week[1:],
+        "notices": notices,
+        "unread": sum(1 for n in notices if n.read_at is None),
+        "everyone": everyone,
+    }
+
+
+def board(day: dt.date) -> dict[str, Any]:
+    """The day's published calls for the whole company, for the callboard and call sheet."""
+    calls = published_calls(day, day)
+    for c in calls:
+        c.firm = is_firm(c)  # type: ignore[attr-defined]
+    versions = sorted({c.schedule for c in calls}, key=lambda s: (s.period_id, s.number or 0))
+    start, end = _bounds(day, day)
+    performances = list(
+        Performance.objects.filter(starts_at__lt=end, ends_at__gt=start)
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("venue", "programme")
+    )
+    events = list(
+        FixedEvent.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("studio")
+    )
+    return {
+        "day": day,
+        "calls": calls,
+        "versions": versions,
+        "performances": performances,
+        "events": events,
+        "firm": bool(calls) and all(c.firm for c in calls),  # type: ignore[attr-defined]
+    }
+
+
+def feed_calls(*, person: Person | None, first: dt.date, last: dt.date) -> list[Call]:
+    return published_calls(first, last, person=person)
+
+
+def runs(period: SchedulePeriod, limit: int = 20) -> list[SolveRun]:
+    return list(SolveRun.objects.filter(period=period).order_by("-created_at", "-pk")[:limit])

@@ -1,0 +1,833 @@
+"""Pages of the callboard: parse the request, call one service or selector, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from callboard.core.errors import DomainError, NotFound
+from callboard.core.roles import Cap, can, page_requires
+from callboard.scheduling import adapters, feeds, pdf, selectors, services
+from callboard.scheduling.forms import (
+    AddCallForm,
+    CallForm,
+    ClosureForm,
+    EventForm,
+    PeriodForm,
+    PublishForm,
+    RequestForm,
+    SolveForm,
+    UnavailabilityForm,
+)
+from callboard.scheduling.models import (
+    CalendarFeedToken,
+    Call,
+    CallRequest,
+    FixedEvent,
+    Notice,
+    SolveRun,
+    StudioClosure,
+    Unavailability,
+)
+
+
+def _now() -> dt.datetime:
+    return timezone.now()
+
+
+def _today() -> dt.date:
+    return _now().astimezone(adapters.company_zone()).date()
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=adapters.company_zone())
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(moment):
+        return moment.replace(tzinfo=adapters.company_zone())
+    return moment
+
+
+def _get(model: Any, pk: int, **filters: Any) -> Any:
+    obj = model.objects.filter(pk=pk, **filters).first()
+    if obj is None:
+        raise Http404(_("Not found."))
+    return obj
+
+
+def _period(pk: int) -> Any:
+    try:
+        return services.get_period(pk)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _show_error(form: forms.Form, exc: DomainError) -> None:
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+    detail = exc.detail if isinstance(exc.detail, dict) else {}
+    for v in detail.get("violations", [])[1:6]:
+        form.add_error(None, v["message"])
+
+
+def _person(request: HttpRequest) -> Any:
+    return getattr(request.user, "person", None) if request.user.is_authenticated else None
+
+
+def _parse_day(value: str | None, default: dt.date) -> dt.date:
+    if not value:
+        return default
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise Http404(_("Give the day as YYYY-MM-DD.")) from None
+    if not 1900 < day.year < 3000:
+        raise Http404(_("Give a year between 1901 and 2999."))
+    return day
+
+
+# --------------------------------------------------------------------------- index and plans
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Cap.PLAN_SCHEDULE):
+        return redirect("scheduling:me")
+    today = _today()
+    form = PeriodForm(initial={"first_day": today, "last_day": today + dt.timedelta(days=6)})
+    return render(
+        request,
+        "scheduling/index.html",
+        {"periods": selectors.periods(), "form": form, "today": today},
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def period_new(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.POST)
+    if form.is_valid():
+        try:
+            period = services.period_open(
+                first_day=form.cleaned_data["first_day"],
+                last_day=form.cleaned_data["last_day"],
+                by=request.user,
+                now=_now(),
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+            plan = (exc.detail or {}).get("period") if isinstance(exc.detail, dict) else None
+            if plan:
+                messages.error(request, exc.message)
+                return redirect("scheduling:plan", pk=plan)
+        else:
+            return redirect("scheduling:plan", pk=period.pk)
+    return render(
+        request,
+        "scheduling/index.html",
+        {"periods": selectors.periods(), "form": form, "today": _today()},
+        status=422,
+    )
+
+
+def _plan_context(period: Any, **forms_: Any) -> dict[str, Any]:
+    context = selectors.plan_inputs(period)
+    first = period.first_day
+    context.update(
+        {
+            "request_form": forms_.get("request_form")
+            or RequestForm(initial={"earliest_day": first, "latest_day": period.last_day}),
+            "event_form": forms_.get("event_form")
+            or EventForm(
+                initial={
+                    "starts_at": _at(first, dt.time(10)),
+                    "ends_at": _at(first, dt.time(11, 15)),
+                }
+            ),
+            "closure_form": forms_.get("closure_form")
+            or ClosureForm(
+                initial={"starts_at": _at(first, dt.time(9)), "ends_at": _at(first, dt.time(22))}
+            ),
+            "unavailability_form": forms_.get("unavailability_form")
+            or UnavailabilityForm(
+                initial={
+                    "starts_at": _at(first, dt.time(0)),
+                    "ends_at": _at(first + dt.timedelta(days=1), dt.time(0)),
+                }
+            ),
+            "solve_form": forms_.get("solve_form")
+            or SolveForm(initial={"mode": "replan" if context["latest"] else "full"}),
+        }
+    )
+    return context
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    return render(request, "scheduling/plan.html", _plan_context(period))
+
+
+def _plan_post(
+    request: HttpRequest,
+    pk: int,
+    *,
+    form_class: type[forms.Form],
+    key: str,
+    run: Callable[[Any, dict[str, Any]], Any],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    period = _period(pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            run(period, form.cleaned_data)
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            messages.success(request, success)
+            return redirect(reverse("scheduling:plan", args=[period.pk]) + f"#{anchor}")
+    context = _plan_context(period, **{key: form})
+    context["open_form"] = key
+    return render(request, "scheduling/plan.html", context, status=422)
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def requests_import(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    try:
+        result = services.requests_import(period=period, by=request.user, now=_now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("%(n)s call request(s) brought in from casting; %(m)s already here.")
+            % {"n": result.created, "m": result.already},
+        )
+        for line in result.skipped[:8]:
+            messages.warning(request, line)
+    return redirect(reverse("scheduling:plan", args=[period.pk]) + "#requests")
+
+
+def _request_values(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: data.get(k) for k in services.REQUEST_FIELDS if k in data and k != "section"}
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def request_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        form_class=RequestForm,
+        key="request_form",
+        run=lambda period, data: services.call_request_create(
+            period=period,
+            values=_request_values(data),
+            people=list(data["people"]),
+            studios=list(data["studios"]),
+            by=request.user,
+            now=_now(),
+        ),
+        success=_("Call request added."),
+        anchor="requests",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(CallRequest, pk)
+    if request.method == "POST":
+        form = RequestForm(request.POST)
+        if form.is_valid():
+            try:
+                services.call_request_update(
+                    request=item,
+                    values=_request_values(form.cleaned_data),
+                    people=list(form.cleaned_data["people"]),
+                    studios=list(form.cleaned_data["studios"]),
+                    by=request.user,
+                    now=_now(),
+                )
+            except DomainError as exc:
+                _show_error(form, exc)
+            else:
+                messages.success(request, _("Call request saved."))
+                return redirect(reverse("scheduling:plan", args=[item.period_id]) + "#requests")
+    else:
+        initial = {k: getattr(item, k) for k in services.REQUEST_FIELDS if k != "section"}
+        initial["people"] = list(item.people.all())
+        initial["studios"] = list(item.studios.all())
+        form = RequestForm(initial=initial)
+    return render(
+        request,
+        "scheduling/form.html",
+        {
+            "form": form,
+            "title": _("Edit the call request"),
+            "back": reverse("scheduling:plan", args=[item.period_id]),
+            "delete": reverse("scheduling:request_delete", args=[item.pk]),
+        },
+    )
+
+
+def _delete(
+    request: HttpRequest,
+    obj: Any,
+    period_pk: int | None,
+    run: Callable[[], Any],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    try:
+        run()
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    target = (
+        reverse("scheduling:plan", args=[period_pk]) if period_pk else reverse("scheduling:index")
+    )
+    return redirect(target + f"#{anchor}")
+
+
+def _back_period(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("period", "") or request.GET.get("period", ""))
+    except ValueError:
+        return None
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def request_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(CallRequest, pk)
+    return _delete(
+        request,
+        item,
+        item.period_id,
+        lambda: services.call_request_delete(request=item, by=request.user, now=_now()),
+        _("Call request removed."),
+        "requests",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def event_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        form_class=EventForm,
+        key="event_form",
+        run=lambda period, d: services.fixed_event_create(
+            kind=d["kind"],
+            label=d["label"],
+            starts_at=_aware(d["starts_at"]),
+            ends_at=_aware(d["ends_at"]),
+            people=list(d["people"]),
+            everyone=d["everyone"],
+            studio=d["studio"],
+            by=request.user,
+            now=_now(),
+        ),
+        success=_("Fixed event added."),
+        anchor="events",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def event_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(FixedEvent, pk)
+    return _delete(
+        request,
+        item,
+        _back_period(request),
+        lambda: services.fixed_event_delete(event=item, by=request.user, now=_now()),
+        _("Fixed event removed."),
+        "events",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def closure_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        form_class=ClosureForm,
+        key="closure_form",
+        run=lambda period, d: services.studio_closure_create(
+            studio=d["studio"],
+            starts_at=_aware(d["starts_at"]),
+            ends_at=_aware(d["ends_at"]),
+            reason=d["reason"],
+            by=request.user,
+            now=_now(),
+        ),
+        success=_("Studio closure added."),
+        anchor="closures",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(StudioClosure, pk)
+    return _delete(
+        request,
+        item,
+        _back_period(request),
+        lambda: services.studio_closure_delete(closure=item, by=request.user, now=_now()),
+        _("Studio closure removed."),
+        "closures",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def unavailability_new(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_post(
+        request,
+        pk,
+        form_class=UnavailabilityForm,
+        key="unavailability_form",
+        run=lambda period, d: services.unavailability_create(
+            person=d["person"],
+            starts_at=_aware(d["starts_at"]),
+            ends_at=_aware(d["ends_at"]),
+            reason=d["reason"],
+            by=request.user,
+            now=_now(),
+        ),
+        success=_("Unavailability recorded."),
+        anchor="unavailable",
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def unavailability_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _get(Unavailability, pk)
+    return _delete(
+        request,
+        item,
+        _back_period(request),
+        lambda: services.unavailability_delete(item=item, by=request.user, now=_now()),
+        _("Unavailability removed."),
+        "unavailable",
+    )
+
+
+# --------------------------------------------------------------------------- runs
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def solve(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    form = SolveForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            run = services.solve_run_start(
+                period=period,
+                by=request.user,
+                now=_now(),
+                time_limit=d["time_limit"],
+                seed=d.get("seed") or 0,
+                workers=d.get("workers") or 2,
+                mode=d["mode"],
+            )
+        except DomainError as exc:
+            _show_error(form, exc)
+        else:
+            return redirect("scheduling:run", pk=run.pk)
+    context = _plan_context(period, solve_form=form)
+    return render(request, "scheduling/plan.html", context, status=422)
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get(SolveRun, pk)
+    return render(request, "scheduling/run.html", {"run": run, "period": run.period})
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get(SolveRun, pk)
+    return render(request, "scheduling/_progress.html", {"run": run})
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _get(SolveRun, pk)
+    try:
+        run = services.solve_run_stop(run=run, by=request.user, now=_now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    if request.headers.get("HX-Request"):
+        return render(request, "scheduling/_progress.html", {"run": run})
+    return redirect("scheduling:run", pk=run.pk)
+
+
+# --------------------------------------------------------------------------- review and edits
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    day = _parse_day(request.GET.get("day"), period.first_day)
+    if not period.first_day <= day <= period.last_day:
+        day = period.first_day
+    view = "people" if request.GET.get("view") == "people" else "grid"
+    draft = services.draft_of(period)
+    calls = selectors.schedule_calls(draft)
+    report = services.review_rows(period, adapters.rows_of(calls), calls)
+    bad_requests = {pk for f in report.open_findings for pk in f.request_pks}
+    flagged = {c.pk: ["breaks"] for c in calls if c.request_id in bad_requests}
+    for c in calls:
+        if c.override_reason:
+            flagged.setdefault(c.pk, []).append("override")
+    grid = selectors.build_grid(calls, day, selectors.studios_in_use(), flagged=flagged)
+    inputs = selectors.plan_inputs(period)
+    return render(
+        request,
+        "scheduling/review.html",
+        {
+            "period": period,
+            "draft": draft,
+            "day": day,
+            "view": view,
+            "grid": grid,
+            "people": selectors.by_person(
+                c for c in calls if selectors.local(c.starts_at).date() == day
+            )
+            if view == "people"
+            else [],
+            "report": report,
+            "costs": [(name, cost) for name, cost in report.costs.items() if cost],
+            "overrides": [c for c in calls if c.override_reason],
+            "calls_count": len(calls),
+            "latest": inputs["latest"],
+            "versions": inputs["versions"],
+            "publish_form": PublishForm(initial={"first_day": day, "last_day": day, "firm": True}),
+        },
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def explain(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    draft = services.draft_of(period)
+    calls = selectors.schedule_calls(draft)
+    report = services.review_rows(period, adapters.rows_of(calls), calls)
+    details = adapters.explain_schedule(report.problem, report.solver_calls, report.mapping)
+    return render(request, "scheduling/_explain.html", {"explain": details, "period": period})
+
+
+def _call_times(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
+    day = data["day"]
+    return _at(day, data["start"]), _at(day, data["end"])
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    call = _get(Call, pk)
+    back = reverse("scheduling:review", args=[call.schedule.period_id])
+    local_start = selectors.local(call.starts_at)
+    back += f"?day={local_start.date().isoformat()}"
+    if request.method == "POST":
+        form = CallForm(request.POST)
+        if form.is_valid():
+            start, end = _call_times(form.cleaned_data)
+            try:
+                services.call_move(
+                    call=call,
+                    studio=form.cleaned_data["studio"],
+                    starts_at=start,
+                    ends_at=end,
+                    by=request.user,
+                    now=_now(),
+                    override_reason=form.cleaned_data["override_reason"],
+                )
+            except DomainError as exc:
+                _show_error(form, exc)
+            else:
+                messages.success(request, _("Call moved."))
+                return redirect(back)
+    else:
+        form = CallForm(
+            initial={
+                "studio": call.studio,
+                "day": local_start.date(),
+                "start": local_start.time(),
+                "end": selectors.local(call.ends_at).time(),
+            }
+        )
+    return render(
+        request,
+        "scheduling/call_form.html",
+        {"form": form, "call": call, "back": back, "title": _("Move or resize the call")},
+        status=422 if form.errors else 200,
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def call_new(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    day = _parse_day(request.GET.get("day") or request.POST.get("day"), period.first_day)
+    back = reverse("scheduling:review", args=[period.pk]) + f"?day={day.isoformat()}"
+    if request.method == "POST":
+        form = AddCallForm(request.POST, period=period)
+        if form.is_valid():
+            d = form.cleaned_data
+            start, end = _call_times(d)
+            try:
+                services.call_add(
+                    period=period,
+                    studio=d["studio"],
+                    starts_at=start,
+                    ends_at=end,
+                    request=d["request"],
+                    label=d["label"],
+                    people=list(d["people"]),
+                    by=request.user,
+                    now=_now(),
+                    override_reason=d["override_reason"],
+                )
+            except DomainError as exc:
+                _show_error(form, exc)
+            else:
+                messages.success(request, _("Call added."))
+                return redirect(back)
+    else:
+        form = AddCallForm(
+            period=period, initial={"day": day, "start": dt.time(12), "end": dt.time(13)}
+        )
+    return render(
+        request,
+        "scheduling/call_form.html",
+        {"form": form, "call": None, "back": back, "title": _("Add a call")},
+        status=422 if form.errors else 200,
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def call_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    call = _get(Call, pk)
+    day = selectors.local(call.starts_at).date()
+    period_pk = call.schedule.period_id
+    try:
+        services.call_remove(
+            call=call,
+            by=request.user,
+            now=_now(),
+            override_reason=request.POST.get("override_reason", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Call removed from the draft."))
+    return redirect(reverse("scheduling:review", args=[period_pk]) + f"?day={day.isoformat()}")
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def call_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    call = _get(Call, pk)
+    try:
+        services.call_lock(
+            call=call, locked=request.POST.get("locked") == "1", by=request.user, now=_now()
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    day = selectors.local(call.starts_at).date()
+    return redirect(
+        reverse("scheduling:review", args=[call.schedule.period_id]) + f"?day={day.isoformat()}"
+    )
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+@require_POST
+def publish(request: HttpRequest, pk: int) -> HttpResponse:
+    period = _period(pk)
+    form = PublishForm(request.POST)
+    day = period.first_day
+    if form.is_valid():
+        d = form.cleaned_data
+        day = d["first_day"]
+        try:
+            result = services.schedule_publish(
+                period=period,
+                first_day=d["first_day"],
+                last_day=d["last_day"],
+                firm=d["firm"],
+                note=d["note"],
+                by=request.user,
+                now=_now(),
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            for v in detail.get("violations", [])[1:8]:
+                messages.error(request, v["message"])
+        else:
+            messages.success(
+                request,
+                _("Published as version %(n)s; %(notices)s notice(s) sent.")
+                % {"n": result.version.number, "notices": result.notices},
+            )
+            if result.late_notices:
+                messages.warning(
+                    request,
+                    _("%(n)s change(s) come with less personal notice than the agreement asks.")
+                    % {"n": result.late_notices},
+                )
+            if result.late_days:
+                messages.warning(
+                    request,
+                    _("Posted after the agreement's deadline for: %(days)s.")
+                    % {"days": ", ".join(d.isoformat() for d in result.late_days)},
+                )
+    else:
+        messages.error(request, _("Give the days to publish."))
+    return redirect(reverse("scheduling:review", args=[period.pk]) + f"?day={day.isoformat()}")
+
+
+@page_requires(Cap.PLAN_SCHEDULE)
+def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    period = _period(pk)
+    found = period.schedules.filter(status="published", number=number).first()
+    if found is None:
+        raise Http404(_("No such version."))
+    day = _parse_day(request.GET.get("day"), found.published_from or period.first_day)
+    calls = selectors.schedule_calls(found)
+    grid = selectors.build_grid(calls, day, selectors.studios_in_use())
+    return render(
+        request,
+        "scheduling/version.html",
+        {
+            "period": period,
+            "version": found,
+            "grid": grid,
+            "day": day,
+            "verified": services.schedule_verify(found),
+            "notices": found.notices.select_related("person").order_by("person__family_name")[:200],
+        },
+    )
+
+
+# --------------------------------------------------------------------------- everyone
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    everyone = can(request.user, Cap.VIEW_ALL_CALLS)
+    today = _parse_day(request.GET.get("day"), _today())
+    context = selectors.my_week(person, today, everyone=everyone)
+    context.update({"person": person, "day": today})
+    return render(request, "scheduling/me.html", context)
+
+
+@login_required
+@require_POST
+def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = _get(Notice, pk)
+    try:
+        services.notice_mark_read(notice=notice, person=_person(request), now=_now())
+    except DomainError as exc:
+        raise Http404(exc.message) from exc
+    return redirect(reverse("scheduling:me") + "#notices")
+
+
+@login_required
+def board_today(request: HttpRequest) -> HttpResponse:
+    return redirect("scheduling:board", day=_today().isoformat())
+
+
+@login_required
+def board(request: HttpRequest, day: str) -> HttpResponse:
+    the_day = _parse_day(day, _today())
+    context = selectors.board(the_day)
+    context.update(
+        {
+            "previous": the_day - dt.timedelta(days=1),
+            "next": the_day + dt.timedelta(days=1),
+        }
+    )
+    return render(request, "scheduling/board.html", context)
+
+
+@login_required
+def board_pdf(request: HttpRequest, day: str) -> HttpResponse:
+    the_day = _parse_day(day, _today())
+    data = pdf.call_sheet(selectors.board(the_day))
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="call-sheet-{the_day.isoformat()}.pdf"'
+    return response
+
+
+@login_required
+def feeds_page(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        scope = request.POST.get("scope", CalendarFeedToken.Scope.PERSONAL)
+        try:
+            if request.POST.get("action") == "revoke":
+                services.feed_token_revoke(user=request.user, scope=scope, now=_now())
+                messages.success(request, _("The calendar address no longer works."))
+            else:
+                services.feed_token_create(user=request.user, scope=scope, now=_now())
+                messages.success(
+                    request,
+                    _("A new calendar address is ready; the old one (if any) no longer works."),
+                )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("scheduling:feeds")
+    tokens = {
+        t.scope: t
+        for t in CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True)
+    }
+    return render(
+        request,
+        "scheduling/feeds.html",
+        {
+            "personal": tokens.get("personal"),
+            "company": tokens.get("company"),
+            "can_company": can(request.user, Cap.VIEW_ALL_CALLS),
+            "has_person": _person(request) is not None,
+            "base": request.build_absolute_uri("/")[:-1],
+        },
+    )
+
+
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The private iCalendar feed (no sign-in: the secret address is the key)."""
+    try:
+        found = services.feed_token_use(token=token, now=_now())
+    except DomainError as exc:
+        return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
+    body = feeds.calendar_for(found, today=_today())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response
