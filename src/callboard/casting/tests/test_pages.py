@@ -333,3 +333,19 @@ def test_recording_a_past_performance_from_the_board(world, now, client_as):
     CastAssignment.objects.create(performance=past, role=world.queen, dancer=d, assigned_at=now)
     client_as(Role.BALLET_MASTER).post(f"/casting/performances/{past.pk}/danced/")
     assert d.roles_known.get().times_danced == 1
+
+
+def test_the_autocomplete_makes_the_same_number_of_queries_whatever_the_matches(world, client_as):
+    client = client_as(Role.BALLET_MASTER)
+    params = {"performance": world.performances[0].pk, "role": world.swans.pk, "q": "kalmurz"}
+    world.dancer(world.swans, person=f.PersonFactory(given_name="Ada", family_name="Kalmurzaeva"))
+    with CaptureQueriesContext(connection) as one:
+        client.get("/casting/candidates/", params)
+    for i in range(8):
+        world.dancer(
+            world.swans, person=f.PersonFactory(given_name=f"Bea{i}", family_name="Kalmurzaeva")
+        )
+    with CaptureQueriesContext(connection) as nine:
+        html = client.get("/casting/candidates/", params).content.decode()
+    assert html.count('class="cand"') == 9
+    assert len(nine.captured_queries) == len(one.captured_queries)
