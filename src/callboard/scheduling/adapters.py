@@ -51,8 +51,19 @@ AWAY_STATUSES = {
 }
 
 
+_ZONE_SECONDS = 5.0
+_zone_cache: tuple[float, str] | None = None
+
+
 def company_zone() -> ZoneInfo:
-    name = Company.objects.values_list("time_zone", flat=True).first() or settings.TIME_ZONE
+    """The company's time zone (read at most every few seconds: pages ask for it often)."""
+    global _zone_cache
+    moment = time.monotonic()
+    if _zone_cache is not None and moment - _zone_cache[0] < _ZONE_SECONDS:
+        name = _zone_cache[1]
+    else:
+        name = Company.objects.values_list("time_zone", flat=True).first() or settings.TIME_ZONE
+        _zone_cache = (moment, name)
     try:
         return ZoneInfo(name)
     except Exception:  # a bad zone name in the company record must not break the callboard
@@ -596,7 +607,11 @@ def from_solver_calls(calls: Iterable[SolverCall], mapping: Mapping) -> list[Pla
 
 def problem_json(problem: sp.Problem) -> dict[str, Any]:
     """The problem as JSON (recorded with each run, to replay it outside Callboard)."""
-    return dataclasses.asdict(problem)
+    try:
+        from callboard.scheduling.solver.io import problem_to_json
+    except ImportError:  # the engine's JSON format is newer than this checkout
+        return dataclasses.asdict(problem)
+    return problem_to_json(problem)
 
 
 # --------------------------------------------------------------------------- checking

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django import forms
@@ -44,6 +45,20 @@ from callboard.scheduling.models import (
 
 def _now() -> dt.datetime:
     return timezone.now()
+
+
+def in_company_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Show times in the company's zone, whatever the server's."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with timezone.override(adapters.company_zone()):
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            return response
+
+    return wrapped
 
 
 def _today() -> dt.date:
@@ -102,6 +117,7 @@ def _parse_day(value: str | None, default: dt.date) -> dt.date:
 
 
 @login_required
+@in_company_zone
 def index(request: HttpRequest) -> HttpResponse:
     if not can(request.user, Cap.PLAN_SCHEDULE):
         return redirect("scheduling:me")
@@ -116,6 +132,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.PLAN_SCHEDULE)
 @require_POST
+@in_company_zone
 def period_new(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.POST)
     if form.is_valid():
@@ -175,6 +192,7 @@ def _plan_context(period: Any, **forms_: Any) -> dict[str, Any]:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(pk)
     return render(request, "scheduling/plan.html", _plan_context(period))
@@ -250,6 +268,7 @@ def request_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get(CallRequest, pk)
     if request.method == "POST":
@@ -440,6 +459,7 @@ def unavailability_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.PLAN_SCHEDULE)
 @require_POST
+@in_company_zone
 def solve(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(pk)
     form = SolveForm(request.POST)
@@ -464,12 +484,14 @@ def solve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get(SolveRun, pk)
     return render(request, "scheduling/run.html", {"run": run, "period": run.period})
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get(SolveRun, pk)
     return render(request, "scheduling/_progress.html", {"run": run})
@@ -477,6 +499,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.PLAN_SCHEDULE)
 @require_POST
+@in_company_zone
 def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get(SolveRun, pk)
     try:
@@ -492,6 +515,7 @@ def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(pk)
     day = _parse_day(request.GET.get("day"), period.first_day)
@@ -534,6 +558,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def explain(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(pk)
     draft = services.draft_of(period)
@@ -549,6 +574,7 @@ def _call_times(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
     call = _get(Call, pk)
     back = reverse("scheduling:review", args=[call.schedule.period_id])
@@ -591,6 +617,7 @@ def call_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def call_new(request: HttpRequest, pk: int) -> HttpResponse:
     period = _period(pk)
     day = _parse_day(request.GET.get("day") or request.POST.get("day"), period.first_day)
@@ -714,6 +741,7 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
+@in_company_zone
 def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     period = _period(pk)
     found = period.schedules.filter(status="published", number=number).first()
@@ -740,6 +768,7 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 @login_required
+@in_company_zone
 def me(request: HttpRequest) -> HttpResponse:
     person = _person(request)
     everyone = can(request.user, Cap.VIEW_ALL_CALLS)
@@ -766,6 +795,7 @@ def board_today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@in_company_zone
 def board(request: HttpRequest, day: str) -> HttpResponse:
     the_day = _parse_day(day, _today())
     context = selectors.board(the_day)
@@ -779,6 +809,7 @@ def board(request: HttpRequest, day: str) -> HttpResponse:
 
 
 @login_required
+@in_company_zone
 def board_pdf(request: HttpRequest, day: str) -> HttpResponse:
     the_day = _parse_day(day, _today())
     data = pdf.call_sheet(selectors.board(the_day))
@@ -788,6 +819,7 @@ def board_pdf(request: HttpRequest, day: str) -> HttpResponse:
 
 
 @login_required
+@in_company_zone
 def feeds_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         scope = request.POST.get("scope", CalendarFeedToken.Scope.PERSONAL)
@@ -821,6 +853,7 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
     )
 
 
+@in_company_zone
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """The private iCalendar feed (no sign-in: the secret address is the key)."""
     try:
