@@ -7,7 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from callboard.core.errors import NotFound, PermissionDenied, ValidationFailed
 from callboard.core.roles import Cap, can, require
@@ -220,7 +220,7 @@ def version_calls(request: HttpRequest, version_id: int) -> list[dict[str, Any]]
 
 
 @router.post("/plans/{plan_id}/runs", response={202: RunOut}, summary="Start a solve run")
-def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> tuple[int, dict[str, Any]]:
+def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> Status:
     require(request.user, Cap.PLAN_SCHEDULE)
     period = services.get_period(plan_id)
     run = services.solve_run_start(
@@ -232,7 +232,7 @@ def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> tuple[int, 
         workers=payload.workers,
         mode=payload.mode,
     )
-    return 202, _run_out(run)
+    return Status(202, _run_out(run))
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="Poll a run")

@@ -1062,7 +1062,10 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
     done.set()
     if reporter is not None:
         reporter.join(timeout=5)
-    return _finish_run(run, problem, mapping, solution, stopped, live, started)
+    finished = _finish_run(run, problem, mapping, solution, stopped, live, started)
+    if tick is not None:
+        tick(finished)
+    return finished
 
 
 @transaction.atomic

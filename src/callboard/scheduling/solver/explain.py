@@ -1,0 +1,237 @@
+"""Why a schedule costs what it costs, and why a request was left out, in words.
+
+``explain(problem, solution)`` lists every penalty by goal name with the people and
+requests it concerns. ``unplaced_reasons`` tries every slot a left-out call could take
+and reports, with the independent checker, which rules block them (or that a slot was
+free but not worth its cost).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from callboard.scheduling.solver.check import Checker
+from callboard.scheduling.solver.problem import DAY, Part, Problem, Studio, studio_fits
+from callboard.scheduling.solver.score import score
+from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced
+
+GOAL_TITLES: dict[str, str] = {
+    "unplaced": "Requested minutes not placed",
+    "waiting": "People waiting between calls",
+    "late_finish": "Calls finishing late",
+    "long_day": "Long working days",
+    "preference": "Calls outside preferred times",
+    "balance": "Dancers' busiest days",
+    "spike": "Week-to-week load spikes",
+    "moved_call": "Published calls moved",
+    "touched_person": "People whose calls change",
+}
+
+_RULE_PHRASES: dict[str, str] = {
+    "person_clash": "{who} already {have} a call or a commitment",
+    "person_unavailable": "{who} {be} unavailable",
+    "studio_clash": "every studio that fits is taken",
+    "studio_unavailable": "the studio is unavailable",
+    "studio_fit": "no studio fits",
+    "working_day": "it would fall outside the working day",
+    "allowed_days": "it is not allowed that day",
+    "time_window": "it would fall outside its time windows",
+    "earliest_start": "{who} may not start so early",
+    "latest_end": "{who} may not finish so late",
+    "longest_call": "it is longer than the longest call allowed",
+    "max_minutes_per_day": "{who} would work more than the most minutes a day",
+    "personal_daily_cap": "{who} would go over {their} own daily cap",
+    "max_minutes_per_week": "{who} would work more than the most minutes a week",
+    "max_span": "{who} would have too long a working day",
+    "short_break": "{who} would work too long without a short break",
+    "meal_break": "{who} would miss the longer rest",
+    "rest_between_days": "{who} would not rest long enough between days",
+    "free_days": "{who} would lose a free day",
+    "travel": "{who} could not travel between sites in time",
+    "precedence": "it must come after (or before) another request",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    goal: str
+    cost: int
+    message: str
+    people: tuple[str, ...] = ()
+    requests: tuple[str, ...] = ()
+
+
+def explain(problem: Problem, solution: Solution) -> list[Explanation]:
+    """Every penalty of the schedule, by goal, costliest goal first."""
+    result = score(problem, solution.calls)
+    unplaced_reason = {(u.request, u.part): u.reason for u in solution.unplaced}
+    out: list[Explanation] = []
+    for p in result.penalties:
+        message = p.message
+        if p.goal == "unplaced" and p.requests:
+            reason = next(
+                (r for (rid, _), r in unplaced_reason.items() if rid == p.requests[0]), None
+            )
+            if reason:
+                message = f"{message} {reason}"
+        out.append(Explanation(p.goal, p.cost, message, p.people, p.requests))
+    totals = Counter[str]()
+    for e in out:
+        totals[e.goal] += e.cost
+    out.sort(key=lambda e: (-totals[e.goal], e.goal, -e.cost, e.message))
+    return out
+
+
+def explain_lines(problem: Problem, solution: Solution) -> list[str]:
+    """:func:`explain` as readable lines, grouped by goal."""
+    lines: list[str] = []
+    current = None
+    explanations = explain(problem, solution)
+    for e in explanations:
+        if e.goal != current:
+            current = e.goal
+            total = sum(x.cost for x in explanations if x.goal == e.goal)
+            lines.append(f"{GOAL_TITLES.get(e.goal, e.goal)} ({e.goal}): cost {total}")
+        lines.append(f"  - {e.message} [cost {e.cost}]")
+    return lines
+
+
+# -- why a call was left out ---------------------------------------------------------------
+
+
+def unplaced_reasons(
+    problem: Problem,
+    calls: Sequence[Call],
+    *,
+    status: Status,
+    budget_seconds: float = 5.0,
+) -> list[Unplaced]:
+    """For every part not in ``calls``, the reason in words."""
+    placed = {c.key for c in calls}
+    missing = [part for part in problem.parts if part.key not in placed]
+    out: list[Unplaced] = []
+    deadline = time.perf_counter() + budget_seconds
+    checker = Checker(problem)
+    for part in missing:
+        if time.perf_counter() > deadline:
+            reason = "Not placed (no time was left to work out why)."
+        else:
+            reason = why_unplaced(problem, checker, calls, part, status=status)
+        out.append(Unplaced(part.request.id, part.part, part.length, reason))
+    return out
+
+
+def why_unplaced(
+    problem: Problem, checker: Checker, calls: Sequence[Call], part: Part, *, status: Status
+) -> str:
+    """Try every start time for ``part`` against the other calls; say what blocks them.
+
+    For each start the people are looked at first (their availability, other calls and
+    labour rules), then the studios, so the reason names the real bottleneck."""
+    r = part.request
+    by_person: dict[str, list[Call]] = {pid: [] for pid in r.people}
+    by_studio: dict[str, list[Call]] = {}
+    for c in calls:
+        by_studio.setdefault(c.studio, []).append(c)
+        for pid in c.people:
+            if pid in by_person:
+                by_person[pid].append(c)
+    studios = [s for s in problem.studios if studio_fits(s, r)]
+    sites = sorted({s.site for s in studios})
+    blocked: Counter[tuple[str, tuple[str, ...]]] = Counter()
+    free_slot: Call | None = None
+    g = problem.granularity
+    for d in sorted(r.days or range(len(problem.days))):
+        window = problem.days[d]
+        first = -(-(d * DAY + window.open) // g) * g
+        for start in range(first, d * DAY + window.close - part.length + 1, g):
+            end = start + part.length
+
+            def at(studio: str) -> Call:
+                return Call(r.id, part.part, studio, start, end, r.people)  # noqa: B023
+
+            reason = _people_reason(checker, calls, by_person, at(studios[0].id), sites, studios)
+            if reason is not None:
+                blocked[reason] += 1
+                continue
+            free = [
+                s
+                for s in studios
+                if not any(c.start < end and start < c.end for c in by_studio.get(s.id, []))
+                and not any(u.start < end and start < u.end for u in s.unavailable)
+                and not _site_blocked(checker, by_person, at(s.id))
+            ]
+            if free:
+                free_slot = free_slot or at(free[0].id)
+            else:
+                blocked[("studio_clash", ())] += 1
+    if free_slot is not None:
+        where = f"{problem.when(free_slot.start)} in {problem.studio_name(free_slot.studio)}"
+        if status is Status.OPTIMAL:
+            return (
+                f"Left out although it would fit (e.g. {where}): placing it costs more in "
+                "other goals than it gains."
+            )
+        return f"Not placed before the search stopped; it would fit, e.g. {where}."
+    if not blocked:
+        return "It fits no time of the working day it allows."
+    reasons = []
+    for (rule, people), count in blocked.most_common(3):
+        who = ", ".join(problem.person_name(pid) for pid in people) or "someone"
+        plural = len(people) != 1
+        phrase = _RULE_PHRASES.get(rule, rule).format(
+            who=who, have="have" if plural else "has", be="are" if plural else "is", their="their"
+        )
+        reasons.append(f"{phrase} ({count} start time{'s' if count != 1 else ''})")
+    return "No time works: " + "; ".join(reasons) + "."
+
+
+_STUDIO_RULES = {"studio_fit", "studio_unavailable"}
+
+
+def _people_reason(
+    checker: Checker,
+    calls: Sequence[Call],
+    by_person: dict[str, list[Call]],
+    call: Call,
+    sites: list[str],
+    studios: list[Studio],
+) -> tuple[str, tuple[str, ...]] | None:
+    """Why nobody-in-particular's rules allow ``call`` at its time (studio aside)."""
+    local = [v for v in checker.check_call(call) if v.rule not in _STUDIO_RULES]
+    if local:
+        rule = local[0].rule
+        people = sorted({v.items[0] for v in local if v.rule == rule and v.items and v.items[0] in by_person})
+        return (rule, tuple(people))
+    busy = sorted(
+        pid for pid, theirs in by_person.items() if any(c.start < call.end and call.start < c.end for c in theirs)
+    )
+    if busy:
+        return ("person_clash", tuple(busy))
+    if checker.check_precedence([*calls, call]):
+        return ("precedence", ())
+    first: tuple[str, tuple[str, ...]] | None = None
+    for site in sites:
+        studio = next(s for s in studios if s.site == site)
+        found = _labour_reason(checker, by_person, Call(call.request, call.part, studio.id, call.start, call.end, call.people))
+        if found is None:
+            return None
+        first = first or found
+    return first
+
+
+def _labour_reason(
+    checker: Checker, by_person: dict[str, list[Call]], call: Call
+) -> tuple[str, tuple[str, ...]] | None:
+    for pid, theirs in by_person.items():
+        found = checker.check_person(pid, [*theirs, call], focus_day=call.start // DAY)
+        if found:
+            return (found[0].rule, (pid,))
+    return None
+
+
+def _site_blocked(checker: Checker, by_person: dict[str, list[Call]], call: Call) -> bool:
+    return _labour_reason(checker, by_person, call) is not None
