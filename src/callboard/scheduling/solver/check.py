@@ -99,7 +99,9 @@ class Checker:
         items = self._fixed.get(person.id)
         if items is None:
             items = [
-                _Item(c.start, c.end, rules.counts_as_work(c), c.site, None, c.label or c.kind.value)
+                _Item(
+                    c.start, c.end, rules.counts_as_work(c), c.site, None, c.label or c.kind.value
+                )
                 for c in person.commitments
             ]
             self._fixed[person.id] = items
@@ -146,7 +148,9 @@ class Checker:
         name = self._call_name(call)
         request = p.request_by_id.get(call.request)
         if request is None or not 0 <= call.part < len(request.part_lengths):
-            return [Violation("unknown_call", f"{name} is not part of any request.", (call.request,))]
+            return [
+                Violation("unknown_call", f"{name} is not part of any request.", (call.request,))
+            ]
         length = request.part_lengths[call.part]
         if call.end - call.start != length:
             out.append(
@@ -158,11 +162,17 @@ class Checker:
             )
         if tuple(sorted(call.people)) != tuple(sorted(request.people)):
             out.append(
-                Violation("call_people", f"{name} does not call the request's people.", (call.request,))
+                Violation(
+                    "call_people", f"{name} does not call the request's people.", (call.request,)
+                )
             )
         studio = p.studio_by_id.get(call.studio)
         if studio is None:
-            out.append(Violation("studio_fit", f"{name} is in unknown studio {call.studio!r}.", (call.request,)))
+            out.append(
+                Violation(
+                    "studio_fit", f"{name} is in unknown studio {call.studio!r}.", (call.request,)
+                )
+            )
         else:
             problems = []
             if request.studios and studio.id not in request.studios:
@@ -205,13 +215,20 @@ class Checker:
             )
         if request.days and day not in request.days:
             out.append(
-                Violation("allowed_days", f"{name} is on {p.day_label(day)}, a day it does not allow.", (call.request,))
+                Violation(
+                    "allowed_days",
+                    f"{name} is on {p.day_label(day)}, a day it does not allow.",
+                    (call.request,),
+                )
             )
-        if request.windows and not any(w.start <= tod and tod_end <= w.end for w in request.windows):
+        if request.windows and not any(
+            w.start <= tod and tod_end <= w.end for w in request.windows
+        ):
             out.append(
                 Violation(
                     "time_window",
-                    f"{name} ({clock(tod)}–{clock(tod_end)}) is outside the request's time windows.",
+                    f"{name} ({clock(tod)}–{clock(tod_end)}) is outside the request's time "
+                    "windows.",
                     (call.request,),
                 )
             )
@@ -312,7 +329,13 @@ class Checker:
                     )
                 )
         items = [
-            _Item(c.start, c.end, True, p.studio_by_id[c.studio].site if c.studio in p.studio_by_id else None, c)
+            _Item(
+                c.start,
+                c.end,
+                True,
+                p.studio_by_id[c.studio].site if c.studio in p.studio_by_id else None,
+                c,
+            )
             for c in ordered
         ]
         items += self._fixed_items(person, rules)
@@ -365,7 +388,9 @@ class Checker:
             if only is not None and only.isdisjoint(days):
                 continue
             minutes = sum(total.get(d, 0) for d in days)
-            if minutes > rules.max_minutes_per_week and minutes > sum(given.get(d, 0) for d in days):
+            if minutes > rules.max_minutes_per_week and minutes > sum(
+                given.get(d, 0) for d in days
+            ):
                 yield Violation(
                     "max_minutes_per_week",
                     f"{person.name} works {minutes} minutes in week {week + 1}; the agreement "
@@ -407,7 +432,11 @@ class Checker:
         for stretch in stretches:
             first = stretch[0].start
             last = max(it.end for it in stretch)
-            if len(stretch) >= 2 and any(it.is_call for it in stretch) and last - first > rules.break_every:
+            if (
+                len(stretch) >= 2
+                and any(it.is_call for it in stretch)
+                and last - first > rules.break_every
+            ):
                 yield Violation(
                     "short_break",
                     f"{person.name} works {_hm(last - first)} without a break of "

@@ -33,16 +33,22 @@ def _labour(problem: Problem, change: Callable[[LabourRules], LabourRules]) -> P
 
 
 RELAXATIONS: dict[str, Callable[[Problem], Problem]] = {
-    "max_minutes_per_day": lambda p: _labour(p, lambda r: dataclasses.replace(r, max_minutes_per_day=None)),
+    "max_minutes_per_day": lambda p: _labour(
+        p, lambda r: dataclasses.replace(r, max_minutes_per_day=None)
+    ),
     "personal_daily_cap": lambda p: dataclasses.replace(
         p, people=tuple(dataclasses.replace(x, max_minutes_per_day=None) for x in p.people)
     ),
-    "max_minutes_per_week": lambda p: _labour(p, lambda r: dataclasses.replace(r, max_minutes_per_week=None)),
+    "max_minutes_per_week": lambda p: _labour(
+        p, lambda r: dataclasses.replace(r, max_minutes_per_week=None)
+    ),
     "longest_call": lambda p: _labour(p, lambda r: dataclasses.replace(r, longest_call=None)),
     "max_span": lambda p: _labour(p, lambda r: dataclasses.replace(r, max_span=None)),
     "short_break": lambda p: _labour(p, lambda r: dataclasses.replace(r, break_every=None)),
     "meal_break": lambda p: _labour(p, lambda r: dataclasses.replace(r, meal_within=None)),
-    "rest_between_days": lambda p: _labour(p, lambda r: dataclasses.replace(r, min_rest_between_days=None)),
+    "rest_between_days": lambda p: _labour(
+        p, lambda r: dataclasses.replace(r, min_rest_between_days=None)
+    ),
     "earliest_start": lambda p: _labour(p, lambda r: dataclasses.replace(r, earliest_start=None)),
     "latest_end": lambda p: _labour(p, lambda r: dataclasses.replace(r, latest_end=None)),
     "free_days": lambda p: _labour(p, lambda r: dataclasses.replace(r, free_days_per_week=0)),
@@ -98,13 +104,15 @@ def _restrict(problem: Problem, items: list[Item]) -> Problem:
         problem,
         requests=requests,
         published=tuple(locked),
-        precedences=tuple(pr for pr in problem.precedences if pr.before in keep and pr.after in keep),
+        precedences=tuple(
+            pr for pr in problem.precedences if pr.before in keep and pr.after in keep
+        ),
     )
 
 
 def _feasible(problem: Problem, deadline: float) -> bool | None:
     model = CallboardModel(problem).build()
-    model.m.clear_objective()
+    model.m.clear_objective()  # type: ignore[no-untyped-call]
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, min(5.0, deadline - time.perf_counter()))
     solver.parameters.num_workers = 1
@@ -119,7 +127,7 @@ def _feasible(problem: Problem, deadline: float) -> bool | None:
 def _minimal_core(problem: Problem, items: list[Item], deadline: float) -> list[Item]:
     sub = _restrict(problem, items)
     model = CallboardModel(sub, mandatory_as_assumptions=True).build()
-    model.m.clear_objective()
+    model.m.clear_objective()  # type: ignore[no-untyped-call]
     flags = {(kind, key): lit for lit, kind, key in model.mandatory}
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -166,7 +174,7 @@ def _describe(problem: Problem, core: list[Item], deadline: float) -> Conflict:
             if part.request.id == r.id
         ]
         return Conflict(
-            f"{names[0].capitalize()} cannot be scheduled. {reasons[0]}",
+            f"{names[0][0].upper()}{names[0][1:]} cannot be scheduled. {reasons[0]}",
             requests=requests,
             calls=calls,
             rules=(),
@@ -181,10 +189,14 @@ def _describe(problem: Problem, core: list[Item], deadline: float) -> Conflict:
     together = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
     message = f"These cannot all be scheduled: {together}."
     if rules:
-        message += " They would fit without the rule(s): " + "; ".join(RULES[r] for r in rules) + "."
+        message += (
+            " They would fit without the rule(s): " + "; ".join(RULES[r] for r in rules) + "."
+        )
     else:
         message += " They need the same people or studios at the same times."
-    return Conflict(message, requests=requests, calls=calls, rules=tuple(rules), people=tuple(people))
+    return Conflict(
+        message, requests=requests, calls=calls, rules=tuple(rules), people=tuple(people)
+    )
 
 
 def _item_name(problem: Problem, item: Item) -> str:

@@ -204,10 +204,14 @@ def _people_reason(
     local = [v for v in checker.check_call(call) if v.rule not in _STUDIO_RULES]
     if local:
         rule = local[0].rule
-        people = sorted({v.items[0] for v in local if v.rule == rule and v.items and v.items[0] in by_person})
+        people = sorted(
+            {v.items[0] for v in local if v.rule == rule and v.items and v.items[0] in by_person}
+        )
         return (rule, tuple(people))
     busy = sorted(
-        pid for pid, theirs in by_person.items() if any(c.start < call.end and call.start < c.end for c in theirs)
+        pid
+        for pid, theirs in by_person.items()
+        if any(c.start < call.end and call.start < c.end for c in theirs)
     )
     if busy:
         return ("person_clash", tuple(busy))
@@ -216,7 +220,11 @@ def _people_reason(
     first: tuple[str, tuple[str, ...]] | None = None
     for site in sites:
         studio = next(s for s in studios if s.site == site)
-        found = _labour_reason(checker, by_person, Call(call.request, call.part, studio.id, call.start, call.end, call.people))
+        found = _labour_reason(
+            checker,
+            by_person,
+            Call(call.request, call.part, studio.id, call.start, call.end, call.people),
+        )
         if found is None:
             return None
         first = first or found

@@ -73,12 +73,14 @@ def company_week(
     size: WeekSize = WeekSize(),
     *,
     granularity: int = 15,
-    weights: Weights = Weights(),
+    weights: Weights | None = None,
 ) -> Problem:
     """A seeded company week of ``size``; same seed, same week."""
     rng = random.Random(seed)
     n_days = size.days
-    days = tuple(Day(open=9 * 60 + 30, close=23 * 60, label=DAY_NAMES[d % 7]) for d in range(n_days))
+    days = tuple(
+        Day(open=9 * 60 + 30, close=23 * 60, label=DAY_NAMES[d % 7]) for d in range(n_days)
+    )
 
     # -- studios: about half in the theatre ("main"), the rest in the annex, 20 min apart.
     specs = [
@@ -92,11 +94,13 @@ def company_week(
     ]
     studios = []
     for k in range(size.studios):
-        sid, name, cap, piano, site = specs[k % len(specs)]
-        unavailable: tuple[Interval, ...] = ()
+        sid, name, room, piano, site = specs[k % len(specs)]
+        closed: tuple[Interval, ...] = ()
         if k == 0:  # company class is given in the big studio
-            unavailable = tuple(Interval(d * DAY + CLASS_START, d * DAY + CLASS_END) for d in range(n_days))
-        studios.append(Studio(sid, name, cap, piano, site, unavailable))
+            closed = tuple(
+                Interval(d * DAY + CLASS_START, d * DAY + CLASS_END) for d in range(n_days)
+            )
+        studios.append(Studio(sid, name, room, piano, site, closed))
 
     # -- dancers: principals, soloists and corps groups. Soloists, principals and half the
     # corps have their rota day off on the first day, the other half on the second; the
@@ -110,7 +114,9 @@ def company_week(
     groups = [corps_ids[g::4] for g in range(4)]
     rota = {i: (g % 2) % n_days for g, members in enumerate(groups) for i in members}
     rota |= {i: 0 for i, r in enumerate(ranks) if r != "corps"}
-    cast = set(range(n_principals // 2 + 1)) | set(range(n_principals, n_principals + n_soloists // 2))
+    cast = set(range(n_principals // 2 + 1)) | set(
+        range(n_principals, n_principals + n_soloists // 2)
+    )
     cast |= set(groups[0]) | set(groups[1])
     injured = set(rng.sample(range(n_principals, n), size.injured))
 
@@ -118,7 +124,11 @@ def company_week(
     for i, rank in enumerate(ranks):
         commitments = [
             Commitment(
-                CommitmentKind.CLASS, d * DAY + CLASS_START, d * DAY + CLASS_END, "Company class", site="main"
+                CommitmentKind.CLASS,
+                d * DAY + CLASS_START,
+                d * DAY + CLASS_END,
+                "Company class",
+                site="main",
             )
             for d in range(n_days)
             if d != rota[i]
@@ -135,13 +145,17 @@ def company_week(
                 for d in show_days
             ]
         unavailable: list[Interval] = []
-        cap = None
+        cap: int | None = None
         if i in injured:
             cap = 240
             d = rng.randrange(n_days)
             commitments.append(
                 Commitment(
-                    CommitmentKind.MEDICAL, d * DAY + 14 * 60, d * DAY + 15 * 60, "Physiotherapy", site="main"
+                    CommitmentKind.MEDICAL,
+                    d * DAY + 14 * 60,
+                    d * DAY + 15 * 60,
+                    "Physiotherapy",
+                    site="main",
                 )
             )
             if rng.random() < 0.5:
@@ -150,7 +164,9 @@ def company_week(
         if rng.random() < 0.1:
             d = rng.randrange(n_days)
             at = d * DAY + rng.choice([12, 13, 15, 16]) * 60
-            commitments.append(Commitment(CommitmentKind.FITTING, at, at + 30, "Costume fitting", site="main"))
+            commitments.append(
+                Commitment(CommitmentKind.FITTING, at, at + 30, "Costume fitting", site="main")
+            )
         dancers.append(
             Person(
                 id=f"d{i:02d}",
@@ -218,7 +234,7 @@ def company_week(
         split = 2 if minutes >= 120 and rng.random() < 0.5 else 1
         for i in who:
             load[i] += minutes
-        people = tuple(f"d{i:02d}" for i in sorted(set(who))) + (ballet_master,)
+        people = (*(f"d{i:02d}" for i in sorted(set(who))), ballet_master)
         staff_load[ballet_master] += minutes
         if piano:
             pianist = least(pianists)
@@ -277,22 +293,54 @@ def company_week(
         labour=US_BALLET,
         travel=(Travel("main", "annex", 20),),
         precedences=tuple(precedences),
-        weights=weights,
+        weights=weights or Weights(),
         granularity=granularity,
         name=f"Company week (seed {seed})",
     )
 
 
 _NAMES = (
-    "Klára Kalmurzaev", "Eleonora Kalmurzaev", "Anya Sokolova", "Mikhail Orlov", "Daria Belova",
-    "Ivan Petrov", "Olga Smirnova", "Pavel Kuznetsov", "Yulia Volkova", "Artem Morozov",
-    "Nadia Fedorova", "Sasha Lebedeva", "Timur Aliyev", "Vera Kozlova", "Gleb Novikov",
-    "Polina Egorova", "Roman Pavlov", "Zarina Tagirova", "Kirill Vasiliev", "Lena Zakharova",
-    "Maxim Sorokin", "Irina Popova", "Denis Makarov", "Alina Nikitina", "Boris Zaitsev",
-    "Ksenia Solovyova", "Oleg Borisov", "Marina Yakovleva", "Ruslan Gusev", "Tatiana Romanova",
+    "Klára Kalmurzaev",
+    "Eleonora Kalmurzaev",
+    "Anya Sokolova",
+    "Mikhail Orlov",
+    "Daria Belova",
+    "Ivan Petrov",
+    "Olga Smirnova",
+    "Pavel Kuznetsov",
+    "Yulia Volkova",
+    "Artem Morozov",
+    "Nadia Fedorova",
+    "Sasha Lebedeva",
+    "Timur Aliyev",
+    "Vera Kozlova",
+    "Gleb Novikov",
+    "Polina Egorova",
+    "Roman Pavlov",
+    "Zarina Tagirova",
+    "Kirill Vasiliev",
+    "Lena Zakharova",
+    "Maxim Sorokin",
+    "Irina Popova",
+    "Denis Makarov",
+    "Alina Nikitina",
+    "Boris Zaitsev",
+    "Ksenia Solovyova",
+    "Oleg Borisov",
+    "Marina Yakovleva",
+    "Ruslan Gusev",
+    "Tatiana Romanova",
 )
 _STAFF = (
-    "Sergei Pavlov", "Galina Ivanova", "Viktor Semyonov", "Ludmila Orlova", "Nikolai Frolov",
-    "Svetlana Titova", "Andrei Markov", "Elena Gromova", "Yuri Antonov", "Maria Kovaleva",
+    "Sergei Pavlov",
+    "Galina Ivanova",
+    "Viktor Semyonov",
+    "Ludmila Orlova",
+    "Nikolai Frolov",
+    "Svetlana Titova",
+    "Andrei Markov",
+    "Elena Gromova",
+    "Yuri Antonov",
+    "Maria Kovaleva",
 )
 _PIANISTS = ("Anton Rubin", "Vera Lanskaya", "Grigory Sheller", "Inna Pesetskaya", "Fyodor Glinka")

@@ -17,7 +17,12 @@ from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced
 
 # Rules that a call breaks at any time of its day if at one (they count minutes or days).
-_WHOLE_DAY_RULES = {"max_minutes_per_day", "personal_daily_cap", "max_minutes_per_week", "free_days"}
+_WHOLE_DAY_RULES = {
+    "max_minutes_per_day",
+    "personal_daily_cap",
+    "max_minutes_per_week",
+    "free_days",
+}
 
 _STATIC_RULES = {
     "working_day",
@@ -69,9 +74,13 @@ class GreedyScheduler:
 
     def _precedence_ok(self, call: Call) -> bool:
         for pr in self.p.precedences:
-            if pr.after == call.request and any(c.end > call.start for c in self.by_request[pr.before]):
+            if pr.after == call.request and any(
+                c.end > call.start for c in self.by_request[pr.before]
+            ):
                 return False
-            if pr.before == call.request and any(c.start < call.end for c in self.by_request[pr.after]):
+            if pr.before == call.request and any(
+                c.start < call.end for c in self.by_request[pr.after]
+            ):
                 return False
         return True
 
@@ -85,7 +94,9 @@ class GreedyScheduler:
     def candidates(self, part: Part) -> Iterator[Call]:
         """Every call this part could become, earliest first (smallest fitting studio first)."""
         p, g, r = self.p, self.p.granularity, part.request
-        studios = sorted((s for s in p.studios if studio_fits(s, r)), key=lambda s: (s.capacity, s.id))
+        studios = sorted(
+            (s for s in p.studios if studio_fits(s, r)), key=lambda s: (s.capacity, s.id)
+        )
         days = r.days or range(len(p.days))
         for d in sorted(days):
             window = p.days[d]
@@ -135,7 +146,12 @@ def greedy(problem: Problem, *, keep: Sequence[Call] = ()) -> Solution:
     for part in order:
         if g.place(part) is None:
             unplaced.append(
-                Unplaced(part.request.id, part.part, part.length, "The greedy baseline found no slot for it.")
+                Unplaced(
+                    part.request.id,
+                    part.part,
+                    part.length,
+                    "The greedy baseline found no slot for it.",
+                )
             )
     calls = tuple(sorted(g.calls, key=lambda c: (c.start, c.studio)))
     result = score(problem, calls)
@@ -151,4 +167,3 @@ def greedy(problem: Problem, *, keep: Sequence[Call] = ()) -> Solution:
         seconds=time.perf_counter() - started,
         method="greedy",
     )
-

@@ -131,7 +131,9 @@ class _Reader:
             raise self.fail(f"{key!r} must be a list of ids (strings).")
         return tuple(items)
 
-    def items(self, key: str, parse: Callable[[_Reader], T], name: Callable[[Any], str] = lambda _: "") -> tuple[T, ...]:
+    def items(
+        self, key: str, parse: Callable[[_Reader], T], name: Callable[[Any], str] = lambda _: ""
+    ) -> tuple[T, ...]:
         out = []
         prefix = f"{self.where}, " if self.where else ""
         for k, item in enumerate(self.list_(key)):
@@ -214,8 +216,19 @@ def problem_from_json(data: Mapping[str, Any]) -> Problem:
     root = _Reader(data, "")
     root.where = "problem"
     root.unknown(
-        {"name", "granularity", "days", "labour", "weights", "travel", "studios", "people", "requests",
-         "precedences", "published"}
+        {
+            "name",
+            "granularity",
+            "days",
+            "labour",
+            "weights",
+            "travel",
+            "studios",
+            "people",
+            "requests",
+            "precedences",
+            "published",
+        }
     )
     root.where = ""
     days = root.items("days", _day)
@@ -238,7 +251,9 @@ def problem_from_json(data: Mapping[str, Any]) -> Problem:
         r.unknown({"kind", "day", "start", "end", "label", "site", "counts_as_work"})
         kind = r.str_("kind", "other")
         if kind not in {k.value for k in CommitmentKind}:
-            raise r.fail(f"unknown kind {kind!r}: use one of {', '.join(k.value for k in CommitmentKind)}.")
+            raise r.fail(
+                f"unknown kind {kind!r}: use one of {', '.join(k.value for k in CommitmentKind)}."
+            )
         start, end = _absolute(r, n_days)
         counts = r.data.get("counts_as_work")
         if counts is not None and not isinstance(counts, bool):
@@ -254,8 +269,19 @@ def problem_from_json(data: Mapping[str, Any]) -> Problem:
 
     def person(r: _Reader) -> Person:
         r.unknown(
-            {"id", "name", "kind", "weight", "unavailable", "commitments", "max_minutes_per_day", "labour",
-             "preferred", "prior_week_minutes", "spike_percent"}
+            {
+                "id",
+                "name",
+                "kind",
+                "weight",
+                "unavailable",
+                "commitments",
+                "max_minutes_per_day",
+                "labour",
+                "preferred",
+                "prior_week_minutes",
+                "spike_percent",
+            }
         )
         kind = r.str_("kind", "dancer")
         if kind not in {k.value for k in PersonKind}:
@@ -268,7 +294,9 @@ def problem_from_json(data: Mapping[str, Any]) -> Problem:
             unavailable=r.items("unavailable", lambda x: Interval(*_absolute(x, n_days))),
             commitments=r.items("commitments", commitment),
             max_minutes_per_day=r.opt_int("max_minutes_per_day"),
-            labour=_labour(_Reader(r.data["labour"], f"{r.where}, labour")) if r.has("labour") else None,
+            labour=_labour(_Reader(r.data["labour"], f"{r.where}, labour"))
+            if r.has("labour")
+            else None,
             preferred=r.items("preferred", _window),
             prior_week_minutes=r.opt_int("prior_week_minutes"),
             spike_percent=r.int_("spike_percent", 130, minimum=100),
@@ -276,14 +304,29 @@ def problem_from_json(data: Mapping[str, Any]) -> Problem:
 
     def request(r: _Reader) -> Request:
         r.unknown(
-            {"id", "label", "section", "minutes", "people", "studios", "needs_piano", "days", "windows",
-             "priority", "split", "required", "preferred"}
+            {
+                "id",
+                "label",
+                "section",
+                "minutes",
+                "people",
+                "studios",
+                "needs_piano",
+                "days",
+                "windows",
+                "priority",
+                "split",
+                "required",
+                "preferred",
+            }
         )
         split = r.data.get("split", 1)
         lengths: tuple[int, ...] = ()
         if isinstance(split, list):
             if not split or not all(isinstance(x, int) and not isinstance(x, bool) for x in split):
-                raise r.fail("'split' must be a number of calls or a list of call lengths in minutes.")
+                raise r.fail(
+                    "'split' must be a number of calls or a list of call lengths in minutes."
+                )
             lengths, split = tuple(split), len(split)
         elif isinstance(split, bool) or not isinstance(split, int) or split < 1:
             raise r.fail("'split' must be a number of calls (1 or more) or a list of call lengths.")
@@ -385,16 +428,22 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
         return [{"start": clock(w.start), "end": clock(w.end)} for w in ws]
 
     weights = {
-        key: clock(getattr(problem.weights, key)) if key in _WEIGHT_TIMES else getattr(problem.weights, key)
+        key: clock(getattr(problem.weights, key))
+        if key in _WEIGHT_TIMES
+        else getattr(problem.weights, key)
         for key in Weights.__dataclass_fields__
     }
     return {
         "name": problem.name,
         "granularity": problem.granularity,
-        "days": [{"label": d.label, "open": clock(d.open), "close": clock(d.close)} for d in problem.days],
+        "days": [
+            {"label": d.label, "open": clock(d.open), "close": clock(d.close)} for d in problem.days
+        ],
         "labour": labour(problem.labour),
         "weights": weights,
-        "travel": [{"from": t.from_site, "to": t.to_site, "minutes": t.minutes} for t in problem.travel],
+        "travel": [
+            {"from": t.from_site, "to": t.to_site, "minutes": t.minutes} for t in problem.travel
+        ],
         "studios": [
             {
                 "id": s.id,
@@ -494,7 +543,13 @@ def solution_to_json(solution: Solution, problem: Problem | None = None) -> dict
             for c in solution.calls
         ],
         "unplaced": [
-            {"request": u.request, **label(u.request), "part": u.part, "minutes": u.minutes, "reason": u.reason}
+            {
+                "request": u.request,
+                **label(u.request),
+                "part": u.part,
+                "minutes": u.minutes,
+                "reason": u.reason,
+            }
             for u in solution.unplaced
         ],
         "conflicts": [

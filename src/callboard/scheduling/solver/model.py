@@ -18,6 +18,7 @@ others are constraints between variables.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,7 +40,7 @@ from callboard.scheduling.solver.solution import Call
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 Lit = cp_model.IntVar
-Expr = cp_model.LinearExprT
+Expr = cp_model.LinearExpr | int
 
 
 @dataclass
@@ -143,12 +144,16 @@ class CallboardModel:
         p = self.p
         for person in p.people:
             rules = p.labour_for(person)
-            caps = [c for c in (rules.max_minutes_per_day, person.max_minutes_per_day) if c is not None]
+            caps = [
+                c for c in (rules.max_minutes_per_day, person.max_minutes_per_day) if c is not None
+            ]
             info = PersonInfo(person=person, rules=rules, day_cap=min(caps) if caps else None)
             info.fixed_work = sorted(
                 (c.start, c.end) for c in person.commitments if rules.counts_as_work(c)
             )
-            info.blocks = _merge(info.fixed_work, rules.break_minutes if rules.has_break_rule else 0)
+            info.blocks = _merge(
+                info.fixed_work, rules.break_minutes if rules.has_break_rule else 0
+            )
             self.people[person.id] = info
         for i, part in enumerate(self.parts):
             for pid in part.people:
@@ -167,7 +172,9 @@ class CallboardModel:
 
     # -- helpers for the static phase ------------------------------------------------------
 
-    def free_starts(self, key: tuple[object, ...], busy: Iterable[tuple[int, int]], length: int) -> BoolArray:
+    def free_starts(
+        self, key: tuple[object, ...], busy: Iterable[tuple[int, int]], length: int
+    ) -> BoolArray:
         """Grid starts whose call of ``length`` minutes touches none of ``busy``."""
         cum = self._cum_cache.get(key)
         if cum is None:
@@ -296,7 +303,10 @@ def add_travel_around_commitments(b: CallboardModel) -> None:
             for pid in part.people:
                 person = b.people[pid].person
                 busy = [
-                    (c.start - b.p.travel_minutes(site, c.site), c.end + b.p.travel_minutes(c.site, site))
+                    (
+                        c.start - b.p.travel_minutes(site, c.site),
+                        c.end + b.p.travel_minutes(c.site, site),
+                    )
                     for c in person.commitments
                     if c.site is not None and c.site != site
                 ]
@@ -364,7 +374,9 @@ def create_variables(b: CallboardModel) -> None:
             continue
         union = np.unique(np.concatenate(list(allowed.values())))
         x = m.new_bool_var(f"x_{name}")
-        u = m.new_int_var_from_domain(cp_model.Domain.from_values((union // g).tolist()), f"u_{name}")
+        u = m.new_int_var_from_domain(
+            cp_model.Domain.from_values((union // g).tolist()), f"u_{name}"
+        )
         b.x.append(x)
         b.u.append(u)
         m.add(u == int(union[0]) // g).only_enforce_if(x.Not())
@@ -414,7 +426,11 @@ def create_variables(b: CallboardModel) -> None:
         b.interval.append(iv)
         b.studio_interval.append(
             {
-                sid: iv if lit is x else m.new_optional_fixed_size_interval_var(g * u, part.length, lit, f"iv_{name}_{sid}")
+                sid: iv
+                if lit is x
+                else m.new_optional_fixed_size_interval_var(
+                    g * u, part.length, lit, f"iv_{name}_{sid}"
+                )
                 for sid, lit in z.items()
             }
         )
@@ -458,7 +474,9 @@ def build_person_days(b: CallboardModel) -> None:
 
 def day_work(b: CallboardModel, pd: PersonDay) -> Expr:
     """Minutes of calls of the person-day (fixed work excluded)."""
-    return sum((b.parts[i].length * b.y[i][pd.day] for i in pd.cand), start=cp_model.LinearExpr.constant(0))
+    return sum(
+        (b.parts[i].length * b.y[i][pd.day] for i in pd.cand), start=cp_model.LinearExpr.constant(0)
+    )
 
 
 # == hard rules between variables ===============================================================
@@ -480,7 +498,7 @@ def add_no_overlap_per_person(b: CallboardModel) -> None:
     another without a break, each call's interval is stretched by the short break
     (``break_minutes``) so that consecutive calls are always a break apart."""
     extended: dict[tuple[int, int], cp_model.IntervalVar] = {}
-    for pid, info in b.people.items():
+    for info in b.people.values():
         parts = [i for i in info.parts if b.possible[i]]
         if len(parts) < 2:
             continue
@@ -517,24 +535,13 @@ def add_short_breaks(b: CallboardModel) -> None:
         bm, be = rules.break_minutes, rules.break_every
         parts = [i for i in info.parts if b.possible[i]]
         ss: dict[object, cp_model.IntVar] = {}
-
-        def stretch_start(key: object, start: Expr, end: Expr, present: Lit | None) -> cp_model.IntVar:
-            var = m.new_int_var(0, b.p.horizon + DAY, f"ss_{pid}_{key}")
-            multi = m.new_bool_var(f"multi_{pid}_{key}")
-            m.add(var <= start)
-            m.add(var == start).only_enforce_if(multi.Not())
-            m.add(end - var <= be).only_enforce_if(multi)
-            if present is not None:
-                m.add_implication(present.Not(), multi.Not())
-            ss[key] = var
-            return var
-
         for i in parts:
             if i in info.short_parts:
-                stretch_start(("p", i), b.start(i), b.end(i), b.x[i])
+                ss[("p", i)] = _stretch_start(b, f"{pid}_p{i}", b.start(i), b.end(i), be, b.x[i])
         for k, (s, e) in enumerate(info.blocks):
             if k in info.short_blocks:
-                stretch_start(("f", k), cp_model.LinearExpr.constant(s), cp_model.LinearExpr.constant(e), None)
+                const = cp_model.LinearExpr.constant
+                ss[("f", k)] = _stretch_start(b, f"{pid}_f{k}", const(s), const(e), be, None)
         # call-call pairs
         for a_idx, i in enumerate(parts):
             for j in parts[a_idx + 1 :]:
@@ -546,8 +553,12 @@ def add_short_breaks(b: CallboardModel) -> None:
                 if i in info.short_parts and j in info.short_parts:
                     join_ij = m.new_bool_var(f"join_{pid}_{i}_{j}")  # i then j, less than a break
                     join_ji = m.new_bool_var(f"join_{pid}_{j}_{i}")
-                    m.add(b.start(j) >= b.end(i) + bm).only_enforce_if([i_first, join_ij.Not(), *both])
-                    m.add(b.start(i) >= b.end(j) + bm).only_enforce_if([i_first.Not(), join_ji.Not(), *both])
+                    m.add(b.start(j) >= b.end(i) + bm).only_enforce_if(
+                        [i_first, join_ij.Not(), *both]
+                    )
+                    m.add(b.start(i) >= b.end(j) + bm).only_enforce_if(
+                        [i_first.Not(), join_ji.Not(), *both]
+                    )
                     m.add(b.start(j) >= b.end(i)).only_enforce_if([i_first, *both])
                     m.add(b.start(i) >= b.end(j)).only_enforce_if([i_first.Not(), *both])
                     m.add(ss[("p", j)] <= ss[("p", i)]).only_enforce_if(join_ij)
@@ -575,6 +586,21 @@ def add_short_breaks(b: CallboardModel) -> None:
                 m.add(ss[("p", i)] <= ss[("f", k)]).only_enforce_if(join_after)
 
 
+def _stretch_start(
+    b: CallboardModel, name: str, start: Expr, end: Expr, break_every: int, present: Lit | None
+) -> cp_model.IntVar:
+    """The start of the stretch an item belongs to (see :func:`add_short_breaks`)."""
+    m = b.m
+    var = m.new_int_var(0, b.p.horizon + DAY, f"ss_{name}")
+    multi = m.new_bool_var(f"multi_{name}")
+    m.add(var <= start)
+    m.add(var == start).only_enforce_if(multi.Not())
+    m.add(end - var <= break_every).only_enforce_if(multi)
+    if present is not None:
+        m.add_implication(present.Not(), multi.Not())
+    return var
+
+
 def _may_meet(b: CallboardModel, i: int, j: int, distance: int) -> bool:
     """Whether calls i and j could come within ``distance`` minutes of each other."""
     for d_i in b.y[i]:
@@ -582,7 +608,10 @@ def _may_meet(b: CallboardModel, i: int, j: int, distance: int) -> bool:
             if abs(d_i - d_j) > 1:
                 continue
             si, sj = _starts_on(b, i, d_i), _starts_on(b, j, d_j)
-            if sj[0] - (si[-1] + b.parts[i].length) < distance and si[0] - (sj[-1] + b.parts[j].length) < distance:
+            if (
+                sj[0] - (si[-1] + b.parts[i].length) < distance
+                and si[0] - (sj[-1] + b.parts[j].length) < distance
+            ):
                 return True
     return False
 
@@ -638,7 +667,10 @@ def add_meal_break(b: CallboardModel) -> None:
         within, meal = rules.meal_within, rules.meal_minutes
         d = pd.day
         lo = min([int(_starts_on(b, i, d)[0]) for i in pd.cand] + [s for s, _ in pd.fixed])
-        hi = max([int(_starts_on(b, i, d)[-1]) + b.parts[i].length for i in pd.cand] + [e for _, e in pd.fixed])
+        hi = max(
+            [int(_starts_on(b, i, d)[-1]) + b.parts[i].length for i in pd.cand]
+            + [e for _, e in pd.fixed]
+        )
         if hi - lo <= within:
             continue
         far = (d + 1) * DAY
@@ -692,7 +724,9 @@ def add_rest_between_days(b: CallboardModel) -> None:
                 given = min(s for s, _ in tomorrow.fixed) - max(e for _, e in today.fixed)
                 need = min(rest, given)
             assert today.last is not None and tomorrow.first is not None
-            enforce = [lit for lit in (today.has_work, tomorrow.has_work) if not isinstance(lit, int)]
+            enforce = [
+                lit for lit in (today.has_work, tomorrow.has_work) if not isinstance(lit, int)
+            ]
             m.add(tomorrow.first - today.last >= need).only_enforce_if(enforce)
 
 
@@ -742,8 +776,12 @@ def add_travel_between_calls(b: CallboardModel) -> None:
 def add_precedence(b: CallboardModel) -> None:
     """Every call of request A ends before any call of request B starts."""
     for pr in b.p.precedences:
-        firsts = [i for i, part in enumerate(b.parts) if part.request.id == pr.before and b.possible[i]]
-        thens = [i for i, part in enumerate(b.parts) if part.request.id == pr.after and b.possible[i]]
+        firsts = [
+            i for i, part in enumerate(b.parts) if part.request.id == pr.before and b.possible[i]
+        ]
+        thens = [
+            i for i, part in enumerate(b.parts) if part.request.id == pr.after and b.possible[i]
+        ]
         for i in firsts:
             for j in thens:
                 b.m.add(b.end(i) <= b.start(j)).only_enforce_if([b.x[i], b.x[j]])
@@ -764,7 +802,9 @@ def add_required(b: CallboardModel) -> None:
     """Required requests are placed in full."""
     for r in b.p.requests:
         if r.required:
-            _mandatory(b, [b.x[b.index[(r.id, k)]] for k in range(len(r.part_lengths))], "request", r.id)
+            _mandatory(
+                b, [b.x[b.index[(r.id, k)]] for k in range(len(r.part_lengths))], "request", r.id
+            )
 
 
 def add_published_calls(b: CallboardModel) -> None:
@@ -794,7 +834,7 @@ def add_symmetry_breaking(b: CallboardModel) -> None:
         if r.id in published:
             continue
         idx = [b.index[(r.id, k)] for k in range(len(r.part_lengths))]
-        for i, j in zip(idx, idx[1:], strict=False):
+        for i, j in itertools.pairwise(idx):
             if b.parts[i].length != b.parts[j].length or not (b.possible[i] and b.possible[j]):
                 continue
             b.m.add_implication(b.x[j], b.x[i])
@@ -972,7 +1012,8 @@ def goal_spike(b: CallboardModel) -> None:
         for k, days in enumerate(b.p.weeks()):
             pds = [b.person_days[(pid, d)] for d in days if (pid, d) in b.person_days]
             load = sum(
-                (day_work(b, pd) + pd.fixed_minutes for pd in pds), start=cp_model.LinearExpr.constant(0)
+                (day_work(b, pd) + pd.fixed_minutes for pd in pds),
+                start=cp_model.LinearExpr.constant(0),
             )
             excess = b.m.new_int_var(0, 7 * DAY, f"spike_{pid}_{k}")
             b.m.add(100 * excess >= 100 * load - person.spike_percent * previous)
@@ -995,7 +1036,9 @@ def goal_touched_person(b: CallboardModel) -> None:
     published = {(pub.request, pub.part): pub for pub in b.p.published}
     reasons: dict[str, list[Expr | int]] = defaultdict(list)
     for key, pub in published.items():
-        before = set(pub.people if pub.people is not None else b.p.request_by_id[pub.request].people)
+        before = set(
+            pub.people if pub.people is not None else b.p.request_by_id[pub.request].people
+        )
         now = set(b.p.request_by_id[pub.request].people)
         kept = b.kept[key]
         for pid in before | now:
@@ -1054,8 +1097,12 @@ def add_hint(b: CallboardModel, calls: Sequence[Call], *, time_limit: float = 5.
             continue
         fixings.append((b.x[i], 1))
         fixings.append((b.u[i], call.start // b.g))
-        fixings += [(lit, int(sid == call.studio)) for sid, lit in b.z[i].items() if lit is not b.x[i]]
-        fixings += [(lit, int(d == call.start // DAY)) for d, lit in b.y[i].items() if lit is not b.x[i]]
+        fixings += [
+            (lit, int(sid == call.studio)) for sid, lit in b.z[i].items() if lit is not b.x[i]
+        ]
+        fixings += [
+            (lit, int(d == call.start // DAY)) for d, lit in b.y[i].items() if lit is not b.x[i]
+        ]
     copy = b.m.clone()
     for var, value in fixings:
         copy.add(copy.get_int_var_from_proto_index(var.index) == value)
@@ -1080,6 +1127,8 @@ def read_calls(b: CallboardModel, value: Callable[[Expr], int]) -> list[Call]:
             continue
         start = b.g * value(b.u[i])
         studio = next(sid for sid, lit in b.z[i].items() if value(lit))
-        calls.append(Call(part.request.id, part.part, studio, start, start + part.length, part.people))
+        calls.append(
+            Call(part.request.id, part.part, studio, start, start + part.length, part.people)
+        )
     calls.sort(key=lambda c: (c.start, c.studio))
     return calls

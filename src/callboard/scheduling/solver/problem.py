@@ -478,9 +478,13 @@ def _validate_people(problem: Problem) -> None:
         if person.spike_percent < 100:
             _fail(f"{what}: spike_percent must be at least 100.")
         for interval in person.unavailable:
-            _check_interval(f"{what}, an unavailable time", interval.start, interval.end, problem.horizon)
+            _check_interval(
+                f"{what}, an unavailable time", interval.start, interval.end, problem.horizon
+            )
         for c in person.commitments:
-            _check_interval(f"{what}, commitment {c.label or c.kind}", c.start, c.end, problem.horizon)
+            _check_interval(
+                f"{what}, commitment {c.label or c.kind}", c.start, c.end, problem.horizon
+            )
         for w in person.preferred:
             _check_window(f"{what}, a preferred time", w)
         if person.labour is not None:
@@ -497,7 +501,9 @@ def _validate_studios(problem: Problem) -> None:
         if studio.capacity < 0:
             _fail(f"{what}: capacity is negative.")
         for interval in studio.unavailable:
-            _check_interval(f"{what}, an unavailable time", interval.start, interval.end, problem.horizon)
+            _check_interval(
+                f"{what}, an unavailable time", interval.start, interval.end, problem.horizon
+            )
 
 
 def _check_window(what: str, w: Window) -> None:
@@ -557,8 +563,7 @@ def _validate_requests(problem: Problem) -> None:
             piano = " with a piano" if r.needs_piano else ""
             listed = f" among {', '.join(r.studios)}" if r.studios else ""
             _fail(
-                f"{what} fits no studio: it needs room for {len(r.people)} people{piano}"
-                f"{listed}."
+                f"{what} fits no studio: it needs room for {len(r.people)} people{piano}{listed}."
             )
 
 

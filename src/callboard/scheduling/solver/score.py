@@ -85,7 +85,8 @@ def _unplaced(problem: Problem, calls: Sequence[Call], weight: int) -> Iterable[
                 "unplaced",
                 weight * part.request.priority * part.length,
                 part.length,
-                f"{part.name}: {part.length} minutes not placed (priority {part.request.priority}).",
+                f"{part.name}: {part.length} minutes not placed "
+                f"(priority {part.request.priority}).",
                 requests=(part.request.id,),
             )
 
@@ -123,7 +124,11 @@ def _by_day(items: Iterable[_Work]) -> dict[int, list[_Work]]:
 def _idle(items: list[_Work]) -> int:
     if not items:
         return 0
-    return max(i.end for i in items) - min(i.start for i in items) - sum(i.end - i.start for i in items)
+    return (
+        max(i.end for i in items)
+        - min(i.start for i in items)
+        - sum(i.end - i.start for i in items)
+    )
 
 
 def _span(items: list[_Work]) -> int:
@@ -281,7 +286,9 @@ def changes(problem: Problem, calls: Sequence[Call]) -> tuple[set[tuple[str, int
     moved: set[tuple[str, int]] = set()
     touched: set[str] = set()
     for key, pub in published.items():
-        before = set(pub.people if pub.people is not None else problem.request_by_id[pub.request].people)
+        before = set(
+            pub.people if pub.people is not None else problem.request_by_id[pub.request].people
+        )
         call = now.get(key)
         if call is None or call.studio != pub.studio or call.start != pub.start:
             moved.add(key)

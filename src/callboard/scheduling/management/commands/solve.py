@@ -119,7 +119,8 @@ def render(problem: Problem, solution: Solution) -> str:
         gap = f"{100 * solution.gap:.2f} %" if solution.gap is not None else "-"
         lines.append(
             _(
-                "Status: %(status)s · objective %(obj)s · bound %(bound)s · gap %(gap)s · %(sec).1f s"
+                "Status: %(status)s · objective %(obj)s · bound %(bound)s · gap %(gap)s · "
+                "%(sec).1f s"
             )
             % {
                 "status": status,
@@ -155,7 +156,8 @@ def render(problem: Problem, solution: Solution) -> str:
             people = ", ".join(problem.person_name(p) for p in call.people)
             lines.append(
                 f"  {problem.studio_name(call.studio):<{studio_width}}  "
-                f"{clock(call.start - day * DAY)}–{clock(call.end - day * DAY)}  {label}  [{people}]"
+                f"{clock(call.start - day * DAY)}–{clock(call.end - day * DAY)}  "
+                f"{label}  [{people}]"
             )
     placed, missing = solution.placed_minutes, solution.unplaced_minutes
     lines.append("")

@@ -42,7 +42,9 @@ def interval(start: str, end: str, day: int = 0) -> Interval:
 
 
 def commitment(kind: str, start: str, end: str, day: int = 0, **kw: Any) -> Commitment:
-    return Commitment(CommitmentKind(kind), at(start, day), at(end, day), kw.pop("label", kind), **kw)
+    return Commitment(
+        CommitmentKind(kind), at(start, day), at(end, day), kw.pop("label", kind), **kw
+    )
 
 
 def person(pid: str, **kw: Any) -> Person:
@@ -109,4 +111,3 @@ def rules_broken(p: Problem, calls: list[Call]) -> set[str]:
 def make_call(p: Problem, rid: str, start: int, studio_id: str = "A", part: int = 0) -> Call:
     r = p.request_by_id[rid]
     return Call(rid, part, studio_id, start, start + r.part_lengths[part], r.people)
-

@@ -22,7 +22,14 @@ def options(problem: Problem) -> list[list[Call | None]]:
             for start in range(first, d * DAY + day.close - part.length + 1, g):
                 for s in problem.studios:
                     opts.append(
-                        Call(part.request.id, part.part, s.id, start, start + part.length, part.people)
+                        Call(
+                            part.request.id,
+                            part.part,
+                            s.id,
+                            start,
+                            start + part.length,
+                            part.people,
+                        )
                     )
         out.append(opts)
     return out

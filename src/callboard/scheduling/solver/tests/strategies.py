@@ -45,7 +45,9 @@ def labour_rules(draw: st.DrawFn, width: int) -> LabourRules:
         break_minutes=draw(st.sampled_from([5, 15, 30])) if has_break else 0,
         meal_within=draw(st.sampled_from([45, 60, 90, 120])) if has_meal else None,
         meal_minutes=draw(st.sampled_from([15, 30, 45])) if has_meal else 0,
-        min_rest_between_days=_maybe(draw, st.sampled_from([DAY - 2 * width, DAY - width, DAY - 30])),
+        min_rest_between_days=_maybe(
+            draw, st.sampled_from([DAY - 2 * width, DAY - width, DAY - 30])
+        ),
         earliest_start=_maybe(draw, st.sampled_from([OPEN, OPEN + 15, OPEN + 30])),
         latest_end=_maybe(draw, st.sampled_from([OPEN + width - 30, OPEN + width])),
         free_days_per_week=draw(st.sampled_from([0, 0, 5, 6, 7])),
@@ -118,7 +120,11 @@ def tiny_problems(draw: st.DrawFn, max_parts: int = 3, published: bool = True) -
             break
         minutes = draw(st.sampled_from([15, 30, 45, 60, 90]))
         split = draw(st.sampled_from([1, 1, 2])) if parts + 2 <= max_parts and minutes >= 30 else 1
-        who = draw(st.lists(st.sampled_from([p.id for p in people]), min_size=1, max_size=n_people, unique=True))
+        who = draw(
+            st.lists(
+                st.sampled_from([p.id for p in people]), min_size=1, max_size=n_people, unique=True
+            )
+        )
         requests.append(
             Request(
                 id=f"r{k}",

@@ -26,7 +26,9 @@ def run(tmp_path: Path, data: object | str, *args: str) -> subprocess.CompletedP
 
 @pytest.fixture(scope="module")
 def table(tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
-    return run(tmp_path_factory.mktemp("cli"), MINIMAL, "--explain", "--seed", "3", "--workers", "1")
+    return run(
+        tmp_path_factory.mktemp("cli"), MINIMAL, "--explain", "--seed", "3", "--workers", "1"
+    )
 
 
 def test_prints_the_schedule_as_a_table(table: subprocess.CompletedProcess[str]):
@@ -60,7 +62,9 @@ def test_json_output(tmp_path: Path):
 
 def test_unplaced_requests_are_listed_with_their_reason(tmp_path: Path):
     data = copy.deepcopy(MINIMAL)
-    data["requests"].append({"id": "gala", "label": "Gala rehearsal", "minutes": 600, "people": ["klara"]})
+    data["requests"].append(
+        {"id": "gala", "label": "Gala rehearsal", "minutes": 600, "people": ["klara"]}
+    )
     result = run(tmp_path, data)
     assert result.returncode == 0, result.stderr
     assert "Not placed:" in result.stdout and "Gala rehearsal (600 min)" in result.stdout

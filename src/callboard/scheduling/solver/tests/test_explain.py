@@ -17,13 +17,24 @@ from callboard.scheduling.solver.tests.helpers import (
 
 def test_every_penalty_is_explained_by_goal_with_names():
     people = [
-        person("klara", name="Klára Kalmurzaev", commitments=(commitment("class", "10:00", "11:00"),)),
+        person(
+            "klara", name="Klára Kalmurzaev", commitments=(commitment("class", "10:00", "11:00"),)
+        ),
         person("ele", name="Eleonora Kalmurzaev"),
     ]
     p = problem(
         [
-            request("veils", 60, ("klara",), label="Seven Veils", windows=(window("13:00", "14:00"),)),
-            request("swan", 60, ("klara", "ele"), label="Swan Lake", priority=2, windows=(window("10:00", "11:00"),)),
+            request(
+                "veils", 60, ("klara",), label="Seven Veils", windows=(window("13:00", "14:00"),)
+            ),
+            request(
+                "swan",
+                60,
+                ("klara", "ele"),
+                label="Swan Lake",
+                priority=2,
+                windows=(window("10:00", "11:00"),),
+            ),
         ],
         people=people,
     )
@@ -41,7 +52,10 @@ def test_every_penalty_is_explained_by_goal_with_names():
 def test_reason_names_the_person_who_blocks():
     p = problem(
         [request("x", 60, ("a", "b"))],
-        people=[person("a", name="Anya Sokolova", unavailable=(interval("10:00", "14:00"),)), person("b")],
+        people=[
+            person("a", name="Anya Sokolova", unavailable=(interval("10:00", "14:00"),)),
+            person("b"),
+        ],
     )
     reason = solved(p).unplaced[0].reason
     assert "Anya Sokolova" in reason and "unavailable" in reason
@@ -50,7 +64,9 @@ def test_reason_names_the_person_who_blocks():
 def test_reason_names_the_labour_rule_that_blocks():
     p = problem(
         [request("x", 60, ("a",))],
-        people=[person("a", name="Daria Belova", commitments=(commitment("class", "10:00", "11:30"),))],
+        people=[
+            person("a", name="Daria Belova", commitments=(commitment("class", "10:00", "11:30"),))
+        ],
         labour=LabourRules(max_minutes_per_day=120),
     )
     reason = solved(p).unplaced[0].reason

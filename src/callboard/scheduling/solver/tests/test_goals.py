@@ -18,7 +18,17 @@ from callboard.scheduling.solver.tests.helpers import (
 )
 
 ONLY = dict.fromkeys(
-    ("waiting", "late_finish", "long_day", "preference", "balance", "spike", "moved_call", "touched_person"), 0
+    (
+        "waiting",
+        "late_finish",
+        "long_day",
+        "preference",
+        "balance",
+        "spike",
+        "moved_call",
+        "touched_person",
+    ),
+    0,
 )
 
 
@@ -62,8 +72,15 @@ def test_waiting_is_weighted_by_the_persons_cost():
     # Only one of the two dancers can have their calls together; the dearer one does.
     reqs = [
         request("both", 60, ("cheap", "dear"), windows=(window("11:00", "12:00"),)),
-        request("cheap_solo", 60, ("cheap",), windows=(window("10:00", "11:00"), window("13:00", "14:00"))),
-        request("dear_solo", 60, ("dear",), windows=(window("10:00", "11:00"), window("13:00", "14:00"))),
+        request(
+            "cheap_solo",
+            60,
+            ("cheap",),
+            windows=(window("10:00", "11:00"), window("13:00", "14:00")),
+        ),
+        request(
+            "dear_solo", 60, ("dear",), windows=(window("10:00", "11:00"), window("13:00", "14:00"))
+        ),
     ]
     people = [person("cheap", weight=1), person("dear", weight=3)]
     solution = solved(problem(reqs, people=people, close="14:00", weights=weights(waiting=1)))
@@ -74,9 +91,15 @@ def test_waiting_is_weighted_by_the_persons_cost():
 def test_waiting_does_not_count_what_fixed_commitments_already_impose():
     # Between class and a show a dancer waits anyway: a call there costs no waiting.
     dancer = person(
-        "a", commitments=(commitment("class", "10:00", "11:00"), commitment("performance", "19:00", "22:00"))
+        "a",
+        commitments=(
+            commitment("class", "10:00", "11:00"),
+            commitment("performance", "19:00", "22:00"),
+        ),
     )
-    p = problem([request("x", 60, ("a",))], people=[dancer], close="23:00", weights=weights(waiting=1))
+    p = problem(
+        [request("x", 60, ("a",))], people=[dancer], close="23:00", weights=weights(waiting=1)
+    )
     assert solved(p).goal("waiting") == 0
 
 
@@ -89,7 +112,12 @@ def test_late_finish():
 
 
 def test_late_finish_counts_every_person_called():
-    p = problem([request("x", 60, ("a", "b", "c"))], open="18:00", close="19:00", weights=weights(late_finish=1))
+    p = problem(
+        [request("x", 60, ("a", "b", "c"))],
+        open="18:00",
+        close="19:00",
+        weights=weights(late_finish=1),
+    )
     assert solved(p).goal("late_finish") == 60 * 3
 
 
@@ -97,21 +125,31 @@ def test_long_day():
     dancer = person("a", commitments=(commitment("class", "10:00", "11:00"),))
     reqs = [request("x", 60, ("a",), preferred=(window("17:00", "20:00"),))]
     kw = {"people": [dancer], "close": "20:00"}
-    short = solved(problem(reqs, **kw, weights=weights(long_day=2, long_day_after=240, preference=1)))
+    short = solved(
+        problem(reqs, **kw, weights=weights(long_day=2, long_day_after=240, preference=1))
+    )
     assert call_of(short, "x").end <= at("14:00")
-    long = solved(problem(reqs, **kw, weights=weights(long_day=0, long_day_after=240, preference=1)))
+    long = solved(
+        problem(reqs, **kw, weights=weights(long_day=0, long_day_after=240, preference=1))
+    )
     assert call_of(long, "x").start >= at("17:00")
 
 
 def test_preference_of_the_request():
-    p = problem([request("x", 60, ("a",), preferred=(window("12:00", "13:00"),))], weights=weights(preference=1))
+    p = problem(
+        [request("x", 60, ("a",), preferred=(window("12:00", "13:00"),))],
+        weights=weights(preference=1),
+    )
     solution = solved(p)
     assert call_of(solution, "x").start == at("12:00")
     assert solution.goal("preference") == 0
 
 
 def test_preference_of_each_person_called():
-    people = [person("a", preferred=(window("12:00", "14:00"),)), person("b", preferred=(window("12:00", "14:00"),))]
+    people = [
+        person("a", preferred=(window("12:00", "14:00"),)),
+        person("b", preferred=(window("12:00", "14:00"),)),
+    ]
     p = problem([request("x", 60, ("a", "b"))], people=people, weights=weights(preference=1))
     assert call_of(solved(p), "x").start >= at("12:00")
 
@@ -126,7 +164,9 @@ def test_balance_spreads_a_dancers_load_over_the_days():
 def test_balance_is_for_dancers_only():
     reqs = [request("x", 60, ("a",)), request("y", 60, ("a",))]
     staff = [person("a", kind=PersonKind.STAFF)]
-    assert solved(problem(reqs, people=staff, days=2, weights=weights(balance=1))).goal("balance") == 0
+    assert (
+        solved(problem(reqs, people=staff, days=2, weights=weights(balance=1))).goal("balance") == 0
+    )
 
 
 def test_spike_against_the_week_before():
@@ -158,7 +198,9 @@ def test_touched_person_moves_the_call_that_concerns_fewer_people():
         request("z", 60, ("e",), windows=(window("10:00", "12:00"),), required=True),
     ]
     published = (PublishedCall("x", 0, "A", at("10:00")), PublishedCall("y", 0, "A", at("11:00")))
-    p = problem(reqs, close="13:00", published=published, weights=weights(moved_call=10, touched_person=10))
+    p = problem(
+        reqs, close="13:00", published=published, weights=weights(moved_call=10, touched_person=10)
+    )
     solution = solved(p)
     assert call_of(solution, "x").start == at("10:00")
     assert call_of(solution, "y").start == at("12:00")
@@ -167,7 +209,11 @@ def test_touched_person_moves_the_call_that_concerns_fewer_people():
 
 def test_breakdown_adds_up_to_the_objective():
     p = problem(
-        [request("x", 60, ("a", "b")), request("y", 90, ("a",), priority=2), request("z", 60, ("b",))],
+        [
+            request("x", 60, ("a", "b")),
+            request("y", 90, ("a",), priority=2),
+            request("z", 60, ("b",)),
+        ],
         people=[person("a", unavailable=(interval("11:00", "12:00"),)), person("b")],
         studios=[studio("A"), studio("B")],
         close="13:00",

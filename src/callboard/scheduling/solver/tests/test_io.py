@@ -9,7 +9,12 @@ from typing import Any
 import pytest
 
 from callboard.scheduling.solver.generate import QUICK_WEEK, company_week
-from callboard.scheduling.solver.io import ProblemError, problem_from_json, problem_to_json, solution_to_json
+from callboard.scheduling.solver.io import (
+    ProblemError,
+    problem_from_json,
+    problem_to_json,
+    solution_to_json,
+)
 from callboard.scheduling.solver.problem import DAY
 from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced
 
@@ -69,7 +74,13 @@ def test_generated_week_round_trips_through_json():
 
 def test_absolute_minutes_are_accepted_for_intervals():
     p = problem_from_json(
-        {**MINIMAL, "people": [{**MINIMAL["people"][0], "unavailable": [{"start": 700, "end": 760}]}, MINIMAL["people"][1]]}
+        {
+            **MINIMAL,
+            "people": [
+                {**MINIMAL["people"][0], "unavailable": [{"start": 700, "end": 760}]},
+                MINIMAL["people"][1],
+            ],
+        }
     )
     assert (p.people[0].unavailable[0].start, p.people[0].unavailable[0].end) == (700, 760)
 
@@ -130,7 +141,11 @@ def test_missing_travel_between_sites_is_named():
 
 
 def test_published_call_of_unknown_request_is_named():
-    message = bad(lambda d: d.update(published=[{"request": "gala", "studio": "A", "day": 0, "start": "12:00"}]))
+    message = bad(
+        lambda d: d.update(
+            published=[{"request": "gala", "studio": "A", "day": 0, "start": "12:00"}]
+        )
+    )
     assert "'gala'" in message
 
 

@@ -11,7 +11,14 @@ from callboard.scheduling.solver.replan import (
     replan_from_scratch,
     with_published,
 )
-from callboard.scheduling.solver.tests.helpers import at, make_call, problem, request, solved, studio
+from callboard.scheduling.solver.tests.helpers import (
+    at,
+    make_call,
+    problem,
+    request,
+    solved,
+    studio,
+)
 
 
 def week():
@@ -29,7 +36,12 @@ def test_published_calls_round_trip():
     calls = [make_call(p, "x", at("10:00"))]
     (pub,) = published_from(calls, locked=True)
     assert (pub.request, pub.part, pub.studio, pub.start, pub.people, pub.locked) == (
-        "x", 0, "A", at("10:00"), ("a", "b"), True
+        "x",
+        0,
+        "A",
+        at("10:00"),
+        ("a", "b"),
+        True,
     )
 
 

@@ -8,8 +8,15 @@ forbids.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
-from callboard.scheduling.solver.problem import LabourRules, Precedence, PublishedCall, Travel, Weights
+from callboard.scheduling.solver.problem import (
+    LabourRules,
+    Precedence,
+    PublishedCall,
+    Travel,
+    Weights,
+)
 from callboard.scheduling.solver.tests.helpers import (
     at,
     call_of,
@@ -68,7 +75,9 @@ def test_studio_clash_one_call_per_studio_at_a_time():
 
 
 def test_studio_unavailable():
-    p = problem([request("x", 60, ("a",))], studios=[studio("A", unavailable=(interval("10:00", "12:00"),))])
+    p = problem(
+        [request("x", 60, ("a",))], studios=[studio("A", unavailable=(interval("10:00", "12:00"),))]
+    )
     assert call_of(solved(p), "x").start >= at("12:00")
     assert "studio_unavailable" in rules_broken(p, [make_call(p, "x", at("10:00"))])
 
@@ -151,7 +160,9 @@ def test_longest_call_leaves_a_long_request_out_unless_split():
 
 def test_max_minutes_per_day():
     rules = LabourRules(max_minutes_per_day=90)
-    one_day = problem([request("x", 60, ("a",), priority=2), request("y", 60, ("a",))], labour=rules)
+    one_day = problem(
+        [request("x", 60, ("a",), priority=2), request("y", 60, ("a",))], labour=rules
+    )
     assert placed(solved(one_day)) == {"x"}
     assert placed(solved(dataclasses.replace(one_day, days=one_day.days * 2))) == {"x", "y"}
     both = [make_call(one_day, "x", at("10:00")), make_call(one_day, "y", at("11:00"))]
@@ -160,7 +171,9 @@ def test_max_minutes_per_day():
 
 def test_max_minutes_per_day_counts_class_as_work_when_the_agreement_says_so():
     a = person("a", commitments=(commitment("class", "10:00", "11:00"),))
-    counted = problem([request("x", 60, ("a",))], people=[a], labour=LabourRules(max_minutes_per_day=90))
+    counted = problem(
+        [request("x", 60, ("a",))], people=[a], labour=LabourRules(max_minutes_per_day=90)
+    )
     assert solved(counted).calls == ()
     free = problem(
         [request("x", 60, ("a",))],
@@ -194,7 +207,15 @@ def test_max_minutes_per_week():
 def test_max_span_of_a_working_day():
     # Class from 10:00; the call would rather be late, but the day may span 4 hours.
     p = problem(
-        [request("x", 60, ("a",), windows=(window("13:00", "18:00"),), preferred=(window("16:00", "18:00"),))],
+        [
+            request(
+                "x",
+                60,
+                ("a",),
+                windows=(window("13:00", "18:00"),),
+                preferred=(window("16:00", "18:00"),),
+            )
+        ],
         people=[person("a", commitments=(commitment("class", "10:00", "10:30"),))],
         close="18:00",
         labour=LabourRules(max_span=240),
@@ -209,10 +230,17 @@ def test_max_span_is_never_made_worse_than_the_fixed_commitments_make_it():
     # are allowed, calls that stretch the day further are not.
     dancer = person(
         "a",
-        commitments=(commitment("class", "10:00", "11:00"), commitment("performance", "19:00", "22:00")),
+        commitments=(
+            commitment("class", "10:00", "11:00"),
+            commitment("performance", "19:00", "22:00"),
+        ),
     )
     p = problem(
-        [request("x", 60, ("a",))], people=[dancer], open="09:00", close="23:00", labour=LabourRules(max_span=540)
+        [request("x", 60, ("a",))],
+        people=[dancer],
+        open="09:00",
+        close="23:00",
+        labour=LabourRules(max_span=540),
     )
     assert placed(solved(p)) == {"x"}
     assert rules_broken(p, [make_call(p, "x", at("14:00"))]) == set()
@@ -221,9 +249,13 @@ def test_max_span_is_never_made_worse_than_the_fixed_commitments_make_it():
 
 def test_short_break_between_back_to_back_calls():
     rules = LabourRules(break_every=60, break_minutes=15)
-    tight = problem([request("x", 60, ("a",)), request("y", 60, ("a",))], close="12:00", labour=rules)
+    tight = problem(
+        [request("x", 60, ("a",)), request("y", 60, ("a",))], close="12:00", labour=rules
+    )
     assert len(solved(tight).calls) == 1
-    roomy = dataclasses.replace(tight, days=(dataclasses.replace(tight.days[0], close=at("12:15")),))
+    roomy = dataclasses.replace(
+        tight, days=(dataclasses.replace(tight.days[0], close=at("12:15")),)
+    )
     solution = solved(roomy)
     starts = sorted(c.start for c in solution.calls)
     assert starts == [at("10:00"), at("11:15")]
@@ -235,11 +267,11 @@ def test_short_calls_may_run_back_to_back_within_break_every():
     rules = LabourRules(break_every=60, break_minutes=15)
     two = problem([request("x", 30, ("a",)), request("y", 30, ("a",))], close="11:00", labour=rules)
     assert len(solved(two).calls) == 2
-    three = problem(
-        [request(r, 30, ("a",)) for r in ("x", "y", "z")], close="11:30", labour=rules
-    )
+    three = problem([request(r, 30, ("a",)) for r in ("x", "y", "z")], close="11:30", labour=rules)
     assert len(solved(three).calls) == 2  # 90 minutes back to back would need a break
-    roomy = dataclasses.replace(three, days=(dataclasses.replace(three.days[0], close=at("11:45")),))
+    roomy = dataclasses.replace(
+        three, days=(dataclasses.replace(three.days[0], close=at("11:45")),)
+    )
     assert len(solved(roomy).calls) == 3
     run = [make_call(three, r, at("10:00") + 30 * k) for k, r in enumerate(("x", "y", "z"))]
     assert "short_break" in rules_broken(three, run)
@@ -257,7 +289,7 @@ def test_meal_break_within_the_first_hours():
     assert len(solution.calls) == 2
     ends = sorted((c.start, c.end) for c in solution.calls)
     items = [(at("10:00"), at("11:00")), *ends]
-    assert any(b[0] - a[1] >= 60 and a[1] <= at("12:00") for a, b in zip(items, items[1:], strict=False))
+    assert any(b[0] - a[1] >= 60 and a[1] <= at("12:00") for a, b in itertools.pairwise(items))
     rushed = [make_call(p, "x", at("11:00")), make_call(p, "y", at("12:00"))]
     assert "meal_break" in rules_broken(p, rushed)
 
@@ -369,6 +401,8 @@ def test_fixed_commitments_alone_never_break_a_rule():
         meal_within=60,
         meal_minutes=60,
     )
-    p = problem([request("x", 60, ("a",))], people=[dancer], open="09:00", close="23:00", labour=rules)
+    p = problem(
+        [request("x", 60, ("a",))], people=[dancer], open="09:00", close="23:00", labour=rules
+    )
     assert rules_broken(p, []) == set()
     assert solved(p).calls == ()  # any call would make the day fuller still
