@@ -25,9 +25,15 @@ Q_MEMBERS = Q(dancer__isnull=False) | Q(staff_roles__isnull=False)
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type=date> reads, in any locale
+
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
 
 
 class DateTimeInput(forms.DateTimeInput):

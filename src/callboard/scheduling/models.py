@@ -311,10 +311,6 @@ class Schedule(models.Model):
             return f"{self.period} (draft)"
         return f"{self.period} v{self.number}"
 
-    @property
-    def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # A published version is written once, by schedule_publish, and never again.
         if self.pk is not None and self.status == self.Status.PUBLISHED:
@@ -329,6 +325,10 @@ class Schedule(models.Model):
         if self.status == self.Status.PUBLISHED:
             raise ImmutableVersionError("A published schedule version is never deleted.")
         return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
 
     def is_firm(self, day: dt.date) -> bool:
         return self.firm_through is not None and day <= self.firm_through
@@ -436,18 +436,21 @@ class CallPerson(models.Model):
 
     objects = CallPersonQuerySet.as_manager()
 
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["call", "person"], name="call_person_once"),
+        ]
+        indexes = [models.Index(fields=["person", "call"], name="call_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in call {self.call_id}"
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if Schedule.objects.filter(
             calls__pk=self.call_id, status=Schedule.Status.PUBLISHED
         ).exists():
             raise ImmutableVersionError("Calls of a published version are never changed.")
         super().save(*args, **kwargs)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["call", "person"], name="call_person_once"),
-        ]
-        indexes = [models.Index(fields=["person", "call"], name="call_person_idx")]
 
 
 class SolveRun(models.Model):

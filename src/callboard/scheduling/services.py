@@ -509,7 +509,7 @@ def unavailability_delete(*, item: Unavailability, by: Any, now: dt.datetime) ->
     item.delete()
 
 
-# --------------------------------------------------------------------------- the draft and its check
+# --------------------------------------------------------------------------- the draft, checked
 
 
 @dataclass
@@ -570,7 +570,8 @@ def review_rows(
                     "unknown_call",
                     _("a call must belong to a request of the plan"),
                     _(
-                        "A call of a request that cannot be scheduled any more is still in the draft."
+                        "A call of a request that cannot be scheduled any more is still in "
+                        "the draft."
                     ),
                     (row.request_pk,),
                 )
@@ -636,7 +637,7 @@ def _validate_call_time(
         raise ValidationFailed(_("A call must end after it starts."), field="ends_at")
     zone = adapters.company_zone()
     day = starts_at.astimezone(zone).date()
-    day_start, day_end = adapters.local_day_bounds(day, zone)
+    _day_start, day_end = adapters.local_day_bounds(day, zone)
     if ends_at > day_end:
         raise ValidationFailed(
             _("A call starts and ends on the same day: split it into two calls."),
@@ -1005,7 +1006,8 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
         inputs_json = adapters.problem_json(problem)
         live.lines.append(
             _(
-                "%(requests)s requests (%(parts)s calls to place), %(people)s people, %(studios)s studios, %(days)s day(s)."
+                "%(requests)s requests (%(parts)s calls to place), %(people)s people, "
+                "%(studios)s studios, %(days)s day(s)."
             )
             % {
                 "requests": len(problem.requests),

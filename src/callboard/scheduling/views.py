@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.roles import Cap, can, page_requires
 from callboard.scheduling import adapters, feeds, pdf, selectors, services
+from callboard.scheduling.adapters import GOAL_TITLES
 from callboard.scheduling.forms import (
     AddCallForm,
     CallForm,
@@ -547,7 +548,11 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             if view == "people"
             else [],
             "report": report,
-            "costs": [(name, cost) for name, cost in report.costs.items() if cost],
+            "costs": [
+                (_(GOAL_TITLES.get(name, name)), cost)
+                for name, cost in report.costs.items()
+                if cost
+            ],
             "overrides": [c for c in calls if c.override_reason],
             "calls_count": len(calls),
             "latest": inputs["latest"],
@@ -774,7 +779,7 @@ def me(request: HttpRequest) -> HttpResponse:
     everyone = can(request.user, Cap.VIEW_ALL_CALLS)
     today = _parse_day(request.GET.get("day"), _today())
     context = selectors.my_week(person, today, everyone=everyone)
-    context.update({"person": person, "day": today})
+    context.update({"person": person, "day": today, "is_today": today == _today()})
     return render(request, "scheduling/me.html", context)
 
 

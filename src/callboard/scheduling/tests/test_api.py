@@ -19,7 +19,9 @@ API = "/api/v1/schedule"
 @pytest.fixture
 def published(world, now):
     solve(world, now)
-    return services.schedule_publish(period=world.period, by=world.master, now=now, send_email=False).version
+    return services.schedule_publish(
+        period=world.period, by=world.master, now=now, send_email=False
+    ).version
 
 
 def test_my_calls_are_mine_only(client, world, published):
@@ -40,7 +42,9 @@ def test_the_board_lists_everyones_published_calls(client, world, published):
 
 def test_a_dancer_cannot_start_a_run_or_list_plans(client, world):
     client.force_login(world.klara_user)
-    response = client.post(f"{API}/plans/{world.period.pk}/runs", {}, content_type="application/json")
+    response = client.post(
+        f"{API}/plans/{world.period.pk}/runs", {}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert response.json()["message"]
     assert client.get(f"{API}/plans").status_code == 403
@@ -81,8 +85,12 @@ def test_notices_are_listed_and_marked_read_by_their_person_only(client, world, 
 
     call = Call.objects.get(schedule__status="draft", request=world.pdd)
     services.call_move(
-        call=call, studio=world.studio_b, starts_at=call.starts_at, ends_at=call.ends_at,
-        by=world.master, now=now,
+        call=call,
+        studio=world.studio_b,
+        starts_at=call.starts_at,
+        ends_at=call.ends_at,
+        by=world.master,
+        now=now,
     )
     services.schedule_publish(period=world.period, by=world.master, now=now, send_email=False)
     client.force_login(world.klara_user)

@@ -21,7 +21,9 @@ def run(*args: str) -> tuple[str, str]:
 
 
 def test_solve_publish_and_show_from_the_command_line(world):
-    out, err = run("solve", "--from", str(DAY1), "--to", str(DAY3), "--time-limit", "2", "--workers", "1")
+    out, err = run(
+        "solve", "--from", str(DAY1), "--to", str(DAY3), "--time-limit", "2", "--workers", "1"
+    )
     assert "Finished" in out and "Best schedule" in out
     assert "[" in err and "bound" in err  # the progress bar
     out, _ = run("publish", "--from", str(DAY1), "--to", str(DAY3), "--firm")

@@ -61,7 +61,9 @@ def parse_with_ical_js(body: bytes) -> dict:
 
 def test_the_personal_feed_parses_in_ical_js_and_updates_in_place(client, world, now):
     solve(world, now)
-    services.schedule_publish(period=world.period, by=world.master, now=now, firm=True, send_email=False)
+    services.schedule_publish(
+        period=world.period, by=world.master, now=now, firm=True, send_email=False
+    )
     token = services.feed_token_create(user=world.klara_user, scope="personal", now=now)
     url = reverse("scheduling:feed", args=[token.token])
 
@@ -75,8 +77,12 @@ def test_the_personal_feed_parses_in_ical_js_and_updates_in_place(client, world,
     shift = dt.timedelta(hours=2)
     expected = (call.starts_at + shift).astimezone(dt.UTC).isoformat().replace("+00:00", ".000Z")
     services.call_move(
-        call=call, studio=call.studio, starts_at=call.starts_at + shift, ends_at=call.ends_at + shift,
-        by=world.master, now=now,
+        call=call,
+        studio=call.studio,
+        starts_at=call.starts_at + shift,
+        ends_at=call.ends_at + shift,
+        by=world.master,
+        now=now,
     )
     services.schedule_publish(period=world.period, by=world.master, now=now, send_email=False)
 

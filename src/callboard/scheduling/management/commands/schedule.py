@@ -1,6 +1,7 @@
 """``callboard schedule solve|publish|show``: the rehearsal call from the command line.
 
-- ``callboard schedule solve --from DATE --to DATE [--time-limit S] [--seed N] [--workers N] [--replan]``
+- ``callboard schedule solve --from DATE --to DATE [--time-limit S] [--seed N] [--workers N]
+  [--replan]``
   opens (or reuses) the plan of those days, solves it with a progress bar on stderr and
   writes the best schedule to the plan's draft;
 - ``callboard schedule publish (--from DATE --to DATE | --schedule ID) [--firm]`` publishes
@@ -98,7 +99,8 @@ class Command(BaseCommand):
             share = min(1.0, state.elapsed / max(0.01, state.time_limit))
             filled = int(share * BAR)
             line = (
-                f"[{'#' * filled}{'.' * (BAR - filled)}] {state.elapsed:5.1f}/{state.time_limit:.0f} s"
+                f"[{'#' * filled}{'.' * (BAR - filled)}] "
+                f"{state.elapsed:5.1f}/{state.time_limit:.0f} s"
                 f"  best {state.objective if state.objective is not None else '—'}"
                 f"  bound {state.bound if state.bound is not None else '—'}"
             )

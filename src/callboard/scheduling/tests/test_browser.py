@@ -1,0 +1,112 @@
+"""Real-browser journeys (Debian's Chromium through Playwright): the ballet master solves
+and publishes a day on a desktop; a dancer reads her calls on a phone."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from callboard.core.testing.factories import PASSWORD
+from callboard.scheduling.tests.conftest import DAY1
+from conftest import require_chromium
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch, settings):
+    chromium = require_chromium()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    settings.CALLBOARD_JOBS = "thread"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def _page(browser, request, **context):
+    ctx = browser.new_context(locale="en-GB", **context)
+    ctx.set_default_timeout(30_000)
+    page = ctx.new_page()
+    request.addfinalizer(
+        lambda: (
+            ARTIFACTS.mkdir(exist_ok=True),
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True),
+        )
+    )
+    return page
+
+
+def _sign_in(page, live_server, username: str, then: str) -> None:
+    page.goto(f"{live_server.url}/login/?next={then}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{then}")
+
+
+def test_the_ballet_master_solves_and_publishes_a_day(live_server, browser, request, world):
+    from playwright.sync_api import expect
+
+    from callboard.scheduling.models import Schedule
+
+    page = _page(browser, request, viewport={"width": 1280, "height": 900})
+    plan = f"/schedule/plans/{world.period.pk}/"
+    _sign_in(page, live_server, "master", plan)
+    page.fill("input[name=time_limit]", "2")
+    page.fill("input[name=workers]", "1")
+    page.click("#solve-button")
+    expect(page.locator("#run-progress")).to_contain_text("Finished", timeout=60_000)
+    expect(page.locator("#run-progress .objective")).not_to_have_text("—")
+    page.click("text=Review the schedule")
+    expect(page.locator(".cb-call").first).to_be_visible()
+    expect(page.locator("#findings")).to_contain_text("Every rule")
+    page.fill("#publish input[name=first_day]", DAY1.isoformat())
+    page.fill("#publish input[name=last_day]", DAY1.isoformat())
+    page.click("#publish-button")
+    expect(page.locator(".messages")).to_contain_text("Published as version 1")
+    version = Schedule.objects.get(status="published")
+    assert version.published_from == version.published_to == DAY1
+    assert version.firm_through == DAY1
+
+
+def test_a_dancer_reads_her_calls_on_a_phone(live_server, browser, request, world, now):
+    from playwright.sync_api import expect
+
+    from callboard.scheduling import services
+    from callboard.scheduling.tests.conftest import solve
+
+    solve(world, now)
+    services.schedule_publish(
+        period=world.period, by=world.master, now=now, firm=True, send_email=False
+    )
+    page = _page(
+        browser, request, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
+    )
+    _sign_in(page, live_server, "klara", f"/schedule/me/?day={DAY1.isoformat()}")
+    calls = page.locator(".mycall")
+    expect(calls.first).to_be_visible()
+    text = page.locator("main").inner_text()
+    assert "Pas de deux" in text and "Studio" in text and "Boris Belov" in text
+    assert "Variation" not in text  # not her call
+    assert "firm" in text
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing runs off the phone's screen
+    assert page.locator("text=Solve").count() == 0
