@@ -150,6 +150,15 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "callboard@localhost")
 # else to start); "celery" sends them to Celery workers through CALLBOARD_REDIS_URL.
 CALLBOARD_JOBS = os.environ.get("CALLBOARD_JOBS", "thread")
 CALLBOARD_REDIS_URL = os.environ.get("CALLBOARD_REDIS_URL", "redis://127.0.0.1:6379/0")
+# Celery (used when CALLBOARD_JOBS=celery; workers: `celery -A callboard worker`).
+CELERY_BROKER_URL = CALLBOARD_REDIS_URL
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CALLBOARD_CELERY_QUEUE", "callboard")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True  # jobs write their outcome to the database
+CELERY_TASK_ACKS_LATE = True  # a solve lost with its worker is delivered again
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # one long solve at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 SESSION_COOKIE_AGE = int(os.environ.get("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12))
 SESSION_COOKIE_HTTPONLY = True

@@ -11,5 +11,6 @@ urlpatterns = [
     path("repertoire/", include("callboard.repertoire.urls")),
     path("season/", include("callboard.season.urls")),
     path("casting/", include("callboard.casting.urls")),
+    path("schedule/", include("callboard.scheduling.urls")),
     path("boxoffice/", include("callboard.boxoffice.urls")),
 ]

@@ -90,6 +90,7 @@ def _register_routers() -> None:
     from callboard.company.api import router as company_router
     from callboard.core.api_account import router as account_router
     from callboard.repertoire.api import router as repertoire_router
+    from callboard.scheduling.api import router as schedule_router
     from callboard.season.api import router as season_router
 
     api.add_router("/account", account_router)
@@ -98,6 +99,7 @@ def _register_routers() -> None:
     api.add_router("/season", season_router)
     api.add_router("/boxoffice", boxoffice_router)
     api.add_router("/casting", casting_router)
+    api.add_router("/schedule", schedule_router)
 
 
 _register_routers()

@@ -61,6 +61,8 @@ class Cap(StrEnum):
     MANAGE_HOLDS = "manage_holds"  # box office: house, press, family-comp and kill holds
     CHECK_IN = "check_in"  # the door: scan tickets
     CLAIM_COMPS = "claim_comps"  # a dancer claims family comps
+    PLAN_SCHEDULE = "plan_schedule"  # the rehearsal call: plan, solve, edit, publish
+    VIEW_ALL_CALLS = "view_all_calls"  # every person's calls and the company calendar feed
 
 
 _MANAGEMENT = {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER}
@@ -82,6 +84,8 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.MANAGE_HOLDS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.CHECK_IN: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.CLAIM_COMPS: {Role.DANCER},
+    Cap.PLAN_SCHEDULE: {Role.BALLET_MASTER, Role.ARTISTIC_DIRECTOR},
+    Cap.VIEW_ALL_CALLS: set(_MANAGEMENT),
 }
 
 UserLike = AbstractBaseUser | AnonymousUser | Any
