@@ -25,7 +25,7 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import connections
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,4 @@ def enqueue(fn_path: str, **kwargs: Any) -> str:
 @shared_task(name="callboard.run_job")
 def run_job(fn_path: str, job_kwargs: dict[str, Any]) -> None:
     """The generic Celery task: run any function by its dotted path."""
-    close_old_connections()
-    try:
-        _call(resolve(fn_path), job_kwargs)
-    finally:
-        close_old_connections()
+    _call(resolve(fn_path), job_kwargs)

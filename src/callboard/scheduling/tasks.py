@@ -1,9 +1,11 @@
-"""Celery tasks of the scheduling app (run in a worker when ``CALLBOARD_JOBS=celery``)."""
+"""Celery tasks of the scheduling app (run in a worker when ``CALLBOARD_JOBS=celery``).
+
+Celery's Django fix-up closes stale database connections around every task.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import close_old_connections
 
 
 @shared_task(name="callboard.scheduling.solve_run", acks_late=True)
@@ -11,9 +13,4 @@ def solve_run(run_id: int) -> str:
     """Execute a recorded solve run (see ``services.solve_run_execute``)."""
     from callboard.scheduling import services
 
-    close_old_connections()
-    try:
-        run = services.solve_run_execute(run_id=run_id)
-        return run.status
-    finally:
-        close_old_connections()
+    return services.solve_run_execute(run_id=run_id).status
