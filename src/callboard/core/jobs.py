@@ -36,7 +36,8 @@ def resolve(fn_path: str) -> Callable[..., Any]:
     module_name, _, name = fn_path.rpartition(".")
     if not module_name:
         raise ValueError(f"{fn_path!r} is not a dotted path to a function")
-    return getattr(importlib.import_module(module_name), name)  # type: ignore[no-any-return]
+    found: Callable[..., Any] = getattr(importlib.import_module(module_name), name)
+    return found
 
 
 def mode() -> str:
@@ -68,7 +69,7 @@ def enqueue(fn_path: str, **kwargs: Any) -> str:
         from callboard.celery import app
 
         if hasattr(fn, "apply_async"):
-            return str(app.send_task(fn.name, kwargs=kwargs).id)
+            return str(app.send_task(getattr(fn, "name", fn_path), kwargs=kwargs).id)
         return str(app.send_task(run_job.name, args=[fn_path], kwargs={"job_kwargs": kwargs}).id)
     job_id = uuid.uuid4().hex
     if how == "inline":

@@ -427,8 +427,8 @@ def build_problem(
     requests = []
     for r in inputs.requests:
         rid = mapping.rid(r.pk)
-        who = tuple(mapping.pid(p.pk) for p in sorted(r.people.all(), key=lambda p: p.pk))
-        if not who:
+        called = tuple(mapping.pid(p.pk) for p in sorted(r.people.all(), key=lambda p: p.pk))
+        if not called:
             mapping.warnings.append(
                 _("“%(label)s” calls nobody yet: add the people it needs.") % {"label": r.label}
             )
@@ -473,7 +473,7 @@ def build_problem(
             id=rid,
             label=r.label,
             minutes=sum(lengths),
-            people=who,
+            people=called,
             section=r.section.name if r.section_id and r.section else "",
             studios=allowed_studios,
             needs_piano=r.needs_piano,
@@ -488,7 +488,7 @@ def build_problem(
                 _("“%(label)s” fits no studio: it calls %(n)s people%(piano)s.")
                 % {
                     "label": r.label,
-                    "n": len(who),
+                    "n": len(called),
                     "piano": _(" and needs a piano") if r.needs_piano else "",
                 }
             )
@@ -504,9 +504,9 @@ def build_problem(
     }
     pubs = []
     for row in published:
-        k = reverse_part.get(row.key)
+        found = reverse_part.get(row.key)
         sid = mapping.sid(row.studio_pk)
-        if k is None or sid not in mapping.studio_pk:
+        if found is None or sid not in mapping.studio_pk:
             continue
         start = mapping.minute(row.starts_at)
         if not 0 <= start < mapping.horizon:
@@ -514,7 +514,7 @@ def build_problem(
         pubs.append(
             sp.PublishedCall(
                 request=mapping.rid(row.request_pk),
-                part=k,
+                part=found,
                 studio=sid,
                 start=start,
                 people=tuple(mapping.pid(pk) for pk in row.person_pks),
@@ -664,7 +664,7 @@ def explain_schedule(
         breakdown=result.breakdown(),
     )
     details = explain(problem, solution)
-    goals = []
+    goals: list[dict[str, Any]] = []
     for name, cost in result.breakdown():
         if not cost:
             continue

@@ -41,13 +41,13 @@ class ScheduleAdmin(admin.ModelAdmin):
     list_display = ("__str__", "status", "number", "published_from", "published_to", "firm_through")
     list_filter = ("status",)
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request):
         return False
 
 

@@ -42,7 +42,7 @@ class DateTimeInput(forms.DateTimeInput):
     def format_value(self, value: Any) -> str | None:
         if isinstance(value, dt.datetime):
             return value.strftime("%Y-%m-%dT%H:%M")
-        return super().format_value(value)  # type: ignore[no-any-return]
+        return super().format_value(value)
 
 
 class PeriodForm(forms.Form):

@@ -297,9 +297,9 @@ def my_week(person: Person | None, today: dt.date, *, everyone: bool) -> dict[st
         calls = []
     for c in calls:
         c.firm = is_firm(c)  # type: ignore[attr-defined]
-        c.others = [
+        c.others = [  # type: ignore[attr-defined]
             cp.person for cp in c.called.all() if person is None or cp.person_id != person.pk
-        ]  # type: ignore[attr-defined]
+        ]
     week = group_by_day(calls, days)
     notices = notices_for(person)
     return {

@@ -190,7 +190,8 @@ def _scheduled_minutes(need_ids: Iterable[int], exclude_period: SchedulePeriod) 
         .exclude(schedule__period=exclude_period)
         .select_related("request")
     ):
-        out[call.request.need_id] += call.minutes
+        if call.request is not None and call.request.need_id is not None:
+            out[call.request.need_id] += call.minutes
     return out
 
 
@@ -252,10 +253,10 @@ def requests_import(*, period: SchedulePeriod, by: Any, now: dt.datetime) -> Imp
             staff = _staff_for(need.staff_kind, load)
             if staff is not None:
                 people.append(staff)
-        kind = {
-            RehearsalNeed.Kind.COACHING: CallRequest.Kind.COACHING,
-            RehearsalNeed.Kind.RUN_THROUGH: CallRequest.Kind.RUN_THROUGH,
-        }.get(need.kind, CallRequest.Kind.REHEARSAL)
+        kind: str = {
+            RehearsalNeed.Kind.COACHING.value: CallRequest.Kind.COACHING.value,
+            RehearsalNeed.Kind.RUN_THROUGH.value: CallRequest.Kind.RUN_THROUGH.value,
+        }.get(need.kind, CallRequest.Kind.REHEARSAL.value)
         request = CallRequest.objects.create(
             period=period,
             label=need.label[:200],
@@ -782,8 +783,8 @@ def call_add(
         starts_at=starts_at,
         ends_at=ends_at,
         label=request.label,
-        work_title=request.work.title if request.work_id else "",
-        section_name=request.section.name if request.section_id else "",
+        work_title=request.work.title if request.work else "",
+        section_name=request.section.name if request.section else "",
         created_at=now,
         override_reason=_join_reason("", override_reason, now) if new else "",
         overridden_rules=_override_list(new),
@@ -1176,8 +1177,8 @@ def _write_draft(
                 starts_at=p.starts_at,
                 ends_at=p.ends_at,
                 label=r.label,
-                work_title=r.work.title if r.work_id else "",
-                section_name=r.section.name if r.section_id else "",
+                work_title=r.work.title if r.work else "",
+                section_name=r.section.name if r.section else "",
                 created_at=now,
             )
         )
@@ -1453,7 +1454,7 @@ def _notify_changes(
             Notice.Kind.ADDED: _("New call: %(what)s"),
             Notice.Kind.CHANGED: _("Call changed: %(what)s"),
             Notice.Kind.REMOVED: _("Call cancelled: %(what)s"),
-        }[kind] % {"what": (b or a).label}  # type: ignore[union-attr]
+        }[Notice.Kind(kind)] % {"what": (b or a).label}  # type: ignore[union-attr]
         body = _("Before: %(old)s\nNow: %(new)s") % {
             "old": _describe_call(a),
             "new": _describe_call(b),

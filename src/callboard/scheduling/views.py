@@ -843,7 +843,9 @@ def feeds_page(request: HttpRequest) -> HttpResponse:
         return redirect("scheduling:feeds")
     tokens = {
         t.scope: t
-        for t in CalendarFeedToken.objects.filter(user=request.user, revoked_at__isnull=True)
+        for t in CalendarFeedToken.objects.filter(
+            user_id=request.user.pk or 0, revoked_at__isnull=True
+        )
     }
     return render(
         request,

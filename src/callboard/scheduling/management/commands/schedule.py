@@ -92,7 +92,7 @@ class Command(BaseCommand):
             mode=SolveRun.Mode.REPLAN if o["replan"] else SolveRun.Mode.FULL,
             enqueue=False,
         )
-        err = self.stderr._out if hasattr(self.stderr, "_out") else sys.stderr
+        err: Any = getattr(self.stderr, "_out", sys.stderr)
         interactive = hasattr(err, "isatty") and err.isatty()
 
         def tick(state: SolveRun) -> None:
@@ -140,11 +140,12 @@ class Command(BaseCommand):
             if not o["first"] or not o["last"]:
                 raise CommandError("Give --from and --to (or --schedule ID).", returncode=2)
             first, last = _date(o["first"], "--from"), _date(o["last"], "--to")
-            period = SchedulePeriod.objects.filter(first_day__lte=first, last_day__gte=last).first()
-            if period is None:
+            found = SchedulePeriod.objects.filter(first_day__lte=first, last_day__gte=last).first()
+            if found is None:
                 raise CommandError(
                     f"No plan covers {first} to {last}: solve those days first.", returncode=2
                 )
+            period = found
         result = services.schedule_publish(
             period=period,
             first_day=first,
