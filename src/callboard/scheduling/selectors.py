@@ -133,6 +133,17 @@ class GridCall:
 
 
 @dataclass
+class GridBlock:
+    """A studio taken by something else: company class, a closure."""
+
+    label: str
+    row: int
+    span: int
+    column: int
+    kind: str
+
+
+@dataclass
 class Grid:
     day: dt.date
     studios: list[Studio]
@@ -140,6 +151,23 @@ class Grid:
     rows: int
     calls: list[GridCall]
     outside: list[Call]  # calls that fall outside the grid's hours
+    blocks: list[GridBlock] = field(default_factory=list)
+
+
+def studio_blocks(day: dt.date) -> list[tuple[int, dt.datetime, dt.datetime, str, str]]:
+    """Fixed events that take a studio, and studio closures, on ``day``."""
+    start, end = _bounds(day, day)
+    out = [
+        (e.studio_id, e.starts_at, e.ends_at, e.label, "event")
+        for e in FixedEvent.objects.filter(
+            studio__isnull=False, starts_at__lt=end, ends_at__gt=start
+        )
+    ]
+    out += [
+        (c.studio_id, c.starts_at, c.ends_at, c.reason, "closure")
+        for c in StudioClosure.objects.filter(starts_at__lt=end, ends_at__gt=start)
+    ]
+    return out  # type: ignore[return-value]  # studio__isnull=False above
 
 
 def local(moment: dt.datetime) -> dt.datetime:
@@ -152,6 +180,7 @@ def build_grid(
     studios: Sequence[Studio],
     *,
     flagged: dict[int, list[str]] | None = None,
+    blocks: Sequence[tuple[int, dt.datetime, dt.datetime, str, str]] = (),
     open_minute: int = 9 * 60,
     close_minute: int = 22 * 60,
 ) -> Grid:
@@ -186,6 +215,26 @@ def build_grid(
                 flags=(flagged or {}).get(c.pk, []),
             )
         )
+    day_start, day_end = _bounds(day, day)
+    shown = []
+    for studio_pk, b_start, b_end, label, kind in blocks:
+        if studio_pk not in index:
+            continue
+        s = local(max(b_start, day_start))
+        e = local(min(b_end, day_end))
+        start = max(open_minute, s.hour * 60 + s.minute)
+        end = min(close_minute, e.hour * 60 + e.minute if e.date() == day else 24 * 60)
+        if end <= start:
+            continue
+        shown.append(
+            GridBlock(
+                label=label,
+                row=(start - open_minute) // SLOT + 2,
+                span=max(1, -(-(end - start) // SLOT)),
+                column=index[studio_pk] + 2,
+                kind=kind,
+            )
+        )
     hours = [
         ((h * 60 - open_minute) // SLOT + 2, f"{h:02d}:00")
         for h in range(open_minute // 60, close_minute // 60)
@@ -197,6 +246,7 @@ def build_grid(
         rows=(close_minute - open_minute) // SLOT,
         calls=placed,
         outside=[],
+        blocks=shown,
     )
 
 

@@ -531,7 +531,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     for c in calls:
         if c.override_reason:
             flagged.setdefault(c.pk, []).append("override")
-    grid = selectors.build_grid(calls, day, selectors.studios_in_use(), flagged=flagged)
+    grid = selectors.build_grid(
+        calls, day, selectors.studios_in_use(), flagged=flagged, blocks=selectors.studio_blocks(day)
+    )
     inputs = selectors.plan_inputs(period)
     return render(
         request,
@@ -754,7 +756,9 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         raise Http404(_("No such version."))
     day = _parse_day(request.GET.get("day"), found.published_from or period.first_day)
     calls = selectors.schedule_calls(found)
-    grid = selectors.build_grid(calls, day, selectors.studios_in_use())
+    grid = selectors.build_grid(
+        calls, day, selectors.studios_in_use(), blocks=selectors.studio_blocks(day)
+    )
     return render(
         request,
         "scheduling/version.html",
