@@ -256,8 +256,8 @@ class Weights:
     preference: int = 1
     balance: int = 0
     spike: int = 1
-    moved_call: int = 300
-    touched_person: int = 100
+    moved_call: int = 6000
+    touched_person: int = 1000
 
 
 GOALS: tuple[str, ...] = (

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -42,11 +44,14 @@ class Trace:
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, started: float, progress: Progress | None, trace: Trace) -> None:
+    def __init__(
+        self, started: float, progress: Progress | None, trace: Trace, stop: Callable[[], bool]
+    ) -> None:
         super().__init__()
         self.started = started
         self.progress = progress
         self.trace = trace
+        self.stop = stop
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self.started
@@ -55,6 +60,29 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.trace.points.append((elapsed, objective, bound))
         if self.progress is not None:
             self.progress(elapsed, objective, bound)
+        if self.stop():
+            self.stop_search()
+
+
+def _run(
+    solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Callback, poll: float
+) -> Any:
+    """Solve, asking ``callback.stop`` every ``poll`` seconds as well as on each solution."""
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(poll):
+            if callback.stop():
+                solver.stop_search()
+                return
+
+    watcher = threading.Thread(target=watch, name="callboard-solve-stop", daemon=True)
+    watcher.start()
+    try:
+        return solver.solve(model, callback)
+    finally:
+        done.set()
+        watcher.join(timeout=5)
 
 
 def solve(
@@ -69,14 +97,16 @@ def solve(
     gap_limit: float = 0.0,
     explain_unplaced: bool = True,
     trace: Trace | None = None,
+    stop: Callable[[], bool] | None = None,
     log: bool = False,
 ) -> Solution:
     """Build and solve the model; the result's objective is recomputed from its calls.
 
     ``hint`` starts the search from a schedule (default: the published calls that still
     fit, then the greedy baseline). ``gap_limit`` stops as soon as the relative gap is
-    that small. Raises :class:`~callboard.scheduling.solver.problem.ProblemError` on a bad
-    problem.
+    that small. ``stop`` is asked on every improving schedule and twice a second; when it
+    says yes the search ends and the best schedule so far is returned. Raises
+    :class:`~callboard.scheduling.solver.problem.ProblemError` on a bad problem.
     """
     validate(problem)
     started = time.perf_counter()
@@ -99,8 +129,8 @@ def solve(
     params.num_workers = max(1, workers)
     params.relative_gap_limit = gap_limit
     params.log_search_progress = log
-    callback = _Callback(started, progress, trace)
-    raw = solver.solve(model.m, callback)
+    callback = _Callback(started, progress, trace, stop or (lambda: False))
+    raw = _run(solver, model.m, callback, poll=0.5) if stop else solver.solve(model.m, callback)
     if raw == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model, never input
         raise RuntimeError(f"Callboard built an invalid CP-SAT model: {model.m.validate()}")
     status = _STATUS[raw]

@@ -43,3 +43,11 @@ def test_solver_reports_progress_and_keeps_every_rule():
     assert solution.seconds < 30
     assert solution.objective is not None and solution.bound is not None
     assert solution.objective <= greedy(week).objective
+
+
+def test_stop_ends_the_search_with_the_best_schedule_so_far():
+    week = company_week(4, TINY_WEEK)
+    solution = solve(week, time_limit=60, workers=2, stop=lambda: True, explain_unplaced=False)
+    assert solution.has_schedule
+    assert solution.seconds < 30
+    assert check(week, solution.calls) == []
