@@ -1120,7 +1120,8 @@ def add_hint(b: CallboardModel, calls: Sequence[Call], *, time_limit: float = 5.
     return False
 
 
-def read_calls(b: CallboardModel, value: Callable[[Expr], int]) -> list[Call]:
+def read_calls(b: CallboardModel, value: Callable[[cp_model.IntVar], int]) -> list[Call]:
+    """The calls of a solution, given the value of each variable."""
     calls: list[Call] = []
     for i, part in enumerate(b.parts):
         if not b.possible[i] or not value(b.x[i]):

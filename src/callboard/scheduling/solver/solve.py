@@ -14,6 +14,7 @@ from ortools.sat.python import cp_model
 from callboard.scheduling.solver.conflicts import find_conflicts
 from callboard.scheduling.solver.explain import unplaced_reasons
 from callboard.scheduling.solver.greedy import greedy
+from callboard.scheduling.solver.lns import all_values, improve
 from callboard.scheduling.solver.model import CallboardModel, add_hint, read_calls
 from callboard.scheduling.solver.problem import Problem, validate
 from callboard.scheduling.solver.score import score
@@ -95,6 +96,7 @@ def solve(
     hint: Sequence[Call] | None = None,
     use_greedy_hint: bool = True,
     gap_limit: float = 0.0,
+    lns: bool = True,
     explain_unplaced: bool = True,
     trace: Trace | None = None,
     stop: Callable[[], bool] | None = None,
@@ -103,14 +105,18 @@ def solve(
     """Build and solve the model; the result's objective is recomputed from its calls.
 
     ``hint`` starts the search from a schedule (default: the published calls that still
-    fit, then the greedy baseline). ``gap_limit`` stops as soon as the relative gap is
-    that small. ``stop`` is asked on every improving schedule and twice a second; when it
-    says yes the search ends and the best schedule so far is returned. Raises
+    fit, then the greedy baseline). A first full CP-SAT search proves the bound; unless it
+    proves the optimum, large neighbourhood search (``lns.py``) uses the rest of the time.
+    ``gap_limit`` stops as soon as the relative gap is that small. ``stop`` is asked on
+    every improving schedule and twice a second; when it says yes the search ends and the
+    best schedule so far is returned. Raises
     :class:`~callboard.scheduling.solver.problem.ProblemError` on a bad problem.
     """
     validate(problem)
     started = time.perf_counter()
+    deadline = started + time_limit
     trace = trace if trace is not None else Trace()
+    should_stop = stop or (lambda: False)
     model = CallboardModel(problem).build()
     parts = {part.key: part for part in problem.parts}
     if hint is None and use_greedy_hint:
@@ -121,16 +127,20 @@ def solve(
         ]
         hint = greedy(problem, keep=kept).calls
     if hint:
-        add_hint(model, hint)
+        add_hint(model, hint, time_limit=max(0.5, min(5.0, time_limit / 4)))
     solver = cp_model.CpSolver()
     params = solver.parameters
-    params.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - started))
+    left = max(0.01, deadline - time.perf_counter())
+    params.max_time_in_seconds = min(left, max(5.0, time_limit / 6)) if lns else left
     params.random_seed = seed
     params.num_workers = max(1, workers)
     params.relative_gap_limit = gap_limit
     params.log_search_progress = log
-    callback = _Callback(started, progress, trace, stop or (lambda: False))
+    callback = _Callback(started, progress, trace, should_stop)
     raw = _run(solver, model.m, callback, poll=0.5) if stop else solver.solve(model.m, callback)
+    if raw == cp_model.UNKNOWN and lns and not should_stop() and time.perf_counter() < deadline:
+        params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
+        raw = _run(solver, model.m, callback, poll=0.5) if stop else solver.solve(model.m, callback)
     if raw == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model, never input
         raise RuntimeError(f"Callboard built an invalid CP-SAT model: {model.m.validate()}")
     status = _STATUS[raw]
@@ -142,9 +152,36 @@ def solve(
         )
     if status is Status.UNKNOWN:
         return Solution(status=status, seconds=time.perf_counter() - started)
-    calls = tuple(read_calls(model, solver.value))
-    result = score(problem, calls)
     bound = math.ceil(solver.best_objective_bound - 1e-6)
+    values = all_values(model, solver.value)
+    objective = round(solver.objective_value)
+    if (
+        status is Status.FEASIBLE
+        and lns
+        and relative_gap(objective, bound) > gap_limit
+        and time.perf_counter() < deadline - 0.5
+    ):
+        best = [objective]
+
+        def improved(_: list[int], found: int) -> None:
+            best[0] = found
+            elapsed = time.perf_counter() - started
+            trace.points.append((elapsed, found, bound))
+            if progress is not None:
+                progress(elapsed, found, bound)
+
+        values, objective = improve(
+            model,
+            values,
+            objective,
+            deadline=deadline,
+            seed=seed,
+            workers=max(1, workers),
+            on_improve=improved,
+            stop=lambda: should_stop() or relative_gap(best[0], bound) <= gap_limit,
+        )
+    calls = tuple(read_calls(model, lambda var: values[var.index]))
+    result = score(problem, calls)
     seconds = time.perf_counter() - started
     trace.points.append((seconds, result.total, bound))
     if explain_unplaced:
