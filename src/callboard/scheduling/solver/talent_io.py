@@ -51,6 +51,7 @@ def parse_talent(
     text: str, *, source: str = "<text>", name: str | None = None, fmt: str | None = None
 ) -> TalentInstance:
     """Parse either format. ``fmt`` is ``"dzn"``, ``"dat"`` or ``None`` to decide by content."""
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise TalentFormatError(f"{source}: is not a text file (it contains NUL bytes)")
     if fmt is None:
@@ -77,6 +78,9 @@ def _parse_dat(text: str, *, source: str, name: str | None) -> TalentInstance:
         raise TalentFormatError(f"{source}: is empty; expected a name, then the pieces and people")
     title = lines[first].strip()
     tokens = " ".join(lines[first + 1 :]).split()
+    if _nameless(title, tokens):  # no name line: the file starts with the number of pieces
+        tokens = title.split() + tokens
+        title = Path(source).name
     pos = 0
 
     def take(what: str) -> int:
@@ -110,6 +114,17 @@ def _parse_dat(text: str, *, source: str, name: str | None) -> TalentInstance:
         extra = " ".join(tokens[pos : pos + 5])
         raise TalentFormatError(f"{source}: unexpected text after the {n} durations: {extra!r}")
     return _build(source, name or title, durations, rates, plays)
+
+
+def _nameless(title: str, tokens: list[str]) -> bool:
+    """True when the first line is the piece count and the rest fits exactly without a name."""
+    if not re.fullmatch(r"\d+(\s+\d+)?", title):
+        return False
+    every = title.split() + tokens
+    if len(every) < 2 or not re.fullmatch(r"\d+", every[1]):
+        return False
+    n, m = int(every[0]), int(every[1])
+    return len(every) == 2 + m * (n + 1) + n
 
 
 # --- MiniZinc data ----------------------------------------------------------------------------

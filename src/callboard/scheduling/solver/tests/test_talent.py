@@ -94,6 +94,12 @@ def test_stuckey_format_accepts_sizes_on_one_line_and_no_final_newline() -> None
     assert (inst.n_pieces, inst.n_people, inst.rates, inst.durations) == (2, 1, (7,), (3, 4))
 
 
+def test_stuckey_format_without_a_name_line_is_read_and_named_after_the_file() -> None:
+    inst = parse_talent("2\n1\n1 1 7\n3 4\n", source="/somewhere/untitled.dat")
+    assert inst.name == "untitled.dat"
+    assert (inst.n_pieces, inst.rates, inst.durations) == (2, (7,), (3, 4))
+
+
 def test_dzn_standard_names_are_read() -> None:
     text = "numScenes = 2; % two\nnumActors = 2;\nia = [|1,0|1,1|];\nc = [3,4];\nd = [5,6];\n"
     inst = parse_talent(text, source="x.dzn", fmt="dzn")
@@ -241,6 +247,15 @@ def test_time_limit_returns_the_best_order_found_unproven() -> None:
     assert not result.optimal
     assert result.bound <= result.total
     assert talent_cost(inst, result.order) == (result.total, result.idle)
+
+
+def test_an_instance_beyond_the_exact_solver_still_gets_a_costed_order() -> None:
+    inst = random_talent_instance(70, 9, seed=4)  # more than 62 pieces remain after reduction
+    result = solve_talent(inst, time_limit=0.5)
+    assert result.method == "heuristic" and not result.optimal
+    assert sorted(result.order) == list(range(70))
+    assert talent_cost(inst, result.order) == (result.total, result.idle)
+    assert result.bound <= result.total
 
 
 # --- the command --------------------------------------------------------------------------------
