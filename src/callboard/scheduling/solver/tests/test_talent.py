@@ -14,6 +14,7 @@ import sys
 from io import StringIO
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
@@ -36,6 +37,7 @@ from callboard.scheduling.solver.talent_io import (
     read_talent,
     to_dzn,
 )
+from callboard.scheduling.solver.talent_kernels import lower_bound
 
 REPO = Path(__file__).resolve().parents[5]
 BENCH = REPO.parent / "shared" / "benchmarks" / "talent"
@@ -212,6 +214,47 @@ def test_dominance_rules_and_plain_dp_agree_with_the_search(inst: TalentInstance
     assert with_rules.order is not None and dense.order is not None
     assert _reduced_cost(t, with_rules.order) == with_rules.cost
     assert _reduced_cost(t, dense.order) == dense.cost
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_pieces=9, max_people=6))
+def test_lower_bound_never_exceeds_the_cheapest_completion_of_any_state(
+    inst: TalentInstance,
+) -> None:
+    t = _Tables(_reduce(inst))
+    full = (1 << t.n) - 1
+    rest_cost = [0] * (1 << t.n)  # cheapest cost of ordering what is not yet placed
+    for placed in range(full - 1, -1, -1):
+        rest_cost[placed] = min(
+            t.step_cost(placed, s) + rest_cost[placed | 1 << s]
+            for s in range(t.n)
+            if not placed >> s & 1
+        )
+    ratio, order = np.zeros(max(t.m, 1)), np.zeros(max(t.m, 1), dtype=np.int64)
+    for placed in range(1 << t.n):
+        bound = lower_bound(
+            np.uint64(placed), t.full, t.acts, t.dur, t.rate, t.utab, t.btab, t.ctab,
+            t.sact, t.nact, ratio, order,
+        )  # fmt: skip
+        assert bound <= rest_cost[placed]
+
+
+@needs_bench
+def test_dominance_rules_cut_the_search_on_a_film() -> None:
+    t = _Tables(_reduce(read_talent(BENCH / "film105.dat")))
+    with_rules = _layered(t, 850, float("inf"))
+    without = _layered(t, 850, float("inf"), rules=False)
+    assert with_rules.cost == without.cost == 849
+    assert with_rules.states < without.states
+
+
+def test_beam_search_alone_gives_a_valid_order_no_cheaper_than_the_optimum() -> None:
+    inst = random_talent_instance(12, 6, seed=9)
+    t = _Tables(_reduce(inst))
+    beam = _layered(t, 1 << 60, float("inf"), width=2)
+    exact = _dense(t, 1 << 60, float("inf"))
+    assert beam.order is not None and sorted(beam.order) == list(range(t.n))
+    assert _reduced_cost(t, beam.order) == beam.cost >= exact.cost
 
 
 def test_reduction_merges_identical_pieces_and_fixes_single_piece_people() -> None:
