@@ -21,9 +21,14 @@ The method is the dynamic program over sets of pieces of Garcia de la Banda, Stu
 4. **Dominance**: if a remaining piece needs exactly the people now on call, it goes next (no
    branching); a piece is never placed next when another piece of the same duration needs a
    superset of its people, all of them already called or in the piece.
-5. **Fallback**: an instance whose search layers grow too large for the bound (dense random
-   instances with many people) is finished by the plain dynamic program over every set of
-   pieces with the same dominance rules, when it has at most 27 pieces after reduction.
+5. **Fallback**: when the layered search has spent about what the plain dynamic program over
+   every set of pieces would cost (dense random instances with many people, where the bound is
+   weak), that plain DP finishes the proof, with the same dominance rules and the bound used
+   only while timing shows it pays; this needs at most 27 pieces after reduction (a 2**27
+   array of 32-bit costs, 512 MB). Larger instances stay with the layered search (memory
+   guarded) and, past the time limit, return the best order found, unproven.
+6. **Oversized** instances (more than 62 pieces or 64 distinct people after reduction) get a
+   greedy order improved by moving single pieces, unproven.
 
 ``talent_cost`` recomputes total and idle of any order straight from the definition; every
 result is checked against it.
@@ -44,12 +49,13 @@ __all__ = [
     "random_talent_instance",
     "solve_talent",
     "talent_cost",
+    "warm_up",
 ]
 
 MAX_PIECES = 62  # after reduction; a state is a uint64 bit mask and bit 63 marks empty slots
 MAX_PEOPLE = 64  # after reduction
-DENSE_MAX_PIECES = 27  # plain DP over 2**27 states is 512 MB with 32-bit costs
-DENSE_BOUND_MAX_PEOPLE = 24
+DENSE_MAX_PIECES = 27  # plain DP over 2**27 states: 512 MB with 32-bit costs (1 GB with 64-bit)
+DENSE_BOUND_MAX_PEOPLE = 24  # plain DP starts with the bound on up to this many people
 DEFAULT_BEAM = 256
 _CHUNK = 50_000  # states expanded between two looks at the clock
 # memory guards of the layered search: a layer's hash table has at most 2**25 slots of 21 bytes

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 from numba import njit
+from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM cttz: index of the lowest set bit
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # no valid state uses bit 63
 INF = np.int64(1) << np.int64(62)
@@ -81,29 +82,29 @@ def lower_bound(
     if on == 0:
         return np.int64(value + 0.5)
     people = 0
-    for a in range(ratio.shape[0]):
-        if (on >> np.uint64(a)) & np.uint64(1):
-            ratio[a] = 0.0
-            order[people] = a
-            people += 1
+    bits = on
+    while bits:
+        a = trailing_zeros(bits)
+        bits &= bits - np.uint64(1)
+        ratio[a] = 0.0
+        order[people] = a
+        people += 1
     correction = 0.0
-    s = 0
     r = rest
     while r:
-        if r & np.uint64(1):
-            ps = acts[s] & on
-            if ps:
-                total = float(sum_of(ps, ctab))
-                squares = 0.0
-                share = dur[s] / total
-                for k in range(nact[s]):
-                    a = sact[s, k]
-                    if (ps >> np.uint64(a)) & np.uint64(1):
-                        ratio[a] += share
-                        squares += float(rate[a]) * float(rate[a])
-                correction += dur[s] * (total + squares / total) * 0.5
-        r >>= np.uint64(1)
-        s += 1
+        s = trailing_zeros(r)
+        r &= r - np.uint64(1)
+        ps = acts[s] & on
+        if ps:
+            total = float(sum_of(ps, ctab))
+            squares = 0.0
+            share = dur[s] / total
+            while ps:
+                a = trailing_zeros(ps)
+                ps &= ps - np.uint64(1)
+                ratio[a] += share
+                squares += float(rate[a]) * float(rate[a])
+            correction += dur[s] * (total + squares / total) * 0.5
     # insertion sort of the on-location people by ratio (few people)
     for i in range(1, people):
         a = order[i]
@@ -162,7 +163,6 @@ def expand(
     state not expanded (``stop`` when done; earlier when the table reached ``max_fill`` and
     must grow before the rest is expanded).
     """
-    n_pieces = acts.shape[0]
     mask_bits = np.uint64(hkeys.shape[0] - 1)
     for i in range(start, stop):
         if counter[0] >= max_fill:
@@ -172,34 +172,31 @@ def expand(
         rest = full & ~placed
         arrived = union_of(placed, utab)
         on = arrived & union_of(rest, utab)
-        forced = -1
+        todo = rest
         if use_rules and on != 0:
             r = rest
-            s = 0
             while r:
-                if (r & np.uint64(1)) and acts[s] == on:
-                    forced = s
+                s = trailing_zeros(r)
+                r &= r - np.uint64(1)
+                if acts[s] == on:
+                    todo = np.uint64(1) << np.uint64(s)
                     break
-                r >>= np.uint64(1)
-                s += 1
-        for s in range(n_pieces):
-            bit = np.uint64(1) << np.uint64(s)
-            if not (rest & bit):
-                continue
-            if forced >= 0 and s != forced:
-                continue
-            if use_rules and forced < 0:
+        forced = todo != rest
+        while todo:
+            s = trailing_zeros(todo)
+            bit = todo & (~todo + np.uint64(1))
+            todo ^= bit
+            if use_rules and not forced:
                 rivals = sub[s] & rest
                 if rivals:
                     cover = arrived | acts[s]
                     dominated = False
-                    j = 0
                     while rivals:
-                        if (rivals & np.uint64(1)) and (acts[j] & ~cover) == 0:
+                        j = trailing_zeros(rivals)
+                        rivals &= rivals - np.uint64(1)
+                        if (acts[j] & ~cover) == 0:
                             dominated = True
                             break
-                        rivals >>= np.uint64(1)
-                        j += 1
                     if dominated:
                         continue
             child = placed | bit
@@ -327,7 +324,6 @@ def dense_dp(
     successors. The same two dominance rules as the layered search apply, and a state is
     dropped when its cost plus the base cost of the rest reaches ``ub``.
     """
-    n_pieces = acts.shape[0]
     m = rate.shape[0]
     ratio = np.zeros(max(m, 1), dtype=np.float64)
     order = np.zeros(max(m, 1), dtype=np.int64)
@@ -348,30 +344,31 @@ def dense_dp(
             continue
         arrived = union_of(placed, utab)
         on = arrived & union_of(rest, utab)
-        forced = -1
+        todo = rest
         if on != 0:
-            for s in range(n_pieces):
-                if (rest >> np.uint64(s)) & np.uint64(1) and acts[s] == on:
-                    forced = s
+            r = rest
+            while r:
+                s = trailing_zeros(r)
+                r &= r - np.uint64(1)
+                if acts[s] == on:
+                    todo = np.uint64(1) << np.uint64(s)
                     break
-        for s in range(n_pieces):
-            bit = np.uint64(1) << np.uint64(s)
-            if not (rest & bit):
-                continue
-            if forced >= 0 and s != forced:
-                continue
-            if forced < 0:
+        forced = todo != rest
+        while todo:
+            s = trailing_zeros(todo)
+            bit = todo & (~todo + np.uint64(1))
+            todo ^= bit
+            if not forced:
                 rivals = sub[s] & rest
                 if rivals:
                     cover = arrived | acts[s]
                     dominated = False
-                    j = 0
                     while rivals:
-                        if (rivals & np.uint64(1)) and (acts[j] & ~cover) == 0:
+                        j = trailing_zeros(rivals)
+                        rivals &= rivals - np.uint64(1)
+                        if (acts[j] & ~cover) == 0:
                             dominated = True
                             break
-                        rivals >>= np.uint64(1)
-                        j += 1
                     if dominated:
                         continue
             g2 = g + dur[s] * sum_of(acts[s] | on, ctab)
