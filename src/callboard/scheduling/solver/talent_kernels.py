@@ -24,10 +24,15 @@ Tables passed in (built once by ``Tables`` in ``talent.py``):
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 from numba import njit
-from numba.cpython.unsafe.numbers import trailing_zeros  # LLVM cttz: index of the lowest set bit
+from numba.cpython.unsafe.numbers import trailing_zeros as _cttz
+
+# LLVM's cttz: the index of the lowest set bit (the cast only tells mypy how it is called)
+trailing_zeros = cast(Callable[[np.uint64], int], _cttz)
 
 EMPTY = np.uint64(0xFFFFFFFFFFFFFFFF)  # no valid state uses bit 63
 INF = np.int64(1) << np.int64(62)
