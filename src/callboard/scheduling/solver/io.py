@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from callboard.scheduling.solver.check import Violation
 from callboard.scheduling.solver.problem import (
     DAY,
     GOALS,
@@ -563,7 +562,3 @@ def solution_to_json(solution: Solution, problem: Problem | None = None) -> dict
             for c in solution.conflicts
         ],
     }
-
-
-def violations_to_json(violations: list[Violation]) -> list[dict[str, Any]]:
-    return [{"rule": v.rule, "message": v.message, "items": list(v.items)} for v in violations]

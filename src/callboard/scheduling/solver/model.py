@@ -68,7 +68,6 @@ class PersonDay:
     first: cp_model.IntVar | int | None = None
     last: cp_model.IntVar | int | None = None
     has_work: cp_model.IntVar | int = 0
-    has_call: cp_model.IntVar | None = None
 
     @property
     def fixed_minutes(self) -> int:
@@ -193,9 +192,6 @@ class CallboardModel:
 
     def day_of_grid(self) -> IntArray:
         return np.asarray(self.grid // DAY, dtype=np.int64)
-
-    def literal_and(self, constraint: cp_model.Constraint, *lits: Lit) -> None:
-        constraint.only_enforce_if(list(lits))
 
     def order_literal(self, a: int, b: int) -> tuple[cp_model.IntVar, bool]:
         """A literal meaning "part a before part b" (shared per pair); flag: negated form."""

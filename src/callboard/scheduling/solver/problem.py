@@ -10,7 +10,6 @@ baseline may assume a validated problem.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
@@ -387,11 +386,6 @@ def clock(minute_of_day: int) -> str:
     """``615`` -> ``"10:15"`` (``1440`` -> ``"24:00"``)."""
     hours, minutes = divmod(minute_of_day, 60)
     return f"{hours:02d}:{minutes:02d}"
-
-
-def names(problem: Problem, person_ids: Iterable[str]) -> str:
-    """People's names, joined for a sentence."""
-    return ", ".join(problem.person_name(p) for p in person_ids)
 
 
 # -- validation --------------------------------------------------------------------------
