@@ -599,24 +599,32 @@ def _heuristic(red: _Reduced, deadline: float) -> _Answer:
     left = set(range(n))
     order: list[int] = []
     arrived = 0
+    count = [0] * len(red.rates)  # remaining pieces of each person
+    for s in range(n):
+        for a in range(len(red.rates)):
+            count[a] += red.acts[s] >> a & 1
     while left:  # next: the piece that costs least now, then the one calling fewest new people
+        needed = last = 0
+        for a, k in enumerate(count):
+            needed |= (k > 0) << a
+            last |= (k == 1) << a
         best: tuple[int, int, int] | None = None
         for s in sorted(left):
-            needed = 0
-            for p in left:
-                if p != s:
-                    needed |= red.acts[p]
+            after = needed & ~(last & red.acts[s])  # still needed once s is done
             key = (
-                red.dur[s] * paid(red.acts[s] | (arrived & needed)),
+                red.dur[s] * paid(red.acts[s] | (arrived & after)),
                 paid(red.acts[s] & ~arrived),
                 s,
             )
             if best is None or key < best:
                 best = key
         assert best is not None
-        order.append(best[2])
-        left.discard(best[2])
-        arrived |= red.acts[best[2]]
+        s = best[2]
+        order.append(s)
+        left.discard(s)
+        arrived |= red.acts[s]
+        for a in range(len(red.rates)):
+            count[a] -= red.acts[s] >> a & 1
     cost = cost_of(order)
     improved = True
     while improved and time.perf_counter() < deadline:
@@ -630,6 +638,8 @@ def _heuristic(red: _Reduced, deadline: float) -> _Answer:
                 c = cost_of(cand)
                 if c < cost:
                     order, cost, improved = cand, c, True
+                    break
+                if j % 64 == 63 and time.perf_counter() >= deadline:
                     break
             if improved or time.perf_counter() >= deadline:
                 break

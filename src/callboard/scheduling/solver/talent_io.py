@@ -285,7 +285,7 @@ def _check_sizes(source: str, n: int, m: int) -> None:
         raise TalentFormatError(f"{source}: the number of pieces must be at least 1, not {n}")
     if m < 0:
         raise TalentFormatError(f"{source}: the number of people cannot be negative ({m})")
-    if n > 10_000 or m > 10_000:
+    if n > 2_000 or m > 2_000:
         raise TalentFormatError(f"{source}: {n} pieces x {m} people is far too large")
 
 

@@ -35,7 +35,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "files", nargs="+", metavar="FILE", help=_("instance files (.dat, .dzn or none)")
+            "files",
+            nargs="+",
+            metavar="FILE",
+            help=_("instance files (.dat, .dzn or no extension)"),
         )
         parser.add_argument(
             "--time-limit",
