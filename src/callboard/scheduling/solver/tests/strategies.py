@@ -182,7 +182,7 @@ def tiny_problems(draw: st.DrawFn, max_parts: int = 3, published: bool = True) -
         precedences=precedences,
         published=tuple(pub),
         weights=weights,
-        granularity=15,
+        granularity=draw(st.sampled_from([15, 15, 30])),
     )
     try:
         validate(problem)
