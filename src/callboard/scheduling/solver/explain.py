@@ -143,11 +143,8 @@ def why_unplaced(
     sites = sorted({s.site for s in studios})
     blocked: Counter[tuple[str, tuple[str, ...]]] = Counter()
     free_slot: Call | None = None
-    g = problem.granularity
     for d in sorted(r.days or range(len(problem.days))):
-        window = problem.days[d]
-        first = -(-(d * DAY + window.open) // g) * g
-        for start in range(first, d * DAY + window.close - part.length + 1, g):
+        for start in problem.grid_starts(d, part.length):
             end = start + part.length
 
             def at(studio: str) -> Call:

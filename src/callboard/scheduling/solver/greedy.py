@@ -93,15 +93,12 @@ class GreedyScheduler:
 
     def candidates(self, part: Part) -> Iterator[Call]:
         """Every call this part could become, earliest first (smallest fitting studio first)."""
-        p, g, r = self.p, self.p.granularity, part.request
+        p, r = self.p, part.request
         studios = sorted(
             (s for s in p.studios if studio_fits(s, r)), key=lambda s: (s.capacity, s.id)
         )
-        days = r.days or range(len(p.days))
-        for d in sorted(days):
-            window = p.days[d]
-            first = -(-(d * DAY + window.open) // g) * g
-            for start in range(first, d * DAY + window.close - part.length + 1, g):
+        for d in sorted(r.days or range(len(p.days))):
+            for start in p.grid_starts(d, part.length):
                 static = Call(r.id, part.part, studios[0].id, start, start + part.length, r.people)
                 if any(v.rule in _STATIC_RULES for v in self.checker.check_call(static)):
                     continue

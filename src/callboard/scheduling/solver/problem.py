@@ -352,6 +352,13 @@ class Problem:
     def horizon(self) -> int:
         return len(self.days) * DAY
 
+    def grid_starts(self, day: int, length: int) -> range:
+        """Start times on the grid for a call of ``length`` inside the working window of
+        ``day`` (absolute minutes)."""
+        g, window = self.granularity, self.days[day]
+        first = -(-(day * DAY + window.open) // g) * g
+        return range(first, day * DAY + window.close - length + 1, g)
+
     def weeks(self) -> list[list[int]]:
         """Day indexes of each week of the horizon (7-day chunks from day 0)."""
         n = len(self.days)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from callboard.scheduling.solver.check import Checker
-from callboard.scheduling.solver.problem import DAY, Problem
+from callboard.scheduling.solver.problem import Problem
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call
 
@@ -14,12 +14,10 @@ _MONOTONE_EXEMPT = {"meal_break", "required", "locked_call"}
 def options(problem: Problem) -> list[list[Call | None]]:
     """For each part: absent, or every studio and grid start inside a working day."""
     out: list[list[Call | None]] = []
-    g = problem.granularity
     for part in problem.parts:
         opts: list[Call | None] = [None]
-        for d, day in enumerate(problem.days):
-            first = -(-(d * DAY + day.open) // g) * g
-            for start in range(first, d * DAY + day.close - part.length + 1, g):
+        for d in range(len(problem.days)):
+            for start in problem.grid_starts(d, part.length):
                 for s in problem.studios:
                     opts.append(
                         Call(

@@ -50,7 +50,7 @@ def test_improve_keeps_every_rule_and_never_worsens():
 
 
 def test_neighbourhoods_free_a_day_or_the_people_of_a_left_out_call():
-    week, model, values, _ = started_model()
+    _, model, values, _ = started_model()
     hoods = Neighbourhoods(model, random.Random(3))
     kinds = {hoods.choose(values)[0] for _ in range(30)}
     assert "day" in kinds and "people" in kinds
