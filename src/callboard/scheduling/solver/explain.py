@@ -51,7 +51,7 @@ _RULE_PHRASES: dict[str, str] = {
     "rest_between_days": "{who} would not rest long enough between days",
     "free_days": "{who} would lose a free day",
     "travel": "{who} could not travel between sites in time",
-    "precedence": "it must come after (or before) another request",
+    "precedence": "it must come after {other}",
 }
 
 
@@ -151,6 +151,8 @@ def why_unplaced(
                 return Call(r.id, part.part, studio, start, end, r.people)  # noqa: B023
 
             reason = _people_reason(checker, calls, by_person, at(studios[0].id), sites, studios)
+            if reason is not None and reason[0] in _NOT_A_SLOT:
+                continue
             if reason is not None:
                 blocked[reason] += 1
                 continue
@@ -174,19 +176,34 @@ def why_unplaced(
             )
         return f"Not placed before the search stopped; it would fit, e.g. {where}."
     if not blocked:
-        return "It fits no time of the working day it allows."
+        return "No time of the working day fits the days and time windows it allows."
     reasons = []
     for (rule, people), count in blocked.most_common(3):
-        who = ", ".join(problem.person_name(pid) for pid in people) or "someone"
-        plural = len(people) != 1
-        phrase = _RULE_PHRASES.get(rule, rule).format(
-            who=who, have="have" if plural else "has", be="are" if plural else "is", their="their"
-        )
+        if rule == "precedence":
+            phrase = _precedence_phrase(problem, r.id, people[0] if people else "")
+        else:
+            who = ", ".join(problem.person_name(pid) for pid in people) or "someone"
+            plural = len(people) != 1
+            phrase = _RULE_PHRASES.get(rule, rule).format(
+                who=who,
+                have="have" if plural else "has",
+                be="are" if plural else "is",
+                their="their",
+            )
         reasons.append(f"{phrase} ({count} start time{'s' if count != 1 else ''})")
     return "No time works: " + "; ".join(reasons) + "."
 
 
 _STUDIO_RULES = {"studio_fit", "studio_unavailable"}
+# Where the request itself allows no call: not a reason it was left out, just not a slot.
+_NOT_A_SLOT = {"working_day", "allowed_days", "time_window"}
+
+
+def _precedence_phrase(problem: Problem, request: str, other: str) -> str:
+    label = f"“{problem.request_label(other)}”"
+    if any(pr.after == request and pr.before == other for pr in problem.precedences):
+        return f"it must come after {label}"
+    return f"it must come before {label}"
 
 
 def _people_reason(
@@ -212,8 +229,10 @@ def _people_reason(
     )
     if busy:
         return ("person_clash", tuple(busy))
-    if checker.check_precedence([*calls, call]):
-        return ("precedence", ())
+    order = checker.check_precedence([*calls, call])
+    if order:
+        before, after = order[0].items
+        return ("precedence", (before if after == call.request else after,))
     first: tuple[str, tuple[str, ...]] | None = None
     for site in sites:
         studio = next(s for s in studios if s.site == site)

@@ -170,7 +170,7 @@ def company_week(
         dancers.append(
             Person(
                 id=f"d{i:02d}",
-                name=f"{_NAMES[i % len(_NAMES)]} ({rank})",
+                name=f"{dancer_name(i)} ({rank})",
                 kind=PersonKind.DANCER,
                 weight=2 if rank == "principal" else 1,
                 unavailable=tuple(unavailable),
@@ -299,38 +299,63 @@ def company_week(
     )
 
 
-_NAMES = (
-    "Klára Kalmurzaev",
-    "Eleonora Kalmurzaev",
-    "Anya Sokolova",
-    "Mikhail Orlov",
-    "Daria Belova",
-    "Ivan Petrov",
-    "Olga Smirnova",
-    "Pavel Kuznetsov",
-    "Yulia Volkova",
-    "Artem Morozov",
-    "Nadia Fedorova",
-    "Sasha Lebedeva",
-    "Timur Aliyev",
-    "Vera Kozlova",
-    "Gleb Novikov",
-    "Polina Egorova",
-    "Roman Pavlov",
-    "Zarina Tagirova",
-    "Kirill Vasiliev",
-    "Lena Zakharova",
-    "Maxim Sorokin",
-    "Irina Popova",
-    "Denis Makarov",
-    "Alina Nikitina",
-    "Boris Zaitsev",
-    "Ksenia Solovyova",
-    "Oleg Borisov",
-    "Marina Yakovleva",
-    "Ruslan Gusev",
-    "Tatiana Romanova",
+_GIVEN = (  # (name, feminine)
+    ("Klára", True),
+    ("Eleonora", True),
+    ("Anya", True),
+    ("Mikhail", False),
+    ("Daria", True),
+    ("Ivan", False),
+    ("Olga", True),
+    ("Pavel", False),
+    ("Yulia", True),
+    ("Artem", False),
+    ("Nadia", True),
+    ("Sasha", True),
+    ("Timur", False),
+    ("Vera", True),
+    ("Gleb", False),
+    ("Polina", True),
+    ("Roman", False),
+    ("Zarina", True),
+    ("Kirill", False),
+    ("Lena", True),
 )
+_FAMILY = (
+    "Sokolov",
+    "Orlov",
+    "Belov",
+    "Petrov",
+    "Smirnov",
+    "Kuznetsov",
+    "Volkov",
+    "Morozov",
+    "Fedorov",
+    "Lebedev",
+    "Aliyev",
+    "Kozlov",
+    "Novikov",
+    "Egorov",
+    "Tagirov",
+    "Vasiliev",
+    "Zakharov",
+    "Sorokin",
+    "Popov",
+    "Gusev",
+)
+
+
+def dancer_name(i: int) -> str:
+    """A distinct name for each of the first 400 dancers (dancers 0 and 1 are the demo's
+    Klára and Eleonora Kalmurzaev)."""
+    n = len(_GIVEN)
+    given, feminine = _GIVEN[i % n]
+    if i < 2:
+        return f"{given} Kalmurzaev"
+    family = _FAMILY[(i * 7 + i // n) % n]
+    return f"{given} {family}a" if feminine else f"{given} {family}"
+
+
 _STAFF = (
     "Sergei Pavlov",
     "Galina Ivanova",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from callboard.scheduling.solver.explain import explain, explain_lines
-from callboard.scheduling.solver.problem import LabourRules, Weights
+from callboard.scheduling.solver.problem import LabourRules, Precedence, Weights
 from callboard.scheduling.solver.tests.helpers import (
     commitment,
     interval,
     person,
+    placed,
     problem,
     request,
     solved,
@@ -83,3 +84,33 @@ def test_reason_when_a_free_slot_was_not_worth_it():
     solution = solved(p)
     assert solution.calls == ()
     assert "costs more in other goals" in solution.unplaced[0].reason
+
+
+def test_reason_names_the_request_it_must_follow():
+    p = problem(
+        [
+            request(
+                "staging",
+                60,
+                ("a",),
+                label="Staging",
+                priority=2,
+                windows=(window("11:00", "12:00"),),
+            ),
+            request("run", 60, ("b",), label="Run-through"),
+        ],
+        close="12:00",
+        precedences=(Precedence("staging", "run"),),
+    )
+    solution = solved(p)
+    assert placed(solution) == {"staging"}
+    assert "it must come after “Staging”" in solution.unplaced[0].reason
+
+
+def test_times_the_request_does_not_allow_are_not_counted_as_reasons():
+    p = problem(
+        [request("x", 60, ("a",), windows=(window("13:00", "14:00"),))],
+        people=[person("a", name="Olga", unavailable=(interval("13:00", "14:00"),))],
+    )
+    reason = solved(p).unplaced[0].reason
+    assert reason == "No time works: Olga is unavailable (1 start time)."
