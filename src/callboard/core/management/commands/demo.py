@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from callboard.company.models import Company
-from callboard.core.demo import build_demo, demo_today
+from callboard.core.demo import MOSCOW, build_demo, demo_today
 from callboard.core.errors import DomainError
 
 
@@ -42,6 +42,14 @@ class Command(BaseCommand):
             metavar="YYYY-MM-DD",
             help=_("Anchor day the demo's dates are built around (default: today in Moscow)."),
         )
+        parser.add_argument(
+            "--core-only",
+            action="store_true",
+            help=_(
+                "Build only the company, people, repertoire and season; skip casting, the "
+                "box office, the rehearsal schedule, reception and workload."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _anchor(options["today"]) if options["today"] else demo_today()
@@ -57,6 +65,8 @@ class Command(BaseCommand):
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
 
+        if not options["core_only"]:
+            self._build_extras(today)
         counts = summary.counts
         self.stdout.write(
             self.style.SUCCESS(
@@ -83,3 +93,26 @@ class Command(BaseCommand):
             )
         self.stdout.write("")
         self.stdout.write(_("Password: %(password)s") % {"password": summary.password})
+
+    def _build_extras(self, today: dt.date) -> None:
+        """Each capability adds its part of the story on top of the core demo, in order."""
+        import importlib
+
+        now = dt.datetime.combine(today, dt.time(9, 0), tzinfo=MOSCOW)
+        steps = [
+            ("casting", "build_casting_demo"),
+            ("boxoffice", "build_boxoffice_demo"),
+            ("scheduling", "build_schedule_demo"),
+            ("reception", "build_reception_demo"),
+            ("wellbeing", "build_wellbeing_demo"),
+        ]
+        for app, builder in steps:
+            try:
+                module = importlib.import_module(f"callboard.{app}.demo")
+            except ModuleNotFoundError:
+                continue
+            result = getattr(module, builder)(now=now)
+            describe = getattr(module, "describe", None)
+            if describe is not None:
+                for line in describe(result):
+                    self.stdout.write(f"  {line}")
