@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "callboard.casting",
     "callboard.scheduling",
     "callboard.boxoffice",
+    "callboard.reception",
+    "callboard.wellbeing",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +172,40 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Cache: rate limits of the public audience survey live here. The embedded default is a
+# per-process memory cache; production (several processes) must share one:
+# CALLBOARD_CACHE=redis uses CALLBOARD_REDIS_URL.
+if os.environ.get("CALLBOARD_CACHE", "locmem") == "redis":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CALLBOARD_REDIS_URL,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Reception: the public audience survey (answers per browser session and per address,
+# per performance, and a flood guard per performance; days it stays open after the end).
+CALLBOARD_FEEDBACK_PER_SESSION = int(os.environ.get("CALLBOARD_FEEDBACK_PER_SESSION", 1))
+CALLBOARD_FEEDBACK_PER_ADDRESS = int(os.environ.get("CALLBOARD_FEEDBACK_PER_ADDRESS", 5))
+CALLBOARD_FEEDBACK_ADDRESS_WINDOW = int(os.environ.get("CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600))
+CALLBOARD_FEEDBACK_PER_MINUTE = int(os.environ.get("CALLBOARD_FEEDBACK_PER_MINUTE", 60))
+CALLBOARD_FEEDBACK_OPEN_DAYS = int(os.environ.get("CALLBOARD_FEEDBACK_OPEN_DAYS", 14))
+
+# Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
+# baselines are ignored), ratings of exertion, and the smallest injury count shown to
+# people outside the medical staff.
+CALLBOARD_SPIKE_RATIO = float(os.environ.get("CALLBOARD_SPIKE_RATIO", 1.5))
+CALLBOARD_SPIKE_BASELINE_WEEKS = int(os.environ.get("CALLBOARD_SPIKE_BASELINE_WEEKS", 4))
+CALLBOARD_SPIKE_MIN_BASELINE_MINUTES = int(
+    os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_MINUTES", 300)
+)
+CALLBOARD_SPIKE_MIN_BASELINE_LOAD = int(os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_LOAD", 1500))
+CALLBOARD_SPIKE_MIN_RATED_SHARE = float(os.environ.get("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5))
+CALLBOARD_RPE_MAX_AGE_DAYS = int(os.environ.get("CALLBOARD_RPE_MAX_AGE_DAYS", 14))
+CALLBOARD_INJURY_MIN_CELL = int(os.environ.get("CALLBOARD_INJURY_MIN_CELL", 3))
 
 LOGGING = {
     "version": 1,

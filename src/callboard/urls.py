@@ -13,4 +13,7 @@ urlpatterns = [
     path("casting/", include("callboard.casting.urls")),
     path("schedule/", include("callboard.scheduling.urls")),
     path("boxoffice/", include("callboard.boxoffice.urls")),
+    path("reception/", include("callboard.reception.urls")),
+    path("wellbeing/", include("callboard.wellbeing.urls")),
+    path("feedback/", include("callboard.reception.public_urls")),
 ]

@@ -56,8 +56,9 @@ def is_guest(dancer: Dancer) -> bool:
 def dancer_unavailability(dancer: Dancer, day: dt.date) -> str | None:
     """Why ``dancer`` cannot dance on ``day``, or ``None`` when they can.
 
-    The one place availability is decided: today the dancer's status and a guest's
-    engagement; injury and leave records with dates extend it here.
+    The one place availability is decided: the dancer's status, a guest's engagement,
+    and the return-to-dance limits recorded in wellbeing (its redacted planning view:
+    unavailable, or limited and not cleared to perform).
     """
     name = str(dancer.person)
     if dancer.status == Dancer.Status.INJURED:
@@ -84,6 +85,20 @@ def dancer_unavailability(dancer: Dancer, day: dt.date) -> str | None:
                 "end": _format_day(end) if end else "…",
                 "day": _format_day(day),
             }
+    # Injuries: only the planning view (unavailable / limited), never the medical detail.
+    from callboard.wellbeing.planning import day_limit
+
+    limit = day_limit(dancer.pk, day)
+    if limit is not None and limit.unavailable:
+        return _("%(name)s is not available to dance on %(day)s; ask the physiotherapist.") % {
+            "name": name,
+            "day": _format_day(day),
+        }
+    if limit is not None and not limit.may_perform:
+        return _(
+            "%(name)s is not cleared to perform on %(day)s: %(limit)s. Ask the "
+            "physiotherapist before casting."
+        ) % {"name": name, "day": _format_day(day), "limit": limit.describe()}
     return None
 
 

@@ -89,9 +89,11 @@ def _register_routers() -> None:
     from callboard.casting.api import router as casting_router
     from callboard.company.api import router as company_router
     from callboard.core.api_account import router as account_router
+    from callboard.reception.api import router as reception_router
     from callboard.repertoire.api import router as repertoire_router
     from callboard.scheduling.api import router as schedule_router
     from callboard.season.api import router as season_router
+    from callboard.wellbeing.api import router as wellbeing_router
 
     api.add_router("/account", account_router)
     api.add_router("/company", company_router)
@@ -99,6 +101,8 @@ def _register_routers() -> None:
     api.add_router("/season", season_router)
     api.add_router("/boxoffice", boxoffice_router)
     api.add_router("/casting", casting_router)
+    api.add_router("/reception", reception_router)
+    api.add_router("/wellbeing", wellbeing_router)
     api.add_router("/schedule", schedule_router)
 
 

@@ -61,6 +61,11 @@ class Cap(StrEnum):
     MANAGE_HOLDS = "manage_holds"  # box office: house, press, family-comp and kill holds
     CHECK_IN = "check_in"  # the door: scan tickets
     CLAIM_COMPS = "claim_comps"  # a dancer claims family comps
+    EDIT_PERFORMANCE_REPORT = "edit_performance_report"  # running times, curtain calls, incidents
+    EDIT_REVIEWS = "edit_reviews"  # press office: reviews and critics' quotes
+    MODERATE_FEEDBACK = "moderate_feedback"  # press office: approve or reject audience answers
+    VIEW_MEDICAL = "view_medical"  # every dancer's injuries and return-to-dance plans
+    VIEW_WORKLOAD = "view_workload"  # every dancer's workload and planning limits
     PLAN_SCHEDULE = "plan_schedule"  # the rehearsal call: plan, solve, edit, publish
     VIEW_ALL_CALLS = "view_all_calls"  # every person's calls and the company calendar feed
 
@@ -86,6 +91,11 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.CLAIM_COMPS: {Role.DANCER},
     Cap.PLAN_SCHEDULE: {Role.BALLET_MASTER, Role.ARTISTIC_DIRECTOR},
     Cap.VIEW_ALL_CALLS: set(_MANAGEMENT),
+    Cap.EDIT_PERFORMANCE_REPORT: set(_MANAGEMENT),
+    Cap.EDIT_REVIEWS: {Role.PRESS},
+    Cap.MODERATE_FEEDBACK: {Role.PRESS},
+    Cap.VIEW_MEDICAL: {Role.PHYSIOTHERAPIST},
+    Cap.VIEW_WORKLOAD: {*_MANAGEMENT, Role.PHYSIOTHERAPIST},
 }
 
 UserLike = AbstractBaseUser | AnonymousUser | Any
