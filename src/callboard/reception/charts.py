@@ -71,7 +71,7 @@ def stacked_chart(
     words: list[str] = []
     for i, (label, values) in enumerate(columns):
         x = left + i * slot + (slot - bar_w) / 2
-        y = top + legend_h + plot_h
+        y: float = top + legend_h + plot_h
         total = totals[i]
         flagged = i in flags
         for s, value in enumerate(values):

@@ -26,16 +26,16 @@ def show_error(form: forms.BaseForm, exc: DomainError) -> None:
     form.add_error(name, exc.message)
 
 
-class NoNulMixin:
+class NoNulForm(forms.Form):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()  # type: ignore[misc]
+        cleaned = super().clean() or {}
         for name, value in cleaned.items():
             if isinstance(value, str) and "\x00" in value:
-                self.add_error(name, _("Remove the NUL characters from this text."))  # type: ignore[attr-defined]
-        return cleaned  # type: ignore[no-any-return]
+                self.add_error(name, _("Remove the NUL characters from this text."))
+        return cleaned
 
 
-class ReportForm(NoNulMixin, forms.Form):
+class ReportForm(NoNulForm):
     curtain_calls = forms.IntegerField(
         label=gettext_lazy("Curtain calls"), min_value=0, max_value=99, initial=0
     )
@@ -64,7 +64,7 @@ class ReportForm(NoNulMixin, forms.Form):
     )
 
 
-class ActForm(NoNulMixin, forms.Form):
+class ActForm(NoNulForm):
     label = forms.CharField(label=gettext_lazy("Act"), max_length=120, required=False)
     curtain_up = forms.TimeField(label=gettext_lazy("Curtain up"), required=False, widget=TIME)
     curtain_down = forms.TimeField(label=gettext_lazy("Curtain down"), required=False, widget=TIME)
@@ -124,7 +124,7 @@ def act_initial(performance: Performance, acts: list[Any]) -> list[dict[str, Any
     return [*rows, {}, {}]
 
 
-class ReviewForm(NoNulMixin, forms.Form):
+class ReviewForm(NoNulForm):
     critic = forms.ModelChoiceField(
         label=gettext_lazy("Critic"),
         queryset=Person.objects.none(),
@@ -165,7 +165,7 @@ class ReviewForm(NoNulMixin, forms.Form):
         ).order_by("programme_items__order")
 
 
-class SurveyForm(NoNulMixin, forms.Form):
+class SurveyForm(NoNulForm):
     rating = forms.TypedChoiceField(
         label=gettext_lazy("Overall, how was the performance?"),
         choices=[(str(k), str(k)) for k in range(5, 0, -1)],

@@ -77,17 +77,6 @@ def _reviews() -> QuerySet[Review]:
     )
 
 
-def critics() -> list[Any]:
-    """People who may be named as critics: contacts first, then everyone else."""
-    from callboard.company.models import Person
-
-    return list(
-        Person.objects.order_by("-kind", "family_name", "given_name").only(
-            "pk", "given_name", "family_name", "organisation", "kind"
-        )
-    )
-
-
 # --------------------------------------------------------------------------- attendance
 
 

@@ -27,7 +27,7 @@ def own_dancer_id(user: Any) -> int | None:
         return None
     cached = getattr(user, "_callboard_dancer_id", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cached
     found = Dancer.objects.filter(person__user=user).values_list("pk", flat=True).first()
     user._callboard_dancer_id = found
     return found

@@ -51,7 +51,7 @@ def parse_int(text: str | None, *, default: int, low: int, high: int) -> int:
 
 class NoNul(forms.Form):
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         for name, value in cleaned.items():
             if isinstance(value, str) and "\x00" in value:
                 self.add_error(name, _("Remove the NUL characters from this text."))

@@ -15,7 +15,7 @@ Every page-sized read makes a fixed number of queries whatever the size of the c
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,7 +36,6 @@ from callboard.wellbeing.planning import (
     restricting_injuries,
 )
 from callboard.wellbeing.workload import (
-    Day,
     SpikeRule,
     Week,
     days_of,
@@ -355,13 +354,6 @@ def company_workload(
     )
 
 
-def dancer_days(
-    *, dancer: Dancer, user: Any, start: dt.date, end: dt.date, today: dt.date
-) -> list[Day]:
-    access.require_workload(user, dancer.pk)
-    return days_of(dancers=[dancer], start=start, end=end, today=today)[dancer.pk]
-
-
 # --------------------------------------------------------------------------- medical records
 
 
@@ -517,14 +509,3 @@ def injury_figures(*, user: Any, start: dt.date, end: dt.date, today: dt.date) -
         by_rank=by_rank,
         suppressed=suppressed,
     )
-
-
-def ratings_by_day(
-    *, dancer: Dancer, start: dt.date, end: dt.date
-) -> dict[dt.date, dict[str, Any]]:
-    from callboard.wellbeing.models import ExertionRating
-
-    out: dict[dt.date, dict[str, Any]] = defaultdict(dict)
-    for r in ExertionRating.objects.filter(dancer=dancer, day__gte=start, day__lte=end):
-        out[r.day][r.session] = r
-    return out

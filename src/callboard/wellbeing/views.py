@@ -182,7 +182,7 @@ def exertion(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect(back)
     try:
         services.exertion_record(
@@ -356,7 +356,7 @@ def stage_add(request: HttpRequest, pk: int) -> HttpResponse:
         for name, errors in form.errors.items():
             for error in errors:
                 label = form.fields[name].label if name in form.fields else ""
-                messages.error(request, f"{label}: {error}" if label else error)
+                messages.error(request, f"{label}: {error}" if label else str(error))
         return redirect("wellbeing:injury", pk=record.pk)
     try:
         services.return_stage_add(

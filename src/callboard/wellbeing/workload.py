@@ -134,11 +134,11 @@ class Day:
     @property
     def rating_items(self) -> list[tuple[str, int]]:
         """(short session name, RPE) in the order day, class, rehearsal, performance."""
-        names = {
-            Session.DAY: _("day"),
-            Session.CLASS: _("class"),
-            Session.REHEARSAL: _("rehearsal"),
-            Session.PERFORMANCE: _("performance"),
+        names: dict[str, str] = {
+            Session.DAY.value: _("day"),
+            Session.CLASS.value: _("class"),
+            Session.REHEARSAL.value: _("rehearsal"),
+            Session.PERFORMANCE.value: _("performance"),
         }
         return [(str(names[s]), self.ratings[s]) for s in Session.values if s in self.ratings]
 
@@ -239,9 +239,9 @@ def derive_minutes(
         day = call_start.astimezone(zone).date()
         minutes = _minutes(call_start, call_end)
         for person_id in set(person_ids):
-            dancer = by_person.get(person_id)
-            if dancer is not None:
-                result[dancer.pk][day].add("rehearsal", minutes)
+            called = by_person.get(person_id)
+            if called is not None:
+                result[called.pk][day].add("rehearsal", minutes)
 
     # Performances danced (first cast), once per performance whatever the number of roles.
     rows = (

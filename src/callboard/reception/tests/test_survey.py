@@ -290,3 +290,28 @@ def test_moderation_refuses_unknown_answers(now):
         services.feedback_moderate(feedback_ids=[424242], approve=True, by=None, now=now)
     with pytest.raises(ValidationFailed):
         services.feedback_moderate(feedback_ids=[], approve=True, by=None, now=now)
+
+
+def test_the_moderation_api_lists_waiting_answers_and_decides(token, signed_in):
+    submit(token, session="a", comment="Bravo")
+    submit(token, session="b", comment="Meh", rating=2)
+    press = signed_in(Role.PRESS)
+    queue = press.get("/api/v1/reception/feedback").json()
+    assert [a["comment"] for a in queue] == ["Bravo", "Meh"]
+    response = press.post(
+        "/api/v1/reception/feedback/moderate",
+        json.dumps({"ids": [queue[0]["id"]], "decision": "approve"}),
+        content_type="application/json",
+    )
+    assert response.json() == {"changed": 1}
+    assert [a["comment"] for a in press.get("/api/v1/reception/feedback").json()] == ["Meh"]
+    bad = press.post(
+        "/api/v1/reception/feedback/moderate",
+        json.dumps({"ids": [], "decision": "maybe"}),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    summary = signed_in(Role.DANCER).get(
+        f"/api/v1/reception/performances/{Feedback.objects.first().performance_id}/feedback"
+    )
+    assert summary.json()["count"] == 1 and summary.json()["distribution"]["5"] == 1
