@@ -108,12 +108,19 @@ def company(request: HttpRequest) -> HttpResponse:
         key="company-minutes",
         flags={i for i, n in enumerate(data.flagged) if n},
     )
+    load_chart = bar_chart(
+        [(w.strftime("%d %b"), load) for w, load in zip(data.week_starts, data.loads, strict=True)],
+        title=_("Company load per week (minutes × exertion)"),
+        unit=_("AU"),
+        key="company-load",
+    )
     return render(
         request,
         "wellbeing/company.html",
         {
             "w": data,
             "chart": chart,
+            "load_chart": load_chart,
             "medical": access.is_medical(request.user),
             "section": "company",
             **_nav(week),

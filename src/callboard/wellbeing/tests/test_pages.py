@@ -113,7 +113,12 @@ def test_every_number_of_the_company_page_matches_the_hand_computation(hand, cli
         "rank.corps.flagged": "1",
         **RULE,
     }
-    assert bars(html) == {"company-minutes-0-0": "495", "company-minutes-1-0": "1080"}
+    assert bars(html) == {
+        "company-minutes-0-0": "495",
+        "company-minutes-1-0": "1080",
+        "company-load-0-0": "0",
+        "company-load-1-0": "3255",
+    }
 
 
 def test_the_company_page_shows_a_limit_with_its_cap_and_never_the_diagnosis(
