@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
@@ -11,6 +13,11 @@ from callboard.core.models import ApiToken
 from callboard.core.roles import user_roles
 
 router = Router(tags=["account"])
+
+
+def _user(request: HttpRequest) -> User:
+    """The authenticated caller (every endpoint here requires authentication)."""
+    return cast(User, request.user)
 
 
 class MeOut(Schema):
@@ -48,15 +55,17 @@ def me(request: HttpRequest) -> dict:
 
 @router.get("/tokens", response=list[TokenOut])
 def token_list(request: HttpRequest) -> list[ApiToken]:
-    return list(ApiToken.objects.filter(user=request.user))
+    return list(ApiToken.objects.filter(user=_user(request)))
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
 def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
-    token, raw = services.api_token_create(user=request.user, name=payload.name, now=timezone.now())
+    token, raw = services.api_token_create(
+        user=_user(request), name=payload.name, now=timezone.now()
+    )
     return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)
 def token_revoke(request: HttpRequest, token_id: int) -> ApiToken:
-    return services.api_token_revoke(user=request.user, token_id=token_id, now=timezone.now())
+    return services.api_token_revoke(user=_user(request), token_id=token_id, now=timezone.now())

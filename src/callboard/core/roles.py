@@ -12,7 +12,7 @@ from enum import StrEnum
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -98,7 +98,8 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.VIEW_WORKLOAD: {*_MANAGEMENT, Role.PHYSIOTHERAPIST},
 }
 
-UserLike = AbstractBaseUser | AnonymousUser | Any
+# Anything request.user can be (a signed-in user, AnonymousUser) or None.
+UserLike = Any
 
 
 def user_roles(user: UserLike) -> set[Role]:

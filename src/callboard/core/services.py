@@ -3,7 +3,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -12,7 +12,7 @@ from callboard.core.models import ApiToken, token_digest
 
 
 @transaction.atomic
-def api_token_create(*, user: AbstractBaseUser, name: str, now: datetime) -> tuple[ApiToken, str]:
+def api_token_create(*, user: User, name: str, now: datetime) -> tuple[ApiToken, str]:
     """Create a token for ``user``; returns the record and the raw token (shown once)."""
     name = (name or "").strip()
     if not name:
@@ -25,7 +25,7 @@ def api_token_create(*, user: AbstractBaseUser, name: str, now: datetime) -> tup
 
 
 @transaction.atomic
-def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime) -> ApiToken:
+def api_token_revoke(*, user: User, token_id: int, now: datetime) -> ApiToken:
     token = ApiToken.objects.select_for_update().filter(user=user, pk=token_id).first()
     if token is None:
         raise NotFound(_("No such token among yours."))
@@ -35,7 +35,7 @@ def api_token_revoke(*, user: AbstractBaseUser, token_id: int, now: datetime) ->
     return token
 
 
-def api_token_authenticate(*, raw: str, now: datetime) -> AbstractBaseUser | None:
+def api_token_authenticate(*, raw: str, now: datetime) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=token_digest(raw), revoked_at__isnull=True)

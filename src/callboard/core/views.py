@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,10 +16,15 @@ from callboard.core.errors import DomainError
 from callboard.core.models import ApiToken
 
 
+def _user(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    return cast(User, request.user)
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "core/home.html", selectors.home_panels(user=request.user, now=timezone.now())
+        request, "core/home.html", selectors.home_panels(user=_user(request), now=timezone.now())
     )
 
 
@@ -26,12 +34,12 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         try:
             _token, new_token = services.api_token_create(
-                user=request.user, name=request.POST.get("name", ""), now=timezone.now()
+                user=_user(request), name=request.POST.get("name", ""), now=timezone.now()
             )
             messages.success(request, _("Token created. Copy it now: it will not be shown again."))
         except DomainError as exc:
             messages.error(request, exc.message)
-    tokens = ApiToken.objects.filter(user=request.user)
+    tokens = ApiToken.objects.filter(user=_user(request))
     return render(request, "core/account.html", {"tokens": tokens, "new_token": new_token})
 
 
@@ -39,7 +47,7 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     try:
-        services.api_token_revoke(user=request.user, token_id=token_id, now=timezone.now())
+        services.api_token_revoke(user=_user(request), token_id=token_id, now=timezone.now())
         messages.success(request, _("Token revoked."))
     except DomainError as exc:
         messages.error(request, exc.message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import factory
@@ -30,10 +31,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def roles(self, create: bool, extracted: list[Role] | None, **kwargs: object) -> None:
+        user: Any = self  # at post-generation time this is the built User
         for role in extracted or []:
             group, _ = Group.objects.get_or_create(name=Role(role).value)
-            self.groups.add(group)
-        self.save()
+            user.groups.add(group)
+        user.save()
 
 
 class LabourProfileFactory(factory.django.DjangoModelFactory):
@@ -174,5 +176,7 @@ class PerformanceFactory(factory.django.DjangoModelFactory):
 
     programme = factory.SubFactory(ProgrammeFactory)
     venue = factory.SubFactory(VenueFactory)
-    starts_at = factory.Sequence(lambda n: dt.datetime(2026, 12, 1, 19, 0, tzinfo=MOSCOW) + dt.timedelta(days=n))
+    starts_at = factory.Sequence(
+        lambda n: dt.datetime(2026, 12, 1, 19, 0, tzinfo=MOSCOW) + dt.timedelta(days=n)
+    )
     ends_at = factory.LazyAttribute(lambda p: p.starts_at + dt.timedelta(hours=2, minutes=30))
