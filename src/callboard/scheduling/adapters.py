@@ -282,6 +282,22 @@ def load_inputs(period: Any, *, extra_person_pks: Iterable[int] = ()) -> Inputs:
     )
 
 
+def _wellbeing_limits(inputs: Inputs, person_pks: Iterable[int]) -> dict[int, Any]:
+    """Return-to-dance caps, medical unavailability and spike limits, by dancer id."""
+    from callboard.wellbeing.selectors import scheduling_limits
+
+    dancers = [
+        p.dancer
+        for pk in person_pks
+        if (p := inputs.persons.get(pk)) is not None and getattr(p, "dancer", None) is not None
+    ]
+    if not dancers:
+        return {}
+    return scheduling_limits(
+        dancers=dancers, start=inputs.period.first_day, end=inputs.period.last_day
+    )
+
+
 def _clip(mapping: Mapping, start: dt.datetime, end: dt.datetime) -> tuple[int, int] | None:
     a, b = max(0, mapping.minute(start)), min(mapping.horizon, mapping.minute(end))
     return (a, b) if b > a else None
@@ -398,6 +414,7 @@ def build_problem(
         span = _clip(mapping, gone.starts_at, gone.ends_at)
         if span:
             unavailable[gone.person_id].append(sp.Interval(*span))
+    limits = _wellbeing_limits(inputs, person_pks)
     people = []
     for pk in sorted(person_pks):
         person = inputs.persons.get(pk)
@@ -406,6 +423,23 @@ def build_problem(
         dancer = getattr(person, "dancer", None) if person else None
         if dancer is not None and dancer.status in AWAY_STATUSES:
             unavailable[pk] = [sp.Interval(0, mapping.horizon)]
+        cap, prior_week, spike_percent = None, None, 130
+        limit = limits.get(dancer.pk) if dancer is not None else None
+        if limit is not None:
+            for day in sorted(limit.unavailable):
+                span = _clip(mapping, *local_day_bounds(day, zone))
+                if span:
+                    unavailable[pk].append(sp.Interval(*span))
+            caps = [
+                minutes
+                for day, minutes in limit.cap_minutes.items()
+                if inputs.period.first_day <= day <= inputs.period.last_day
+            ]
+            # The engine takes one cap per person: the strictest stage of the plan's days.
+            cap = min(caps) if caps else None
+            if limit.week_minutes_cap is not None:
+                # Minutes beyond what would flag a spike are penalised by the spike goal.
+                prior_week, spike_percent = limit.week_minutes_cap, 100
         people.append(
             sp.Person(
                 id=pid,
@@ -414,6 +448,9 @@ def build_problem(
                 weight=1 if dancer is not None else 2,
                 unavailable=tuple(sorted(unavailable.get(pk, []), key=lambda i: i.start)),
                 commitments=tuple(sorted(commitments.get(pk, []), key=lambda c: c.start)),
+                max_minutes_per_day=cap,
+                prior_week_minutes=prior_week,
+                spike_percent=spike_percent,
             )
         )
 
