@@ -407,6 +407,8 @@ def run(
             env={
                 **os.environ,
                 "DATABASE_URL": db_url,
+                # One database connection per server thread, kept between requests.
+                "CALLBOARD_DB_CONN_MAX_AGE": "60",
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "DEBUG": "0",
                 "LOG_LEVEL": "ERROR",

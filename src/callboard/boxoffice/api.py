@@ -143,7 +143,11 @@ def _cart_out(cart: object, now: datetime) -> dict:
 
 
 def _order_out(order: Order) -> dict:
-    order = selectors.order_get(pk=order.pk)
+    # A new order carries its tickets and their seats (no need to read them back).
+    issued = getattr(order, "issued_tickets", None)
+    if issued is None:
+        order = selectors.order_get(pk=order.pk)
+    tickets = issued if issued is not None else list(order.tickets.all())
     return {
         "reference": order.reference,
         "performance_id": order.performance_id,
@@ -156,11 +160,13 @@ def _order_out(order: Order) -> dict:
                 "code": t.code,
                 "seat_id": t.seat_id,
                 "seat": t.seat.label,
-                "zone": t.zone.code if t.zone else None,
+                "zone": t.seat.zone.code
+                if issued is not None
+                else (t.zone.code if t.zone else None),
                 "price": t.price,
                 "status": t.status,
             }
-            for t in order.tickets.all()
+            for t in tickets
         ],
     }
 

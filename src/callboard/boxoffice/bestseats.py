@@ -20,6 +20,7 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 
@@ -39,15 +40,17 @@ class SeatInfo:
     free: bool = True
 
 
-def _strands(row: dict[int, SeatInfo], first: int, last: int) -> int:
+def _strands(
+    row: dict[int, SeatInfo], first: int, last: int, taken: AbstractSet[int] = frozenset()
+) -> int:
     """How many lone free seats the block [first, last] would leave on either side."""
     stranded = 0
     for neighbour, beyond in ((first - 1, first - 2), (last + 1, last + 2)):
         seat = row.get(neighbour)
-        if seat is None or not seat.free:
+        if seat is None or not seat.free or seat.id in taken:
             continue
         other = row.get(beyond)
-        if other is None or not other.free:
+        if other is None or not other.free or other.id in taken:
             stranded += 1
     return stranded
 
@@ -75,8 +78,13 @@ def ranked_blocks(
     zone_code: str | None = None,
     accessible: bool = False,
     limit: int = 12,
+    taken: AbstractSet[int] = frozenset(),
 ) -> list[list[int]]:
-    """The ``limit`` best blocks, best first (they may overlap)."""
+    """The ``limit`` best blocks, best first (they may overlap).
+
+    A seat is free when its ``free`` is true and its id is not in ``taken`` (so one tuple of
+    seats, the geometry of a house, can be ranked again and again as it sells).
+    """
     if count < 1:
         return []
     rows: dict[tuple[int, int], dict[int, SeatInfo]] = defaultdict(dict)
@@ -90,9 +98,10 @@ def ranked_blocks(
         run: list[SeatInfo] = []
         for position in sorted(row):
             seat = row[position]
-            if not seat.free or (run and run[-1].position != position - 1):
+            free = seat.free and seat.id not in taken
+            if not free or (run and run[-1].position != position - 1):
                 run = []
-            if not seat.free:
+            if not free:
                 continue
             run.append(seat)
             if len(run) >= count:
@@ -107,7 +116,7 @@ def ranked_blocks(
         group = (cheap[i][0], cheap[i][1])
         while i < len(cheap) and (cheap[i][0], cheap[i][1]) == group:
             _minr, _maxr, row, block = cheap[i]
-            scored.append((_score(row, block, centre_x), [s.id for s in block]))
+            scored.append((_score(row, block, centre_x, taken), [s.id for s in block]))
             i += 1
     return [ids for _key, ids in heapq.nsmallest(limit, scored, key=lambda c: c[0])]
 
@@ -121,14 +130,17 @@ def _eligible(block: Sequence[SeatInfo], zone_code: str | None, accessible: bool
 
 
 def _score(
-    row: dict[int, SeatInfo], block: Sequence[SeatInfo], centre_x: float
+    row: dict[int, SeatInfo],
+    block: Sequence[SeatInfo],
+    centre_x: float,
+    taken: AbstractSet[int] = frozenset(),
 ) -> tuple[float, ...]:
     middle = sum(s.x for s in block) / len(block)
     first = block[0]
     return (
         min(s.zone_rank for s in block),
         max(s.zone_rank for s in block),
-        _strands(row, block[0].position, block[-1].position),
+        _strands(row, block[0].position, block[-1].position, taken),
         sum(1 for s in block if s.restricted_view),
         first.section_order,
         first.row_index,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import functools
 import secrets
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -28,7 +29,7 @@ from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from callboard.boxoffice.bestseats import SeatInfo, ranked_blocks
@@ -146,6 +147,7 @@ def performance_open_sales(*, performance: Performance, now: datetime) -> int:
         if sid not in have
     ]
     PerformanceSeat.objects.bulk_create(new, batch_size=1000)
+    house_cache_clear(performance.pk)
     if performance.status != Performance.Status.ON_SALE:
         Performance.objects.filter(pk=performance.pk).update(status=Performance.Status.ON_SALE)
         performance.status = Performance.Status.ON_SALE
@@ -203,11 +205,15 @@ def _sweep(performance_ids: Iterable[int], seat_ids: Iterable[int], now: datetim
     ).update(active=False, ended_at=now)
 
 
-def _seats_for(performance: Performance, seat_ids: list[int]) -> list[Seat]:
+def _check_seat_ids(seat_ids: list[int]) -> None:
     if not seat_ids:
         raise ValidationFailed(_("Choose at least one seat."), field="seats")
     if len(set(seat_ids)) != len(seat_ids):
         raise ValidationFailed(_("A seat was chosen twice."), field="seats")
+
+
+def _seats_for(performance: Performance, seat_ids: list[int]) -> list[Seat]:
+    _check_seat_ids(seat_ids)
     seats = list(
         Seat.objects.select_related("section", "zone").filter(
             pk__in=seat_ids, seat_map__venue_id=performance.venue_id
@@ -230,17 +236,29 @@ def _claim(
     kind: str,
     cart: Cart | None = None,
     hold: Hold | None = None,
+    locked: bool = False,
 ) -> list[SeatClaim]:
-    """Lock, sweep, re-check and claim ``seat_ids``; raise :class:`SeatsTaken` if any is taken."""
-    _lock((performance.pk, sid) for sid in seat_ids)
-    _sweep([performance.pk], seat_ids, now)
-    taken = list(
+    """Lock, sweep, re-check and claim ``seat_ids``; raise :class:`SeatsTaken` if any is taken.
+
+    ``locked``: the caller holds the house rows of these seats already. The active claims on
+    the seats are read once (inside the lock): live ones mean the seats are taken, those whose
+    time has run out are ended (the same as :func:`_sweep`, without a second statement when
+    there are none).
+    """
+    if not locked:
+        _lock((performance.pk, sid) for sid in seat_ids)
+    clashes = list(
         SeatClaim.objects.filter(
             performance=performance, seat_id__in=seat_ids, active=True
-        ).values_list("seat_id", flat=True)
+        ).values_list("pk", "seat_id", "expires_at")
     )
+    taken = [sid for _pk, sid, expires in clashes if expires is None or expires > now]
     if taken:
         raise SeatsTaken(detail={"code": "seats_taken", "seats": sorted(taken)})
+    if clashes:
+        SeatClaim.objects.filter(pk__in=[pk for pk, _sid, _e in clashes], active=True).update(
+            active=False, ended_at=now
+        )
     expires = (
         cart.expires_at if cart is not None else (hold.release_at if hold is not None else None)
     )
@@ -266,10 +284,49 @@ class BestRequest:
     accessible: bool = False
 
 
+HOUSE_CACHE_SECONDS = 30.0
+# performance id -> (when read, seat map width, the house with every seat free)
+_house_cache: dict[int, tuple[float, float, tuple[SeatInfo, ...]]] = {}
+
+
+def house_cache_clear(performance_id: int | None = None) -> None:
+    """Forget the cached house geometry (of one performance, or of all)."""
+    if performance_id is None:
+        _house_cache.clear()
+    else:
+        _house_cache.pop(performance_id, None)
+
+
+def _house_geometry(performance: Performance) -> tuple[float, tuple[SeatInfo, ...]]:
+    """The seat map width and the house of ``performance``, cached in this process.
+
+    The geometry of a house on sale hardly ever changes, and a stale copy can only make a
+    candidate block worse or unknown: every claim is checked against the locked rows of the
+    house itself. It is read again after :data:`HOUSE_CACHE_SECONDS`, and at once in this
+    process when the performance is (re)opened for sale.
+    """
+    cached = _house_cache.get(performance.pk)
+    clock = time.monotonic()
+    if cached is not None and clock - cached[0] < HOUSE_CACHE_SECONDS:
+        return cached[1], cached[2]
+    seat_map = SeatMap.objects.only("width").get(venue_id=performance.venue_id)
+    seats = tuple(SeatInfo(*row) for row in _house_rows(performance))
+    _house_cache[performance.pk] = (clock, seat_map.width, seats)
+    return seat_map.width, seats
+
+
+def _taken_seat_ids(performance: Performance, now: datetime) -> set[int]:
+    return set(live_claims(performance, now).values_list("seat_id", flat=True))
+
+
 def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
     """Every seat of the house with whether it is free now (two queries, no model instances)."""
-    taken = set(live_claims(performance, now).values_list("seat_id", flat=True))
-    rows = PerformanceSeat.objects.filter(performance=performance).values_list(
+    taken = _taken_seat_ids(performance, now)
+    return [SeatInfo(*row, free=row[0] not in taken) for row in _house_rows(performance)]
+
+
+def _house_rows(performance: Performance) -> Iterable[tuple[Any, ...]]:
+    return PerformanceSeat.objects.filter(performance=performance).values_list(
         "seat_id",
         "seat__section__order",
         "seat__section_id",
@@ -282,7 +339,6 @@ def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
         "seat__companion",
         "seat__restricted_view",
     )
-    return [SeatInfo(*row, free=row[0] not in taken) for row in rows]
 
 
 def _validate_best(best: BestRequest) -> None:
@@ -293,11 +349,12 @@ def _validate_best(best: BestRequest) -> None:
 
 
 def _rank_best(performance: Performance, best: BestRequest, now: datetime) -> list[list[int]]:
-    seat_map = SeatMap.objects.only("width").get(venue_id=performance.venue_id)
+    width, seats = _house_geometry(performance)
     found = ranked_blocks(
-        house_seats(performance, now),
+        seats,
         best.count,
-        centre_x=seat_map.width / 2,
+        taken=_taken_seat_ids(performance, now),
+        centre_x=width / 2,
         zone_code=best.zone or None,
         accessible=best.accessible,
         limit=BEST_CANDIDATES,
@@ -352,6 +409,7 @@ def _claim_best(
                         kind=kind,
                         cart=cart,
                         hold=hold,
+                        locked=True,
                     )
             except (_Skip, SeatsTaken, IntegrityError):
                 continue
@@ -388,7 +446,7 @@ def cart_create(
         expires_at=now + timedelta(minutes=CART_MINUTES),
         user=user if getattr(user, "is_authenticated", False) else None,
     )
-    _cart_put(cart, now, seat_ids=seat_ids, best=best)
+    _cart_put(cart, now, seat_ids=seat_ids, best=best, empty=True)
     return cart
 
 
@@ -403,16 +461,23 @@ def cart_add(
 
 
 def _cart_put(
-    cart: Cart, now: datetime, *, seat_ids: list[int] | None, best: BestRequest | None
+    cart: Cart,
+    now: datetime,
+    *,
+    seat_ids: list[int] | None,
+    best: BestRequest | None,
+    empty: bool = False,
 ) -> None:
-    have = _cart_claims(cart, now).count()
+    """``empty``: the cart was made in this transaction (no need to count its seats)."""
+    have = 0 if empty else _cart_claims(cart, now).count()
     wanted = len(seat_ids) if seat_ids else (best.count if best else 0)
     if have + wanted > MAX_SEATS_PER_CART:
         raise ValidationFailed(
             _("At most %(n)s seats per order.") % {"n": MAX_SEATS_PER_CART}, field="seats"
         )
     if seat_ids:
-        _seats_for(cart.performance, seat_ids)
+        # Whether the seats are in this performance's house is checked when they are locked.
+        _check_seat_ids(seat_ids)
         _claim(
             performance=cart.performance,
             seat_ids=seat_ids,
@@ -428,7 +493,17 @@ def _cart_put(
 
 def _open_cart(cart: Cart, now: datetime) -> Cart:
     """Lock the cart row and make sure it can still be used."""
-    cart = Cart.objects.select_for_update().select_related("performance__venue").get(pk=cart.pk)
+    cart = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("performance__venue")
+        .get(pk=cart.pk)
+    )
+    _check_open(cart, now)
+    return cart
+
+
+def _check_open(cart: Cart, now: datetime) -> None:
+    """Make sure a (locked) cart can still be used."""
     if cart.status == Cart.Status.ORDERED:
         raise Conflict(_("This cart has already been ordered."), detail={"code": "cart_ordered"})
     if cart.status != Cart.Status.OPEN or cart.expires_at <= now:
@@ -436,7 +511,6 @@ def _open_cart(cart: Cart, now: datetime) -> Cart:
             _("Your ten minutes ran out and the seats went back on sale. Choose seats again."),
             detail={"code": "cart_expired"},
         )
-    return cart
 
 
 @contended
@@ -500,14 +574,25 @@ def _issue(
     now: datetime,
     cart: Cart | None = None,
     hold: Hold | None = None,
+    seats: dict[int, Seat] | None = None,
 ) -> Order:
-    """Write the order and its tickets for ``claims`` (already locked and checked)."""
+    """Write the order and its tickets for ``claims`` (their seats locked and checked).
+
+    ``seats``: the claims' seats with their section and zone, if the caller has read them.
+    The claims become the tickets' only if they are still live claims (a cleanup job may end
+    them without the seat locks); otherwise nothing is written and the buyer is told.
+    The tickets, with their seats, are left on ``order.issued_tickets`` for the answer.
+    """
     provider = get_provider(provider_code)
-    seats = {
-        s.pk: s
-        for s in Seat.objects.select_related("zone").filter(pk__in=[c.seat_id for c in claims])
-    }
+    if seats is None:
+        seats = {
+            s.pk: s
+            for s in Seat.objects.select_related("zone", "section").filter(
+                pk__in=[c.seat_id for c in claims]
+            )
+        }
     comp = kind == Order.Kind.COMP
+    prices = [Decimal(0) if comp else seats[c.seat_id].zone.price for c in claims]
     order = Order.objects.create(
         reference=_code(6)[:10],
         performance=performance,
@@ -522,27 +607,46 @@ def _issue(
         hold=hold,
         created_at=now,
         created_by=user if getattr(user, "is_authenticated", False) else None,
+        total=sum(prices, Decimal(0)),
     )
     tickets = [
-        _new_ticket(
-            order, seats[c.seat_id], now, Decimal(0) if comp else seats[c.seat_id].zone.price
-        )
-        for c in claims
+        _new_ticket(order, seats[c.seat_id], now, price)
+        for c, price in zip(claims, prices, strict=True)
     ]
     Ticket.objects.bulk_create(tickets)
+    turned = (
+        SeatClaim.objects.filter(
+            pk__in=[c.pk for c in claims],
+            active=True,
+            kind__in=[SeatClaim.Kind.CART, SeatClaim.Kind.HOLD],
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .update(
+            kind=SeatClaim.Kind.TICKET,
+            expires_at=None,
+            ticket=Subquery(
+                Ticket.objects.filter(order=order, seat_id=OuterRef("seat_id")).values("pk")[:1]
+            ),
+        )
+    )
+    if turned != len(claims):
+        raise Conflict(
+            _("Some of those seats went back on sale before the order was made. Choose again."),
+            detail={"code": "cart_expired"},
+        )
     for claim, ticket in zip(claims, tickets, strict=True):
         claim.kind = SeatClaim.Kind.TICKET
         claim.ticket = ticket
         claim.expires_at = None
-    SeatClaim.objects.bulk_update(claims, ["kind", "ticket", "expires_at"])
-    order.total = sum((t.price for t in tickets), Decimal(0))
     if not comp:
         outcome = provider.begin(order=order, at_counter=kind == Order.Kind.SALE, now=now)
-        if outcome.paid:
-            order.status = Order.Status.PAID
-            order.paid_at = now
-        order.payment_reference = outcome.reference[:120]
-    order.save(update_fields=["total", "status", "paid_at", "payment_reference"])
+        if outcome.paid or outcome.reference:
+            if outcome.paid:
+                order.status = Order.Status.PAID
+                order.paid_at = now
+            order.payment_reference = outcome.reference[:120]
+            order.save(update_fields=["status", "paid_at", "payment_reference"])
+    order.issued_tickets = tickets  # type: ignore[attr-defined]
     return order
 
 
@@ -562,23 +666,32 @@ def order_checkout(
 ) -> Order:
     """Turn a cart into an order with one ticket per seat. Confirming the same cart again
     returns the same order (safe to retry after a lost answer)."""
-    locked = Cart.objects.select_for_update().select_related("performance__venue").get(pk=cart.pk)
+    locked = (
+        Cart.objects.select_for_update(of=("self",))
+        .select_related("performance__venue")
+        .get(pk=cart.pk)
+    )
     if locked.status == Cart.Status.ORDERED:
         return Order.objects.get(cart=locked)
     _check_order_input(kind=kind, buyer_name=buyer_name, comp_reason=comp_reason, may_sell=may_sell)
-    cart = _open_cart(locked, now)
+    cart = locked
+    _check_open(cart, now)
     performance = cart.performance
     _require_on_sale(performance, now)
-    seat_ids = list(cart.claims.filter(active=True).values_list("seat_id", flat=True))
-    if not seat_ids:
+    claims = list(
+        cart.claims.filter(active=True)
+        .select_related("seat__section", "seat__zone")
+        .order_by("seat_id")
+    )
+    if not claims:
         raise ValidationFailed(_("Your cart is empty: choose seats first."), field="seats")
-    _lock((performance.pk, sid) for sid in seat_ids)
-    claims = list(_cart_claims(cart, now).order_by("seat_id"))
-    if len(claims) != len(seat_ids):
+    if any(c.kind != SeatClaim.Kind.CART or c.expires_at <= now for c in claims):
         raise Conflict(
             _("Your ten minutes ran out and the seats went back on sale. Choose seats again."),
             detail={"code": "cart_expired"},
         )
+    # Under the seat locks, _issue turns the claims into tickets only if they are still live.
+    _lock((performance.pk, c.seat_id) for c in claims)
     order = _issue(
         performance=performance,
         claims=claims,
@@ -591,9 +704,10 @@ def order_checkout(
         user=user,
         now=now,
         cart=cart,
+        seats={c.seat_id: c.seat for c in claims},
     )
+    Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)
     cart.status = Cart.Status.ORDERED
-    cart.save(update_fields=["status"])
     return order
 
 
@@ -641,7 +755,9 @@ def _recompute(order: Order) -> None:
 @contended
 def order_refund(*, order: Order, now: datetime, ticket_ids: list[int] | None = None) -> Order:
     """Refund (or cancel, if unpaid) tickets; their seats go straight back on sale."""
-    order = Order.objects.select_for_update().select_related("performance").get(pk=order.pk)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("performance").get(pk=order.pk)
+    )
     tickets = _order_tickets(order, ticket_ids)
     if any(t.checked_in_at for t in tickets):
         raise Conflict(_("A ticket that has been scanned at the door cannot be refunded."))
@@ -665,7 +781,9 @@ def order_exchange(
 ) -> list[Ticket]:
     """Swap tickets for other seats (the same or another performance); the old seats go back
     on sale and the order's total follows the new prices."""
-    order = Order.objects.select_for_update().select_related("performance").get(pk=order.pk)
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("performance").get(pk=order.pk)
+    )
     old = _order_tickets(order, ticket_ids)
     if any(t.checked_in_at for t in old):
         raise Conflict(_("A ticket that has been scanned at the door cannot be exchanged."))
@@ -786,7 +904,9 @@ def hold_issue(
     by: Any = None,
 ) -> Order:
     """Give held seats to someone: comps (press, family) or a sale (house seats)."""
-    hold = Hold.objects.select_for_update().select_related("performance").get(pk=hold.pk)
+    hold = (
+        Hold.objects.select_for_update(of=("self",)).select_related("performance").get(pk=hold.pk)
+    )
     reason = comp_reason or f"{hold.get_kind_display()}: {hold.reason}"
     _check_order_input(kind=kind, buyer_name=buyer_name, comp_reason=reason, may_sell=True)
     performance = hold.performance
