@@ -40,12 +40,17 @@ def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
         Role.COMPANY_MANAGER,
         Role.PHYSIOTHERAPIST,
     }:
-        panels["rank_counts"] = list(
+        counts = dict(
             Dancer.objects.exclude(status=Dancer.Status.RETIRED)
             .values("rank")
             .annotate(n=Count("pk"))
-            .order_by("rank")
+            .values_list("rank", "n")
         )
+        panels["rank_counts"] = [
+            {"rank": rank.value, "label": rank.label, "n": counts[rank.value]}
+            for rank in Dancer.Rank
+            if rank.value in counts
+        ]
         panels["unavailable"] = list(
             Dancer.objects.filter(
                 status__in=[Dancer.Status.INJURED, Dancer.Status.ON_LEAVE, Dancer.Status.GUESTING]
