@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count
+from django.utils import timezone
 
 from callboard.core.roles import Role, user_roles
 
@@ -26,6 +27,7 @@ def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
         .order_by("starts_at")[:6]
     )
     panels: dict[str, Any] = {"roles": roles, "upcoming": upcoming}
+    panels["today_iso"] = timezone.localdate(now).isoformat()
     person = getattr(user, "person", None)
     panels["person"] = person
     dancer = getattr(person, "dancer", None) if person else None
