@@ -122,6 +122,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 LOGIN_URL = "login"
+# Sign-in lockout: this many failures for one user name locks it for this many seconds.
+CALLBOARD_LOGIN_MAX_FAILURES = int(os.environ.get("CALLBOARD_LOGIN_MAX_FAILURES", 5))
+CALLBOARD_LOGIN_LOCK_SECONDS = int(os.environ.get("CALLBOARD_LOGIN_LOCK_SECONDS", 15 * 60))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
