@@ -886,10 +886,38 @@ def goal_waiting(b: CallboardModel) -> None:
         b.m.add(wait >= pd.last - pd.first - day_work(b, pd) - pd.fixed_minutes - pd.fixed_idle)
         gap = _least_gap(b, info)
         blocks = [blk for blk in info.blocks if blk[0] // DAY == pd.day]
+        gaps: Expr = 0
         if gap and len(blocks) <= 1:
             calls = sum(b.y[i][pd.day] for i in pd.cand)
-            b.m.add(wait >= gap * calls - (gap if not blocks else 0))
+            gaps = gap * calls - (gap if not blocks else 0)
+            b.m.add(wait >= gaps)
+        _meal_cut(b, pd, info, wait, gaps, gap if gap and len(blocks) <= 1 else 0)
         b.goal_terms["waiting"].append(weight * wait)
+
+
+def _meal_cut(
+    b: CallboardModel, pd: PersonDay, info: PersonInfo, wait: cp_model.IntVar, gaps: Expr, gap: int
+) -> None:
+    """A valid cut from the meal break: on a day whose work (fixed included) exceeds
+    ``meal_within`` minutes, the span exceeds it too, so the day holds a rest of
+    ``meal_minutes`` without work inside its span, and the person waits at least that long
+    (one of the ``gaps`` is then at least ``meal_minutes``, not ``gap``). Waiting is a step
+    in the day's work minutes ``W``; the cut is the line under the step, through
+    ``(meal_within, 0)`` and ``(C, meal_minutes - gap)``, where ``C`` is the day cap.
+
+    Only for days with at most one item of fixed work (then the fixed work has no idle time
+    of its own, which the waiting goal would subtract) and fixed work of at most
+    ``meal_within`` minutes (so that work beyond it means a call: the rule only binds on
+    days with a call)."""
+    rules = info.rules
+    cap = info.day_cap
+    if not rules.has_meal_rule or rules.meal_within is None or cap is None:
+        return
+    within, meal = rules.meal_within, rules.meal_minutes
+    if cap <= within or len(pd.fixed) > 1 or pd.fixed_minutes > within or meal <= gap:
+        return
+    work = day_work(b, pd) + pd.fixed_minutes
+    b.m.add((cap - within) * wait >= (cap - within) * gaps + (meal - gap) * (work - within))
 
 
 def _least_gap(b: CallboardModel, info: PersonInfo) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from callboard.scheduling.solver.problem import PersonKind, PublishedCall, Weights
+from callboard.scheduling.solver.problem import LabourRules, PersonKind, PublishedCall, Weights
 from callboard.scheduling.solver.tests.helpers import (
     at,
     call_of,
@@ -16,6 +16,7 @@ from callboard.scheduling.solver.tests.helpers import (
     studio,
     window,
 )
+from callboard.scheduling.solver.tests.oracle import brute_force
 
 ONLY = dict.fromkeys(
     (
@@ -221,3 +222,28 @@ def test_breakdown_adds_up_to_the_objective():
     solution = solved(p)
     assert solution.objective == sum(cost for _, cost in solution.breakdown)
     assert solution.objective == solution.bound
+
+
+def test_waiting_bound_knows_a_long_day_has_its_meal_break():
+    # Class and three calls make 6 h of work: the day needs a rest of an hour, which is
+    # waiting, and two more breaks of a grid step. The meal-break cut (valid, and tight at
+    # the day cap) gives the solver the same optimum the brute force finds.
+    rules = LabourRules(
+        max_minutes_per_day=360, meal_within=240, meal_minutes=60, break_every=60, break_minutes=5
+    )
+    dancer = person("a", commitments=(commitment("class", "10:00", "11:00"),))
+    reqs = [request("x", 60, ("a",)), request("y", 120, ("a",)), request("z", 120, ("a",))]
+    p = problem(
+        reqs,
+        people=[dancer],
+        close="19:00",
+        labour=rules,
+        weights=weights(waiting=1),
+        granularity=30,
+    )
+    solution = solved(p)
+    best = brute_force(p)
+    assert best is not None
+    assert solution.objective == best[0]
+    assert solution.bound == solution.objective
+    assert solution.goal("waiting") == 30 + 30 + 60
