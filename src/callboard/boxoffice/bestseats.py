@@ -87,26 +87,27 @@ def ranked_blocks(
     """
     if count < 1:
         return []
-    rows: dict[tuple[int, int], dict[int, SeatInfo]] = defaultdict(dict)
-    for seat in seats:
-        rows[(seat.section_id, seat.row_index)][seat.position] = seat
-
     # First pass: every block with its cheap zone key; second pass: full scores for the best
-    # zone groups only, until ``limit`` candidates are in hand.
+    # zone groups only, until ``limit`` candidates are in hand. A seat no block may contain
+    # (taken, another zone, kept for wheelchair users) ends the run of seats together.
     cheap: list[tuple[int, int, dict[int, SeatInfo], list[SeatInfo]]] = []
-    for row in rows.values():
+    for row, ordered in _rows(seats):
         run: list[SeatInfo] = []
-        for position in sorted(row):
-            seat = row[position]
-            free = seat.free and seat.id not in taken
-            if not free or (run and run[-1].position != position - 1):
+        for seat in ordered:
+            usable = (
+                seat.free
+                and seat.id not in taken
+                and (not zone_code or seat.zone_code == zone_code)
+                and (accessible or not (seat.accessible or seat.companion))
+            )
+            if not usable or (run and run[-1].position != seat.position - 1):
                 run = []
-            if not free:
+            if not usable:
                 continue
             run.append(seat)
             if len(run) >= count:
                 block = run[-count:]
-                if _eligible(block, zone_code, accessible):
+                if not accessible or _eligible(block, zone_code, accessible):
                     ranks = [s.zone_rank for s in block]
                     cheap.append((min(ranks), max(ranks), row, block))
     cheap.sort(key=lambda c: (c[0], c[1]))
@@ -119,6 +120,30 @@ def ranked_blocks(
             scored.append((_score(row, block, centre_x, taken), [s.id for s in block]))
             i += 1
     return [ids for _key, ids in heapq.nsmallest(limit, scored, key=lambda c: c[0])]
+
+
+Rows = list[tuple[dict[int, SeatInfo], list[SeatInfo]]]
+_rows_cache: dict[int, tuple[tuple[SeatInfo, ...], Rows]] = {}
+
+
+def _rows(seats: Iterable[SeatInfo]) -> Rows:
+    """The house by rows: each row's seats by position, and in order of position.
+
+    A tuple of seats (a cached house geometry) is grouped once and remembered while it lives.
+    """
+    if isinstance(seats, tuple):
+        cached = _rows_cache.get(id(seats))
+        if cached is not None and cached[0] is seats:
+            return cached[1]
+    by_row: dict[tuple[int, int], dict[int, SeatInfo]] = defaultdict(dict)
+    for seat in seats:
+        by_row[(seat.section_id, seat.row_index)][seat.position] = seat
+    rows = [(row, [row[p] for p in sorted(row)]) for row in by_row.values()]
+    if isinstance(seats, tuple):
+        if len(_rows_cache) > 64:
+            _rows_cache.clear()
+        _rows_cache[id(seats)] = (seats, rows)
+    return rows
 
 
 def _eligible(block: Sequence[SeatInfo], zone_code: str | None, accessible: bool) -> bool:
