@@ -98,3 +98,13 @@ def client_as(client, make_user):  # type: ignore[no-untyped-def]
 def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that create users don't need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache: rate limits and lockouts never leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
