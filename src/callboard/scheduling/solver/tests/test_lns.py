@@ -47,7 +47,10 @@ def test_improve_keeps_every_rule_and_never_worsens():
     assert seen == sorted(seen, reverse=True) and all(found < objective for found in seen)
     calls = read_calls(model, lambda var: values[var.index])
     assert check(week, calls) == []
-    assert score(week, calls).total == best
+    # The model's objective bounds the schedule's true cost from above: its waiting and
+    # day-length terms are only bounded below by the calls, and a neighbourhood solve that
+    # fixes most variables need not pull every slack down. Solutions report score() itself.
+    assert score(week, calls).total <= best
 
 
 def test_neighbourhoods_free_a_day_or_the_people_of_a_left_out_call():
