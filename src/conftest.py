@@ -11,6 +11,7 @@ import datetime as dt
 import os
 import shutil
 import socket
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -108,3 +109,51 @@ def _empty_cache():  # type: ignore[no-untyped-def]
     cache.clear()
     yield
     cache.clear()
+
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def open_page(request, monkeypatch):  # type: ignore[no-untyped-def]
+    """``open_page(viewport=..., timeout_ms=15000, **context)`` -> a page in Debian's Chromium.
+
+    Skips (with the reason) where no Chromium is installed. Every page opened is saved as
+    ``test-artifacts/<test name>[-n].png`` when the test ends, pass or fail. Playwright's
+    sync API runs an event loop in the test's thread, so Django's async guard is relaxed.
+    """
+    chromium = require_chromium()
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    pages = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+
+        def open_one(*, timeout_ms: int = 15_000, **context):  # type: ignore[no-untyped-def]
+            ctx = browser.new_context(locale="en-GB", **context)
+            ctx.set_default_timeout(timeout_ms)
+            page = ctx.new_page()
+            pages.append(page)
+            return page
+
+        try:
+            yield open_one
+            ARTIFACTS.mkdir(exist_ok=True)
+            for n, page in enumerate(pages):
+                suffix = f"-{n + 1}" if n else ""
+                page.screenshot(
+                    path=str(ARTIFACTS / f"{request.node.name}{suffix}.png"), full_page=True
+                )
+        finally:
+            browser.close()

@@ -3,48 +3,16 @@ type a name in a cell, choose from the list, and see the warning the rules raise
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-from conftest import require_chromium
 
 from .conftest import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def tablet(request, monkeypatch):
-    chromium = require_chromium()
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(
-                viewport={"width": 1024, "height": 768}, locale="en-GB", has_touch=True
-            )
-            context.set_default_timeout(15_000)
-            page = context.new_page()
-            yield page
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=False)
-        finally:
-            browser.close()
+def tablet(open_page):
+    return open_page(viewport={"width": 1024, "height": 768}, has_touch=True)
 
 
 def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tablet):

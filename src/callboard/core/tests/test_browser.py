@@ -8,51 +8,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
-from conftest import require_chromium
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ANCHOR = dt.date(2026, 11, 23)
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture
-def browser_page(request, monkeypatch):
+def browser_page(open_page):
     """A fresh Chromium page; its last view is saved to test-artifacts/<test name>.png.
 
     Playwright's sync API runs an event loop in the test's thread, where Django's ORM
     would then refuse to run; the test database is only touched outside page calls.
     """
-    chromium = require_chromium()
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-            context.set_default_timeout(10_000)
-            page = context.new_page()
-            yield page
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-        finally:
-            browser.close()
+    return open_page(viewport={"width": 1280, "height": 900})
 
 
 def test_dancer_signs_in_and_finds_klara_by_an_unaccented_search(live_server, browser_page):

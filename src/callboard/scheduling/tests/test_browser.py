@@ -3,55 +3,22 @@ and publishes a day on a desktop; a dancer reads her calls on a phone."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from callboard.core.testing.factories import PASSWORD
 from callboard.scheduling.tests.conftest import DAY1
-from conftest import require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-ARTIFACTS = Path(__file__).resolve().parents[4] / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 
 @pytest.fixture
-def browser(monkeypatch, settings):
-    chromium = require_chromium()
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def browser(open_page, settings):
     settings.CALLBOARD_JOBS = "thread"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    return open_page
 
 
 def _page(browser, request, **context):
-    ctx = browser.new_context(locale="en-GB", **context)
-    ctx.set_default_timeout(30_000)
-    page = ctx.new_page()
-    request.addfinalizer(
-        lambda: (
-            ARTIFACTS.mkdir(exist_ok=True),
-            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True),
-        )
-    )
-    return page
+    return browser(timeout_ms=30_000, **context)
 
 
 def _sign_in(page, live_server, username: str, then: str) -> None:
