@@ -41,6 +41,14 @@ VENUE = "Pavlov Theatre Main Stage"
 PG_BASE = os.environ.get("CALLBOARD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
+def _first(cur: Any) -> Any:
+    """The first column of a query's single row (the queries here always return one)."""
+    row = cur.fetchone()
+    if row is None:
+        raise RuntimeError("the check query returned no row")
+    return row[0]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -288,18 +296,18 @@ def _check(db_url: str, perf: int, shared: Shared) -> dict[str, Any]:
             "AND status='valid' GROUP BY seat_id HAVING count(*) > 1) d",
             [perf],
         )
-        sold_twice = cur.fetchone()[0]
+        sold_twice = _first(cur)
         cur.execute(
             "SELECT count(*) FROM (SELECT seat_id FROM boxoffice_seatclaim WHERE performance_id=%s "
             "AND active GROUP BY seat_id HAVING count(*) > 1) d",
             [perf],
         )
-        claimed_twice = cur.fetchone()[0]
+        claimed_twice = _first(cur)
         cur.execute(
             "SELECT count(*) FROM boxoffice_ticket WHERE performance_id=%s AND status='valid'",
             [perf],
         )
-        sold = cur.fetchone()[0]
+        sold = _first(cur)
         cur.execute(
             "SELECT o.reference, c.token, count(t.id) FROM boxoffice_order o "
             "LEFT JOIN boxoffice_cart c ON c.id = o.cart_id "
@@ -312,7 +320,7 @@ def _check(db_url: str, perf: int, shared: Shared) -> dict[str, Any]:
             "SELECT count(*) FROM boxoffice_ticket t "
             "LEFT JOIN boxoffice_order o ON o.id=t.order_id WHERE o.id IS NULL"
         )
-        orphan_tickets = cur.fetchone()[0]
+        orphan_tickets = _first(cur)
     missing = [
         ref
         for ref in shared.acked
@@ -475,10 +483,12 @@ def run(
         if shared.request_latency
         else None,
         **pg,
-        "ratio_to_pgbench_select": round(orders_per_second / pg["pgbench_select_tps"], 5)
+        "ratio_to_pgbench_select": round(
+            orders_per_second / float(pg["pgbench_select_tps"] or 1), 5
+        )
         if pg.get("pgbench_select_tps")
         else None,
-        "ratio_to_pgbench_tpcb": round(orders_per_second / pg["pgbench_tpcb_tps"], 4)
+        "ratio_to_pgbench_tpcb": round(orders_per_second / float(pg["pgbench_tpcb_tps"] or 1), 4)
         if pg.get("pgbench_tpcb_tps")
         else None,
     }

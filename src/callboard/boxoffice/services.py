@@ -322,7 +322,11 @@ def _taken_seat_ids(performance: Performance, now: datetime) -> set[int]:
 def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
     """Every seat of the house with whether it is free now (two queries, no model instances)."""
     taken = _taken_seat_ids(performance, now)
-    return [SeatInfo(*row, free=row[0] not in taken) for row in _house_rows(performance)]
+    # Each row holds SeatInfo's fields before ``free``, in order.
+    return [
+        SeatInfo(*row, free=row[0] not in taken)  # type: ignore[misc]
+        for row in _house_rows(performance)
+    ]
 
 
 def _house_rows(performance: Performance) -> Iterable[tuple[Any, ...]]:
@@ -685,7 +689,9 @@ def order_checkout(
     )
     if not claims:
         raise ValidationFailed(_("Your cart is empty: choose seats first."), field="seats")
-    if any(c.kind != SeatClaim.Kind.CART or c.expires_at <= now for c in claims):
+    if any(
+        c.kind != SeatClaim.Kind.CART or c.expires_at is None or c.expires_at <= now for c in claims
+    ):
         raise Conflict(
             _("Your ten minutes ran out and the seats went back on sale. Choose seats again."),
             detail={"code": "cart_expired"},

@@ -112,7 +112,7 @@ def _restrict(problem: Problem, items: list[Item]) -> Problem:
 
 def _feasible(problem: Problem, deadline: float) -> bool | None:
     model = CallboardModel(problem).build()
-    model.m.clear_objective()  # type: ignore[no-untyped-call]
+    model.m.clear_objective()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.5, min(5.0, deadline - time.perf_counter()))
     solver.parameters.num_workers = 1
@@ -127,7 +127,7 @@ def _feasible(problem: Problem, deadline: float) -> bool | None:
 def _minimal_core(problem: Problem, items: list[Item], deadline: float) -> list[Item]:
     sub = _restrict(problem, items)
     model = CallboardModel(sub, mandatory_as_assumptions=True).build()
-    model.m.clear_objective()  # type: ignore[no-untyped-call]
+    model.m.clear_objective()
     flags = {(kind, key): lit for lit, kind, key in model.mandatory}
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1

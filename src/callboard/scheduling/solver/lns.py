@@ -129,7 +129,7 @@ def _fixed_copy(
 ) -> cp_model.CpModel:
     """A copy of the model with every part outside ``free`` fixed, hinted with ``values``."""
     sub = b.m.clone()
-    sub.clear_hints()  # type: ignore[no-untyped-call]
+    sub.clear_hints()
     for i, variables in enumerate(fixed_vars):
         if i in free:
             continue
