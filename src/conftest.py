@@ -21,7 +21,7 @@ from callboard.core.roles import Role, ensure_groups
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
-def _missing(reason: str) -> None:
+def missing_requirement(reason: str) -> None:
     if os.environ.get("CI"):
         pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
     pytest.skip(reason)
@@ -40,13 +40,13 @@ def require_postgres() -> None:
 
     if connection.vendor != "postgresql":
         if not _port_open("127.0.0.1", 5432):
-            _missing("PostgreSQL is not running on 127.0.0.1:5432")
+            missing_requirement("PostgreSQL is not running on 127.0.0.1:5432")
         pytest.skip("runs only on the PostgreSQL pass of the suite (DATABASE_URL=postgres://...)")
 
 
 def require_redis() -> None:
     if not _port_open("127.0.0.1", 6379):
-        _missing("Redis is not running on 127.0.0.1:6379")
+        missing_requirement("Redis is not running on 127.0.0.1:6379")
 
 
 CHROMIUM = os.environ.get("CALLBOARD_CHROMIUM", "/usr/bin/chromium")

@@ -159,24 +159,30 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- reviews
 
 
+def _review_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """The review form's cleaned data as the review services' keyword arguments."""
+    return {
+        "critic": data["critic"],
+        "outlet": data["outlet"],
+        "published_on": data["published_on"],
+        "url": data["url"],
+        "headline": data["headline"],
+        "rating": data["rating"],
+        "quote": data["quote"],
+        "work_ids": [w.pk for w in data["works"]],
+    }
+
+
 @page_requires(Cap.EDIT_REVIEWS)
 def review_new(request: HttpRequest, pk: int) -> HttpResponse:
     perf = _found(selectors.performance_get, pk=pk)
     initial = {"published_on": timezone.localdate()}
     form = ReviewForm(request.POST or None, performance=perf, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.review_create(
                 performance=perf,
-                critic=data["critic"],
-                outlet=data["outlet"],
-                published_on=data["published_on"],
-                url=data["url"],
-                headline=data["headline"],
-                rating=data["rating"],
-                quote=data["quote"],
-                work_ids=[w.pk for w in data["works"]],
+                **_review_fields(form.cleaned_data),
                 by=request.user,
                 now=timezone.now(),
             )
@@ -207,18 +213,10 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = ReviewForm(request.POST or None, performance=perf, initial=initial)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.review_update(
                 review=review,
-                critic=data["critic"],
-                outlet=data["outlet"],
-                published_on=data["published_on"],
-                url=data["url"],
-                headline=data["headline"],
-                rating=data["rating"],
-                quote=data["quote"],
-                work_ids=[w.pk for w in data["works"]],
+                **_review_fields(form.cleaned_data),
                 by=request.user,
                 now=timezone.now(),
             )

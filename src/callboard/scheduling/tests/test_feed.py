@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,6 +14,7 @@ from django.urls import reverse
 from callboard.scheduling import services
 from callboard.scheduling.models import Call
 from callboard.scheduling.tests.conftest import solve
+from conftest import missing_requirement
 
 pytestmark = pytest.mark.django_db
 
@@ -35,18 +35,12 @@ console.log(JSON.stringify({ name: comp.getFirstPropertyValue('x-wr-calname'), e
 """
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this is a failure, not a skip)")
-    pytest.skip(reason)
-
-
 def parse_with_ical_js(body: bytes) -> dict:
     node = shutil.which("node")
     if node is None:
-        _missing("node is not installed: install Node.js to check the feed with ical.js")
+        missing_requirement("node is not installed: install Node.js to check the feed with ical.js")
     if not ICAL_JS.exists():
-        _missing("node_modules/ical.js is missing: run `npm install` (make install does)")
+        missing_requirement("node_modules/ical.js is missing: run `npm install` (make does)")
     done = subprocess.run(
         [node, "--input-type=module", "-e", PARSE],
         input=body,
