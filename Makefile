@@ -53,3 +53,9 @@ clean:
 .PHONY: bench-boxoffice
 bench-boxoffice: install
 	$(BIN)/python -m callboard.bench.boxoffice $(BENCH_ARGS)
+
+# Pages under load: 200 users on the callboard of a 150-dancer company, gunicorn on a scratch
+# PostgreSQL database (skipped with a message without it); writes bench-results/load.json.
+.PHONY: bench-load
+bench-load: install
+	$(BIN)/python -m callboard.bench load $(BENCH_ARGS)

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # the API docs page serves Swagger UI from static files, not a CDN
     "callboard.core",
     "callboard.company",
     "callboard.repertoire",
@@ -65,6 +67,7 @@ INSTALLED_APPS = [
     "callboard.boxoffice",
     "callboard.reception",
     "callboard.wellbeing",
+    "callboard.audit",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +80,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, so its process_exception sees a view's database error first (a 503, not a 500).
+    "callboard.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "callboard.urls"
@@ -151,6 +157,11 @@ STORAGES = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "callboard@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
 
 # Background jobs: "thread" runs them inside the web process (embedded default, nothing
 # else to start); "celery" sends them to Celery workers through CALLBOARD_REDIS_URL.
@@ -165,6 +176,30 @@ CELERY_TASK_IGNORE_RESULT = True  # jobs write their outcome to the database
 CELERY_TASK_ACKS_LATE = True  # a solve lost with its worker is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # one long solve at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A solve's worker writes a heartbeat twice a second; a run silent for this long lost its
+# worker (killed, out of memory, machine gone) and is marked failed when next looked at.
+CALLBOARD_RUN_LOST_SECONDS = float(os.environ.get("CALLBOARD_RUN_LOST_SECONDS", 30))
+
+# Content security policy (django-csp): scripts and styles only from Callboard's own static
+# files, no inline script, no eval, no framing, forms post only here. Style attributes stay
+# allowed (the rehearsal grid and the seat-map legends place and colour boxes with them; they
+# cannot run code). Browsers report violations to the console.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 SESSION_COOKIE_AGE = int(os.environ.get("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12))
 SESSION_COOKIE_HTTPONLY = True

@@ -26,7 +26,7 @@ router = Router(tags=["box office"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
-class PerformanceOut(Schema):
+class OnSalePerformanceOut(Schema):
     id: int
     title: str
     venue: str
@@ -172,7 +172,7 @@ def _order_out(order: Order) -> dict:
 
 
 @router.get(
-    "/performances", response=list[PerformanceOut], auth=None, summary="Performances on sale"
+    "/performances", response=list[OnSalePerformanceOut], auth=None, summary="Performances on sale"
 )
 def performances(request: HttpRequest) -> list[dict]:
     return [

@@ -32,6 +32,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
+from callboard.audit import services as audit
 from callboard.boxoffice.bestseats import SeatInfo, ranked_blocks
 from callboard.boxoffice.models import (
     Cart,
@@ -100,9 +101,25 @@ def contended(fn: Callable[P, R]) -> Callable[P, R]:
         except IntegrityError as exc:
             raise SeatsTaken() from exc
         except OperationalError as exc:
+            if not _is_contention(exc):
+                raise  # the database itself is gone: the 503 page says so, not "busy"
             raise Busy() from exc
 
     return wrapper
+
+
+# PostgreSQL's codes for losing a race for rows or locks: serialization failure, deadlock,
+# lock not available (lock_timeout / NOWAIT), statement cancelled by a timeout.
+_CONTENTION_CODES = {"40001", "40P01", "55P03", "57014"}
+
+
+def _is_contention(exc: OperationalError) -> bool:
+    """Whether ``exc`` means other buyers hold the rows (try again), not a lost database."""
+    cause = exc.__cause__
+    code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if code is not None:
+        return code in _CONTENTION_CODES
+    return "locked" in str(exc).lower()  # SQLite: "database is locked" / "table is locked"
 
 
 def _code(nbytes: int) -> str:
@@ -539,6 +556,26 @@ def cart_release(*, cart: Cart, now: datetime) -> Cart:
 # --- orders ----------------------------------------------------------------------------------
 
 
+def _when(performance: Performance) -> str:
+    """A performance as the history names it (no query: its start is on the row)."""
+    from django.utils import timezone
+
+    return timezone.localtime(performance.starts_at).strftime("%d %b %Y %H:%M")
+
+
+def _money(amount: Decimal) -> str:
+    return f"{Decimal(amount):.2f}"
+
+
+def _labels(seats: Iterable[Seat]) -> str:
+    return ", ".join(sorted(s.label for s in seats))
+
+
+def _hold_words(hold: Hold) -> str:
+    who = hold.owner_label or (str(hold.owner) if hold.owner_id else "")
+    return _("%(kind)s for %(who)s") % {"kind": hold.get_kind_display(), "who": who}
+
+
 def _new_ticket(order: Order, seat: Seat, now: datetime, price: Decimal) -> Ticket:
     return Ticket(
         order=order,
@@ -650,6 +687,31 @@ def _issue(
                 order.paid_at = now
             order.payment_reference = outcome.reference[:120]
             order.save(update_fields=["status", "paid_at", "payment_reference"])
+    summary = _(
+        "Order %(ref)s (%(kind)s) for %(buyer)s: %(n)s ticket(s) for %(when)s, %(seats)s; "
+        "total %(total)s."
+    ) % {
+        "ref": order.reference,
+        "kind": order.get_kind_display().lower(),
+        "buyer": order.buyer_name,
+        "n": len(tickets),
+        "when": _when(performance),
+        "seats": _labels(seats[c.seat_id] for c in claims),
+        "total": _money(order.total),
+    }
+    if hold is not None:
+        summary = f"{summary} " + _("From the hold: %(hold)s.") % {"hold": _hold_words(hold)}
+    online = channel != "box_office" and not getattr(user, "is_authenticated", False)
+    audit.record(
+        actor=user,
+        action="order.create",
+        obj=order,
+        parent=performance,
+        summary=summary,
+        changes={"status": [None, order.get_status_display()]},
+        at=now,
+        actor_name=_("%(buyer)s (online)") % {"buyer": order.buyer_name} if online else None,
+    )
     order.issued_tickets = tickets  # type: ignore[attr-defined]
     return order
 
@@ -718,14 +780,25 @@ def order_checkout(
 
 
 @contended
-def order_mark_paid(*, order: Order, now: datetime, reference: str = "") -> Order:
+def order_mark_paid(*, order: Order, now: datetime, reference: str = "", by: Any = None) -> Order:
     order = Order.objects.select_for_update().get(pk=order.pk)
     if order.status != Order.Status.AWAITING_PAYMENT:
         raise Conflict(_("This order is not awaiting payment."))
+    was = order.get_status_display()
     order.status = Order.Status.PAID
     order.paid_at = now
     order.payment_reference = reference[:120] or order.payment_reference
     order.save(update_fields=["status", "paid_at", "payment_reference"])
+    audit.record(
+        actor=by,
+        action="order.paid",
+        obj=order,
+        parent=order.performance,
+        summary=_("Payment of %(total)s recorded for order %(ref)s.")
+        % {"total": _money(order.total), "ref": order.reference},
+        changes={"status": [was, order.get_status_display()]},
+        at=now,
+    )
     return order
 
 
@@ -759,7 +832,9 @@ def _recompute(order: Order) -> None:
 
 
 @contended
-def order_refund(*, order: Order, now: datetime, ticket_ids: list[int] | None = None) -> Order:
+def order_refund(
+    *, order: Order, now: datetime, ticket_ids: list[int] | None = None, by: Any = None
+) -> Order:
     """Refund (or cancel, if unpaid) tickets; their seats go straight back on sale."""
     order = (
         Order.objects.select_for_update(of=("self",)).select_related("performance").get(pk=order.pk)
@@ -769,10 +844,28 @@ def order_refund(*, order: Order, now: datetime, ticket_ids: list[int] | None = 
         raise Conflict(_("A ticket that has been scanned at the door cannot be refunded."))
     _lock((t.performance_id, t.seat_id) for t in tickets)
     amount = sum((t.price for t in tickets), Decimal(0))
+    was = {"status": order.get_status_display(), "total": _money(order.total)}
+    paid = order.status == Order.Status.PAID
     _void(tickets, Ticket.Status.REFUNDED, now)
     if order.status == Order.Status.PAID and amount:
         get_provider(order.provider).refund(order=order, amount=amount, now=now)
     _recompute(order)
+    audit.record(
+        actor=by,
+        action="order.refund" if paid else "order.cancel",
+        obj=order,
+        parent=order.performance,
+        summary=(
+            _("Refunded %(n)s ticket(s) of order %(ref)s (%(amount)s); the seats are back on sale.")
+            if paid
+            else _("Cancelled %(n)s ticket(s) of order %(ref)s; the seats are back on sale.")
+        )
+        % {"n": len(tickets), "ref": order.reference, "amount": _money(amount)},
+        changes=audit.diff(
+            was, {"status": order.get_status_display(), "total": _money(order.total)}
+        ),
+        at=now,
+    )
     return order
 
 
@@ -784,6 +877,7 @@ def order_exchange(
     now: datetime,
     seat_ids: list[int] | None = None,
     to_performance: Performance | None = None,
+    by: Any = None,
 ) -> list[Ticket]:
     """Swap tickets for other seats (the same or another performance); the old seats go back
     on sale and the order's total follows the new prices."""
@@ -825,7 +919,26 @@ def order_exchange(
     )
     for ticket, fresh in zip(old, new, strict=True):
         Ticket.objects.filter(pk=ticket.pk).update(replaced_by=fresh)
+    was_total = _money(order.total)
     _recompute(order)
+    audit.record(
+        actor=by,
+        action="order.exchange",
+        obj=order,
+        parent=order.performance,
+        summary=_(
+            "Exchanged %(n)s ticket(s) of order %(ref)s for %(seats)s at %(when)s; "
+            "the old seats are back on sale."
+        )
+        % {
+            "n": len(old),
+            "ref": order.reference,
+            "seats": _labels(new_seats.values()),
+            "when": _when(target),
+        },
+        changes=audit.diff({"total": was_total}, {"total": _money(order.total)}),
+        at=now,
+    )
     return new
 
 
@@ -871,29 +984,69 @@ def hold_create(
     )
     if seat_ids:
         _seats_for(performance, seat_ids)
-        _claim(
+        claims = _claim(
             performance=performance, seat_ids=seat_ids, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
         )
     elif best is not None:
-        _claim_best(
+        claims = _claim_best(
             performance=performance, best=best, now=now, kind=SeatClaim.Kind.HOLD, hold=hold
         )
     else:
         raise ValidationFailed(_("Choose the seats to hold."), field="seats")
+    seats = _labels(
+        Seat.objects.select_related("section").filter(pk__in=[c.seat_id for c in claims])
+    )
+    words = {
+        "n": len(claims),
+        "what": _hold_words(hold),
+        "seats": seats,
+        "reason": hold.reason,
+        "when": _when(performance),
+    }
+    summary = (
+        _("Killed %(n)s seat(s) at %(when)s (%(seats)s): %(reason)s.")
+        if kind == Hold.Kind.KILL
+        else _("Held %(n)s seat(s) at %(when)s, %(what)s (%(seats)s): %(reason)s.")
+    ) % words
+    if release_at is not None:
+        back = _("Back on sale at %(at)s.") % {"at": audit.jsonable(release_at)}
+        summary = f"{summary} {back}"
+    audit.record(
+        actor=by,
+        action="hold.kill" if kind == Hold.Kind.KILL else "hold.create",
+        obj=hold,
+        parent=performance,
+        summary=summary,
+        changes={"seats": [None, seats]},
+        at=now,
+    )
     return hold
 
 
 @contended
-def hold_release(*, hold: Hold, now: datetime, seat_ids: list[int] | None = None) -> Hold:
+def hold_release(
+    *, hold: Hold, now: datetime, seat_ids: list[int] | None = None, by: Any = None
+) -> Hold:
     """Put held seats (all, or some) back on sale now."""
     hold = Hold.objects.select_for_update().get(pk=hold.pk)
     claims = hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD)
     if seat_ids:
         claims = claims.filter(seat_id__in=seat_ids)
-    claims.update(active=False, ended_at=now)
+    released = claims.update(active=False, ended_at=now)
     if not hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD).exists():
         hold.released_at = now
         hold.save(update_fields=["released_at"])
+    if released:
+        audit.record(
+            actor=by,
+            action="hold.release",
+            obj=hold,
+            parent=hold.performance,
+            summary=_("Released %(n)s seat(s) of the hold (%(what)s); they are back on sale.")
+            % {"n": released, "what": _hold_words(hold)},
+            changes={"released": [None, audit.jsonable(now)]} if hold.released_at else None,
+            at=now,
+        )
     return hold
 
 
@@ -934,7 +1087,7 @@ def hold_issue(
     )
     if len(claims) != len(wanted):
         raise Conflict(_("Some of those held seats have been released already."))
-    return _issue(
+    order = _issue(
         performance=performance,
         claims=claims,
         kind=kind,
@@ -947,6 +1100,21 @@ def hold_issue(
         now=now,
         hold=hold,
     )
+    audit.record(
+        actor=by,
+        action="hold.issue",
+        obj=hold,
+        parent=performance,
+        summary=_("Gave %(n)s held seat(s) (%(what)s) to %(buyer)s: order %(ref)s.")
+        % {
+            "n": len(claims),
+            "what": _hold_words(hold),
+            "buyer": order.buyer_name,
+            "ref": order.reference,
+        },
+        at=now,
+    )
+    return order
 
 
 @transaction.atomic
@@ -1048,6 +1216,7 @@ def comp_claim(
     now: datetime,
     guest: Person | None = None,
     note: str = "",
+    by: Any = None,
 ) -> FamilyComp:
     """A dancer asks for family comps; the box office confirms them."""
     dancer = Dancer.objects.select_for_update().get(pk=dancer.pk)  # one claim at a time per dancer
@@ -1065,7 +1234,7 @@ def comp_claim(
             % {"q": quota, "u": used},
             detail={"code": "quota", "quota": quota, "claimed": used},
         )
-    return FamilyComp.objects.create(
+    claim = FamilyComp.objects.create(
         performance=performance,
         dancer=dancer,
         guest_name=guest_name.strip()[:200],
@@ -1074,18 +1243,47 @@ def comp_claim(
         note=note.strip()[:250],
         requested_at=now,
     )
+    audit.record(
+        actor=by,
+        action="comp.claim",
+        obj=claim,
+        parent=performance,
+        subject=dancer.person,
+        summary=_("%(dancer)s asked for %(n)s family comp(s) at %(when)s for %(guest)s.")
+        % {
+            "dancer": dancer.person,
+            "n": seats,
+            "when": _when(performance),
+            "guest": claim.guest_name,
+        },
+        changes={"status": [None, claim.get_status_display()]},
+        at=now,
+    )
+    return claim
 
 
 @contended
-def comp_cancel(*, claim: FamilyComp, dancer: Dancer, now: datetime) -> FamilyComp:
+def comp_cancel(*, claim: FamilyComp, dancer: Dancer, now: datetime, by: Any = None) -> FamilyComp:
     claim = FamilyComp.objects.select_for_update().get(pk=claim.pk)
     if claim.dancer_id != dancer.pk:
         raise PermissionDenied(_("This is not your claim."))
     if claim.status != FamilyComp.Status.REQUESTED:
         raise Conflict(_("Only a claim still waiting for the box office can be withdrawn."))
+    was = claim.get_status_display()
     claim.status = FamilyComp.Status.CANCELLED
     claim.decided_at = now
     claim.save(update_fields=["status", "decided_at"])
+    audit.record(
+        actor=by,
+        action="comp.cancel",
+        obj=claim,
+        parent=claim.performance,
+        subject=dancer.person,
+        summary=_("%(dancer)s withdrew the family comp claim for %(guest)s.")
+        % {"dancer": dancer.person, "guest": claim.guest_name},
+        changes={"status": [was, claim.get_status_display()]},
+        at=now,
+    )
     return claim
 
 
@@ -1127,6 +1325,27 @@ def comp_confirm(
             claim.hold = hold
             claim.order = order
             claim.save()
+            audit.record(
+                actor=by,
+                action="comp.confirm",
+                obj=claim,
+                parent=claim.performance,
+                subject=claim.dancer.person,
+                summary=_(
+                    "Confirmed %(dancer)s's family comp for %(guest)s: %(n)s seat(s), order "
+                    "%(ref)s."
+                )
+                % {
+                    "dancer": claim.dancer.person,
+                    "guest": claim.guest_name,
+                    "n": claim.seats,
+                    "ref": order.reference,
+                },
+                changes={
+                    "status": [str(FamilyComp.Status.REQUESTED.label), claim.get_status_display()]
+                },
+                at=now,
+            )
             return claim
     except IntegrityError as exc:
         raise SeatsTaken() from exc
@@ -1145,6 +1364,18 @@ def comp_decline(*, claim: FamilyComp, now: datetime, by: Any = None, note: str 
     if note:
         claim.note = note.strip()[:250]
     claim.save(update_fields=["status", "decided_at", "decided_by", "note"])
+    audit.record(
+        actor=by,
+        action="comp.decline",
+        obj=claim,
+        parent=claim.performance,
+        subject=claim.dancer.person,
+        summary=_("Declined %(dancer)s's family comp claim for %(guest)s.")
+        % {"dancer": claim.dancer.person, "guest": claim.guest_name}
+        + (f" {note.strip()[:250]}" if note.strip() else ""),
+        changes={"status": [str(FamilyComp.Status.REQUESTED.label), claim.get_status_display()]},
+        at=now,
+    )
     return claim
 
 

@@ -321,17 +321,19 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
         ticket_ids = [int(t) for t in request.POST.getlist("ticket") if t.isdigit()]
         try:
             if action == "paid":
-                services.order_mark_paid(order=found, now=now)
+                services.order_mark_paid(order=found, by=request.user, now=now)
                 messages.success(request, _("Payment recorded."))
             elif action == "refund":
-                services.order_refund(order=found, ticket_ids=ticket_ids or None, now=now)
+                services.order_refund(
+                    order=found, ticket_ids=ticket_ids or None, by=request.user, now=now
+                )
                 messages.success(request, _("Refunded; the seats are back on sale."))
             elif action == "exchange" and exchange_form.is_valid():
                 seat_ids = _seats_from_labels(
                     found.performance, exchange_form.cleaned_data["seats"]
                 )
                 services.order_exchange(
-                    order=found, ticket_ids=ticket_ids, seat_ids=seat_ids, now=now
+                    order=found, ticket_ids=ticket_ids, seat_ids=seat_ids, by=request.user, now=now
                 )
                 messages.success(request, _("Exchanged; the old seats are back on sale."))
             else:
@@ -392,7 +394,7 @@ def holds(request: HttpRequest, pk: int) -> HttpResponse:
                 pk=_post_id(request, "hold"), performance=performance
             ).first()
             if action == "release" and hold is not None:
-                services.hold_release(hold=hold, now=now)
+                services.hold_release(hold=hold, by=request.user, now=now)
                 messages.success(request, _("Released: the seats are back on sale."))
                 return redirect("boxoffice:holds", pk=pk)
             if action == "issue" and hold is not None:
@@ -469,6 +471,7 @@ def comps(request: HttpRequest) -> HttpResponse:
                     guest=guest,
                     seats=data["seats"],
                     note=data["note"],
+                    by=request.user,
                     now=now,
                 )
                 messages.success(request, _("Claim sent to the box office."))
@@ -479,7 +482,7 @@ def comps(request: HttpRequest) -> HttpResponse:
                 ).first()
                 if claim is None:
                     raise NotFound(_("No such claim among yours."))
-                services.comp_cancel(claim=claim, dancer=dancer, now=now)
+                services.comp_cancel(claim=claim, dancer=dancer, by=request.user, now=now)
                 messages.success(request, _("Claim withdrawn."))
                 return redirect("boxoffice:comps")
         except DomainError as exc:

@@ -255,7 +255,7 @@ class ChangeOut(Schema):
     notice_hours: int
 
 
-class DancerRoleOut(Schema):
+class DancerRoleHistoryOut(Schema):
     role_id: int
     role_name: str
     work_title: str
@@ -267,7 +267,7 @@ class DancerRoleOut(Schema):
 class DancerCastingOut(Schema):
     dancer_id: int
     name: str
-    roles: list[DancerRoleOut]
+    roles: list[DancerRoleHistoryOut]
     upcoming: list[AssignmentOut]
 
 

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from callboard.audit import services as audit
 from callboard.casting import selectors
 from callboard.casting.models import (
     CastAssignment,
@@ -63,6 +64,60 @@ def _user(by: Any) -> Any:
 def _describe(performance: Performance) -> str:
     day = date_format(performance_day(performance), "j M Y")
     return f"{performance.title or performance.programme.title}, {performance.venue.name}, {day}"
+
+
+def _slot_words(role: Role, slot: int, kind: str, rank: int) -> str:
+    """How the history names a place: "Odette (first cast)", "Swan (cover 2)"."""
+    if kind == CastAssignment.Kind.COVER:
+        cast = _("cover %(n)s") % {"n": rank}
+    else:
+        cast = str(dict(CastAssignment.Kind.choices)[kind]).lower()
+        if role.dancers_needed > 1:
+            cast = _("%(cast)s, place %(n)s") % {"cast": cast, "n": slot + 1}
+    return f"{role.name} ({cast})"
+
+
+def _audit_cast(
+    *,
+    by: Any,
+    performance: Performance,
+    role: Role,
+    slot: int,
+    kind: str,
+    rank: int,
+    old: Dancer | None,
+    new: Dancer | None,
+    change: CastingChange | None,
+    reason: str,
+    now: dt.datetime,
+) -> None:
+    """The history entry of one place filled, replaced or emptied."""
+    place, where = _slot_words(role, slot, kind, rank), _describe(performance)
+    words = {"old": old and old.person, "new": new and new.person, "place": place, "where": where}
+    if new is None:
+        action, summary = "casting.unassign", _("Removed %(old)s as %(place)s in %(where)s.")
+    elif old is None:
+        action, summary = "casting.assign", _("Cast %(new)s as %(place)s in %(where)s.")
+    else:
+        action, summary = (
+            "casting.assign",
+            _("Replaced %(old)s with %(new)s as %(place)s in %(where)s."),
+        )
+    summary = summary % words
+    if change is not None and change.late:
+        action = "casting.late_change"
+        summary = _("Late change: %(what)s") % {"what": summary}
+    if reason:
+        summary = f"{summary} {_('Reason:')} {reason}"
+    audit.record(
+        actor=by,
+        action=action,
+        obj=performance,
+        parent=performance.programme,
+        summary=summary,
+        changes={place: [words["old"], words["new"]]},
+        at=now,
+    )
 
 
 # --------------------------------------------------------------------------- look-ups
@@ -430,6 +485,19 @@ def cast_assign(
             now=now,
             send_email=send_email,
         )
+    _audit_cast(
+        by=by,
+        performance=performance,
+        role=role,
+        slot=slot,
+        kind=kind,
+        rank=rank,
+        old=previous,
+        new=dancer,
+        change=change,
+        reason=reason if published else "",
+        now=now,
+    )
     if sync_needs:
         rehearsal_needs_sync(programme=performance.programme, now=now)
     return CastResult(
@@ -486,6 +554,19 @@ def cast_remove(
         )
     previous = current.dancer
     current.delete()
+    _audit_cast(
+        by=by,
+        performance=performance,
+        role=role,
+        slot=slot,
+        kind=kind,
+        rank=rank,
+        old=previous,
+        new=None,
+        change=change,
+        reason=reason if change is not None else "",
+        now=now,
+    )
     rehearsal_needs_sync(programme=performance.programme, now=now)
     return CastResult(assignment=None, change=change, previous=previous)
 
@@ -633,6 +714,7 @@ def cast_copy(
     ]
     if touching_announced:
         reason = _need_reason(reason)
+    copied_to: dict[int, dict[str, list[Any]]] = {}
     for t, a, current, findings in plan:
         role = role_by_id[a.role_id]
         dancer = dancers[a.dancer_id]
@@ -662,6 +744,10 @@ def cast_copy(
             )
             continue
         result.copied += 1
+        copied_to.setdefault(t.pk, {})[_slot_words(role, a.slot, a.kind, a.rank)] = [
+            previous and previous.person,
+            dancer.person,
+        ]
         for f in findings:
             if not f.blocking and f.code != "learning":
                 result.warnings.append(f"{_describe(t)}: {f.message}")
@@ -677,6 +763,22 @@ def cast_copy(
                 reason=reason,
                 by=by,
                 now=now,
+            )
+    for t in tgts:
+        if t.pk in copied_to:
+            summary = _("Copied the casting of %(source)s to %(target)s: %(n)s place(s).") % {
+                "source": _describe(source),
+                "target": _describe(t),
+                "n": len(copied_to[t.pk]),
+            }
+            audit.record(
+                actor=by,
+                action="casting.copy",
+                obj=t,
+                parent=t.programme,
+                summary=f"{summary} {_('Reason:')} {reason}" if reason else summary,
+                changes=copied_to[t.pk],
+                at=now,
             )
     rehearsal_needs_sync(programme=source.programme, now=now)
     return result
@@ -740,6 +842,20 @@ def casting_announce(
         )
     announcement = CastingAnnouncement.objects.create(
         performance=performance, tier=tier, announced_at=now, announced_by=_user(by)
+    )
+    audit.record(
+        actor=by,
+        action="casting.announce",
+        obj=performance,
+        parent=performance.programme,
+        summary=_("Announced %(tier)s for %(where)s; %(holes)s place(s) still open.")
+        % {
+            "tier": str(Tier(tier).label).lower(),
+            "where": _describe(performance),
+            "holes": holes,
+        },
+        changes={"announced": [str(Tier(level).label) if level else None, Tier(tier).label]},
+        at=now,
     )
     newly: dict[int, list[CastAssignment]] = {}
     for a in cast:
@@ -1396,6 +1512,18 @@ def suggestion_accept(
     proposal.decided_by = _user(by)
     proposal.outcome = {"applied": applied, "skipped": skipped}
     proposal.save(update_fields=["status", "decided_at", "decided_by", "outcome"])
+    audit.record(
+        actor=by,
+        action="casting.accept_suggestion",
+        obj=proposal,
+        parent=proposal.programme,
+        summary=_(
+            "Accepted casting suggestion %(id)s: %(applied)s place(s) cast, %(skipped)s left."
+        )
+        % {"id": proposal.pk, "applied": applied, "skipped": len(skipped)},
+        changes={"status": ["open", "accepted"]},
+        at=now,
+    )
     return proposal.outcome
 
 
@@ -1412,6 +1540,15 @@ def suggestion_discard(*, proposal: CastingProposal, by: Any, now: dt.datetime) 
     proposal.decided_at = now
     proposal.decided_by = _user(by)
     proposal.save(update_fields=["status", "decided_at", "decided_by"])
+    audit.record(
+        actor=by,
+        action="casting.discard_suggestion",
+        obj=proposal,
+        parent=proposal.programme,
+        summary=_("Discarded casting suggestion %(id)s.") % {"id": proposal.pk},
+        changes={"status": ["open", "discarded"]},
+        at=now,
+    )
     return proposal
 
 

@@ -24,6 +24,7 @@ from callboard.company.models import (
     Studio,
     TrainingEntry,
 )
+from callboard.core.api import LocalTime
 from callboard.core.roles import Cap, require
 
 router = Router(tags=["company"])
@@ -237,12 +238,12 @@ class LabourProfileOut(Schema):
     meal_break_within_minutes: int | None
     meal_break_minutes: int
     min_rest_between_days_minutes: int | None
-    earliest_start: dt.time | None
-    latest_end: dt.time | None
+    earliest_start: LocalTime | None
+    latest_end: LocalTime | None
     free_days_per_week: int
     class_counts_as_work: bool
     performance_counts_as_work: bool
-    posting_deadline: dt.time | None
+    posting_deadline: LocalTime | None
     posting_days_before: int
     principal_notice_days: int
     announceable_notice_days: int

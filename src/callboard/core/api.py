@@ -6,14 +6,18 @@ the browser session (with CSRF) or ``Authorization: Bearer <personal token>``.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Annotated, Any
 
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import WithJsonSchema
 
 from callboard.core.errors import DomainError
 from callboard.core.services import api_token_authenticate
@@ -41,12 +45,64 @@ class SessionAuth(APIKeyCookie):
         return None
 
 
+# A time of day on the company's wall clock ("10:00:00"). Pydantic would declare it as JSON
+# Schema's "time" format, which is RFC 3339's and requires an offset the value never has.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+            "description": "A time of day in the company's time zone, HH:MM:SS.",
+        }
+    ),
+]
+
+
 class ErrorOut(Schema):
     message: str
     detail: Any = None
 
 
-api = NinjaAPI(
+# The errors the handlers below answer with, by status. Every service may raise any
+# DomainError, so every operation documents them all (401 only where a sign-in is needed).
+ERROR_STATUSES: dict[int, str] = {
+    400: "The request breaks a rule of the company; nothing was changed.",
+    401: "No session and no valid API token.",
+    403: "Your roles do not allow this (or a session request without its CSRF token).",
+    404: "No such record (or no such path).",
+    409: "The change clashes with what is already there.",
+    422: "Some fields are missing or malformed; see detail.",
+}
+
+
+class CallboardAPI(NinjaAPI):
+    """A NinjaAPI whose schema documents the shared error responses on every operation."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("ErrorOut", ErrorOut.model_json_schema())
+        ref = {"$ref": "#/components/schemas/ErrorOut"}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_STATUSES.items():
+                    if status == 401 and not operation.get("security"):
+                        continue
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {"application/json": {"schema": ref}},
+                        },
+                    )
+        return schema
+
+
+api = CallboardAPI(
     title="Callboard API",
     version="1",
     description=(
@@ -79,9 +135,38 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
     return _error(request, 401, "Sign in or send a valid API token (Authorization: Bearer ...).")
 
 
+@api.exception_handler(DataError)
+def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+    """The database refused a value the schema let through: PostgreSQL's "integer out of
+    range" or a NUL character in text. It is the request's value, so a 422, not a 500."""
+    return _error(
+        request,
+        422,
+        "A value is out of range: a number too large, or text with a character that cannot "
+        "be stored (such as NUL).",
+        {"code": "out_of_range"},
+    )
+
+
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    """A number too large for the database (SQLite) or for a date or time computed from it."""
+    return _error(request, 422, "A number is too large.", {"code": "out_of_range"})
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, str(exc))
+
+
+@csrf_exempt  # it changes nothing; unsafe methods get the same JSON 404, not the CSRF page
+def not_found(request: HttpRequest) -> HttpResponse:
+    """Any path under /api/v1/ that no operation matches (an unknown path, or an id that is
+    not a whole number) answers in the API's error shape, not with the site's 404 page."""
+    return JsonResponse(
+        {"message": "There is no such address in the API.", "detail": {"path": request.path}},
+        status=404,
+    )
 
 
 def _register_routers() -> None:

@@ -68,6 +68,7 @@ class Cap(StrEnum):
     VIEW_WORKLOAD = "view_workload"  # every dancer's workload and planning limits
     PLAN_SCHEDULE = "plan_schedule"  # the rehearsal call: plan, solve, edit, publish
     VIEW_ALL_CALLS = "view_all_calls"  # every person's calls and the company calendar feed
+    VIEW_AUDIT = "view_audit"  # the company-wide history of changes (/audit/)
 
 
 _MANAGEMENT = {Role.ARTISTIC_DIRECTOR, Role.BALLET_MASTER, Role.COMPANY_MANAGER}
@@ -91,6 +92,7 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.CLAIM_COMPS: {Role.DANCER},
     Cap.PLAN_SCHEDULE: {Role.BALLET_MASTER, Role.ARTISTIC_DIRECTOR},
     Cap.VIEW_ALL_CALLS: set(_MANAGEMENT),
+    Cap.VIEW_AUDIT: {Role.ARTISTIC_DIRECTOR, Role.COMPANY_MANAGER},
     Cap.EDIT_PERFORMANCE_REPORT: set(_MANAGEMENT),
     Cap.EDIT_REVIEWS: {Role.PRESS},
     Cap.MODERATE_FEEDBACK: {Role.PRESS},

@@ -238,7 +238,8 @@ def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> Status:
 @router.get("/runs/{run_id}", response=RunOut, summary="Poll a run")
 def run_poll(request: HttpRequest, run_id: int) -> dict[str, Any]:
     require(request.user, Cap.PLAN_SCHEDULE)
-    return _run_out(services.get_run(run_id))
+    run = services.solve_run_refresh(run=services.get_run(run_id), now=timezone.now())
+    return _run_out(run)
 
 
 @router.post(

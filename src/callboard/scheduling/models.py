@@ -491,6 +491,10 @@ class SolveRun(models.Model):
     job_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker while it runs (with the progress, twice a second): a running run
+    # whose heartbeat is older than CALLBOARD_RUN_LOST_SECONDS lost its worker (see
+    # services.solve_runs_reap).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -41,7 +41,7 @@ def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def _people_prefetch() -> Prefetch[Any]:
     return Prefetch(
         "called",
-        queryset=CallPerson.objects.select_related("person__dancer").order_by(
+        queryset=CallPerson.objects.select_related("person").order_by(
             "person__family_name", "person__given_name"
         ),
     )
@@ -116,6 +116,13 @@ def plan_inputs(period: SchedulePeriod) -> dict[str, Any]:
         "active_run": next((r for r in runs if not r.finished), None),
         "minutes": sum(r.minutes for r in requests),
     }
+
+
+def published_versions(period: SchedulePeriod) -> list[Schedule]:
+    """The plan's published versions, newest first (one query)."""
+    return list(
+        Schedule.objects.filter(period=period, status=Schedule.Status.PUBLISHED).order_by("-number")
+    )
 
 
 # --------------------------------------------------------------------------- grids and lists
@@ -299,10 +306,16 @@ def published_calls(first: dt.date, last: dt.date, *, person: Person | None = No
     if not versions:
         return []
     start, end = _bounds(first, last)
-    qs = calls_qs().filter(schedule__in=versions, starts_at__gte=start, starts_at__lt=end)
+    # Published calls never need their request; a person's calls are found by a subquery
+    # (no join, so no DISTINCT over the calls' columns).
+    qs = (
+        Call.objects.select_related("studio__site", "schedule")
+        .prefetch_related(_people_prefetch())
+        .filter(schedule__in=versions, starts_at__gte=start, starts_at__lt=end)
+    )
     if person is not None:
-        qs = qs.filter(called__person=person)
-    calls = list(qs.order_by("starts_at", "studio__name", "pk").distinct())
+        qs = qs.filter(pk__in=CallPerson.objects.filter(person=person).values("call_id"))
+    calls = list(qs.order_by("starts_at", "studio__name", "pk"))
     out = []
     for c in calls:
         day = local(c.starts_at).date()
@@ -334,7 +347,7 @@ def notices_for(person: Person | None, limit: int = 30) -> list[Notice]:
         return []
     return list(
         Notice.objects.filter(person=person)
-        .select_related("old_call__studio__site", "new_call__studio__site", "schedule")
+        .select_related("old_call__studio", "new_call__studio")  # what "my calls" shows
         .order_by("-created_at", "-pk")[:limit]
     )
 
@@ -366,6 +379,8 @@ def board(day: dt.date) -> dict[str, Any]:
     calls = published_calls(day, day)
     for c in calls:
         c.firm = is_firm(c)  # type: ignore[attr-defined]
+        # Joined here once, not in a template loop: a company's day has hundreds of names.
+        c.names = ", ".join(cp.person.full_name for cp in c.called.all())  # type: ignore[attr-defined]
     versions = sorted({c.schedule for c in calls}, key=lambda s: (s.period_id, s.number or 0))
     start, end = _bounds(day, day)
     performances = list(

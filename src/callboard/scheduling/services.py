@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from callboard.audit import services as audit
 from callboard.casting.models import RehearsalNeed
 from callboard.company.models import Company, Dancer, Person, Studio
 from callboard.core import jobs
@@ -58,6 +59,9 @@ MAX_PERIOD_DAYS = 14
 MAX_TIME_LIMIT = 600.0
 MAX_WORKERS = 8
 PROGRESS_SECONDS = 0.5
+# A running run whose worker has not written a heartbeat for this long lost its worker
+# (killed, out of memory, its machine gone): see solve_runs_reap.
+RUN_LOST_SECONDS = 30.0
 
 
 def _require(by: Any, cap: Cap) -> None:
@@ -668,6 +672,37 @@ def _override_list(findings: Sequence[adapters.Finding]) -> list[dict[str, str]]
     return [{"rule": f.rule, "message": f.message} for f in findings]
 
 
+def _audit_call(
+    *,
+    by: Any,
+    action: str,
+    call: Call,
+    period: SchedulePeriod,
+    summary: str,
+    overridden: Sequence[adapters.Finding] = (),
+    reason: str = "",
+    changes: dict[str, Any] | None = None,
+    now: dt.datetime,
+) -> None:
+    """The history entry of a hand edit of the draft (an override names the rules kept aside)."""
+    if overridden:
+        action = "schedule.override"
+        summary = _("%(what)s Overriding %(rules)s. Reason: %(reason)s") % {
+            "what": summary,
+            "rules": "; ".join(sorted({f.title for f in overridden})),
+            "reason": reason.strip(),
+        }
+    audit.record(
+        actor=by,
+        action=action,
+        obj=call,
+        parent=period,
+        summary=summary,
+        changes=changes,
+        at=now,
+    )
+
+
 def _lock_draft(period: SchedulePeriod) -> Schedule:
     draft = (
         Schedule.objects.select_for_update()
@@ -711,6 +746,8 @@ def call_move(
     new = _apply_checked(
         period=period, before=before, after=after, calls=calls, override_reason=override_reason
     )
+    was = _describe_call(call)
+    old_studio, old_start, old_end = call.studio.name, call.starts_at, call.ends_at
     call.studio = studio
     call.starts_at = starts_at
     call.ends_at = ends_at
@@ -718,6 +755,21 @@ def call_move(
         call.override_reason = _join_reason(call.override_reason, override_reason, now)
         call.overridden_rules = [*(call.overridden_rules or []), *_override_list(new)]
     call.save()
+    _audit_call(
+        by=by,
+        action="schedule.move_call",
+        call=call,
+        period=period,
+        summary=_("Moved %(was)s to %(now)s.")
+        % {"was": was, "now": f"{_fmt_when(starts_at, ends_at)}, {studio.name}"},
+        overridden=new,
+        reason=override_reason,
+        changes=audit.diff(
+            {"studio": old_studio, "starts": old_start, "ends": old_end},
+            {"studio": studio.name, "starts": starts_at, "ends": ends_at},
+        ),
+        now=now,
+    )
     return call
 
 
@@ -790,6 +842,16 @@ def call_add(
         overridden_rules=_override_list(new),
     )
     call.people.set(person_pks)
+    _audit_call(
+        by=by,
+        action="schedule.add_call",
+        call=call,
+        period=period,
+        summary=_("Added a call: %(call)s.") % {"call": _describe_call(call)},
+        overridden=new,
+        reason=override_reason,
+        now=now,
+    )
     return call
 
 
@@ -802,8 +864,18 @@ def call_remove(*, call: Call, by: Any, now: dt.datetime, override_reason: str =
     calls = _draft_calls(call.schedule)
     before = adapters.rows_of(calls)
     after = [r for r in before if r.uid != call.uid]
-    _apply_checked(
+    new = _apply_checked(
         period=period, before=before, after=after, calls=calls, override_reason=override_reason
+    )
+    _audit_call(
+        by=by,
+        action="schedule.remove_call",
+        call=call,
+        period=period,
+        summary=_("Removed a call: %(call)s.") % {"call": _describe_call(call)},
+        overridden=new,
+        reason=override_reason,
+        now=now,
     )
     call.delete()
 
@@ -813,8 +885,24 @@ def call_lock(*, call: Call, locked: bool, by: Any, now: dt.datetime) -> Call:
     """A locked call stays where it is when the rest is solved again."""
     _require(by, Cap.PLAN_SCHEDULE)
     _editable(call)
+    was = call.locked
     call.locked = bool(locked)
     call.save(update_fields=["locked"])
+    if was != call.locked:
+        _audit_call(
+            by=by,
+            action="schedule.lock_call" if call.locked else "schedule.unlock_call",
+            call=call,
+            period=call.schedule.period,
+            summary=(
+                _("Locked %(call)s: it stays put when the plan is solved again.")
+                if call.locked
+                else _("Unlocked %(call)s: a new solve may move it.")
+            )
+            % {"call": _describe_call(call)},
+            changes={"locked": [was, call.locked]},
+            now=now,
+        )
     return call
 
 
@@ -849,16 +937,78 @@ def _run_limits(time_limit: float, workers: int, seed: int) -> tuple[float, int,
     return time_limit, workers, seed
 
 
-def _recover_stale_runs(period: SchedulePeriod, now: dt.datetime) -> None:
-    """A thread job dies with its process: a run far past its time limit has failed."""
-    for run in SolveRun.objects.filter(period=period, status__in=["queued", "running"]):
-        since = run.started_at or run.created_at
-        if now - since > dt.timedelta(seconds=run.time_limit + 300):
-            SolveRun.objects.filter(pk=run.pk).update(
-                status=SolveRun.Status.FAILED,
-                finished_at=now,
-                error=_("The run stopped answering (the server restarted?). Start it again."),
-            )
+def run_lost_after() -> dt.timedelta:
+    """How long a running run may go without a heartbeat before its worker counts as lost."""
+    seconds = float(getattr(settings, "CALLBOARD_RUN_LOST_SECONDS", RUN_LOST_SECONDS))
+    return dt.timedelta(seconds=seconds if seconds > 0 else RUN_LOST_SECONDS)
+
+
+def lost_worker_reason(status: str = SolveRun.Status.RUNNING) -> str:
+    """What a run's page says when its worker is gone."""
+    if status == SolveRun.Status.QUEUED:
+        return _(
+            "No planning worker took this run up in time. Nothing was published and the "
+            "draft was left as it was: start the run again."
+        )
+    return _(
+        "The planning worker stopped before finishing (its process ended or lost contact). "
+        "Nothing was published and the draft was left as it was: start the run again."
+    )
+
+
+def _lost_runs(runs: Iterable[SolveRun], now: dt.datetime) -> list[SolveRun]:
+    lost_after = run_lost_after()
+    lost = []
+    for run in runs:
+        if run.status == SolveRun.Status.RUNNING and run.heartbeat_at is not None:
+            if now - run.heartbeat_at > lost_after:
+                lost.append(run)
+        elif run.status in (SolveRun.Status.QUEUED, SolveRun.Status.RUNNING):
+            # Never claimed by a worker (or claimed by one that never beat): long past its
+            # time limit, nobody is going to run it.
+            since = run.started_at or run.created_at
+            if now - since > dt.timedelta(seconds=run.time_limit + 300):
+                lost.append(run)
+    return lost
+
+
+def solve_runs_reap(*, now: dt.datetime, period: SchedulePeriod | None = None) -> list[int]:
+    """Mark failed the unfinished runs whose worker is gone; returns their ids.
+
+    A worker writes ``heartbeat_at`` with its progress while it runs; a running run whose
+    heartbeat is older than ``run_lost_after()`` lost its worker. Its draft was never
+    written (the draft is replaced in one transaction at the very end) and nothing is ever
+    published by a run, so marking it failed is all there is to do. Each run is marked by
+    one conditional update, so a worker that beats again just now keeps its run.
+    """
+    runs = SolveRun.objects.filter(status__in=[SolveRun.Status.QUEUED, SolveRun.Status.RUNNING])
+    if period is not None:
+        runs = runs.filter(period=period)
+    return [run.pk for run in _lost_runs(runs, now) if _mark_lost(run, now)]
+
+
+def _mark_lost(run: SolveRun, now: dt.datetime) -> bool:
+    marked = SolveRun.objects.filter(
+        pk=run.pk, status=run.status, heartbeat_at=run.heartbeat_at
+    ).update(
+        status=SolveRun.Status.FAILED,
+        finished_at=now,
+        error=lost_worker_reason(run.status),
+        log=(run.log + "\n" + lost_worker_reason(run.status)).strip(),
+    )
+    if marked:
+        log.warning("solve run %s lost its worker; marked failed", run.pk)
+    return bool(marked)
+
+
+def solve_run_refresh(*, run: SolveRun, now: dt.datetime) -> SolveRun:
+    """``run``, marked failed first if its worker stopped beating (its pages and the API poll
+    this). Only the heartbeat counts here; a run still waiting for a worker is judged by
+    ``solve_runs_reap`` (the next start on its plan, or ``callboard schedule reap``)."""
+    if run.status == SolveRun.Status.RUNNING and run.heartbeat_at and _lost_runs([run], now):
+        _mark_lost(run, now)
+        run.refresh_from_db()
+    return run
 
 
 @transaction.atomic
@@ -883,7 +1033,7 @@ def solve_run_start(
             _("Nothing is published yet for these days: plan from scratch."), field="mode"
         )
     SchedulePeriod.objects.select_for_update().filter(pk=period.pk).first()
-    _recover_stale_runs(period, now)
+    solve_runs_reap(now=now, period=period)
     active = SolveRun.objects.filter(period=period, status__in=["queued", "running"]).first()
     if active is not None:
         raise Conflict(
@@ -948,27 +1098,37 @@ def _reporter(
     started: float,
     tick: Tick | None,
 ) -> None:
-    """Writes progress to the run and reads its stop flag, twice a second (own connection)."""
+    """Writes progress and the heartbeat to the run and reads its stop flag, twice a second
+    (own connection). The heartbeat is what tells the run's pages the worker is alive, so a
+    failed write (the database briefly away) is logged and tried again on the next beat."""
+    failures = 0
     try:
         while not done.wait(PROGRESS_SECONDS):
             with live.lock:
                 values: dict[str, Any] = {
                     "elapsed": time.perf_counter() - started,
                     "solutions": live.solutions,
+                    "heartbeat_at": timezone.now(),
                 }
                 if live.objective is not None:
                     values["objective"] = live.objective
                     values["bound"] = live.bound
-            SolveRun.objects.filter(pk=run_pk).update(**values)
-            run = SolveRun.objects.get(pk=run_pk)
-            if run.stop_requested:
+            try:
+                SolveRun.objects.filter(pk=run_pk, status=SolveRun.Status.RUNNING).update(**values)
+                run = SolveRun.objects.get(pk=run_pk)
+            except SolveRun.DoesNotExist:
+                return  # not visible to this connection (a test's open transaction)
+            except Exception:  # progress is a courtesy; the run itself goes on
+                failures += 1
+                if failures == 1:  # once per streak, not twice a second
+                    log.exception("progress of run %s could not be written", run_pk)
+                connection.close()
+                continue
+            failures = 0
+            if run.stop_requested or run.finished:  # finished: given up as lost meanwhile
                 stop.set()
             if tick is not None:
                 tick(run)
-    except SolveRun.DoesNotExist:
-        pass  # the run is not visible to this connection (a test's open transaction)
-    except Exception:  # progress is a courtesy; the run itself goes on
-        log.exception("progress of run %s could not be written", run_pk)
     finally:
         connection.close()
 
@@ -977,16 +1137,28 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
     """The background job: build the problem, solve it, write the best schedule to the draft."""
     now = timezone.now()
     claimed = SolveRun.objects.filter(pk=run_id, status=SolveRun.Status.QUEUED).update(
-        status=SolveRun.Status.RUNNING, started_at=now
+        status=SolveRun.Status.RUNNING, started_at=now, heartbeat_at=now
     )
     run = SolveRun.objects.select_related("period").get(pk=run_id)
     if not claimed:
-        return run  # stopped before it started, or already taken by another worker
+        # Stopped before it started, or taken by another worker. A job delivered again after
+        # its worker died finds its run still "running": mark it failed if nobody beats for it.
+        if not run.finished:
+            solve_runs_reap(now=now, period=run.period)
+            run.refresh_from_db()
+        return run
     started = time.perf_counter()
     live = _Live()
     stop = threading.Event()
     done = threading.Event()
-    reporter: threading.Thread | None = None
+    # The heartbeat starts at once, before the problem is built (a big week takes a while).
+    reporter = threading.Thread(
+        target=_reporter,
+        args=(run.pk, live, stop, done, started, tick),
+        name=f"callboard-run-{run.pk}",
+        daemon=True,
+    )
+    reporter.start()
     try:
         period = run.period
         draft = draft_of(period)
@@ -1020,13 +1192,6 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
         )
         live.lines.extend(mapping.warnings)
         SolveRun.objects.filter(pk=run.pk).update(inputs=inputs_json, log="\n".join(live.lines))
-        reporter = threading.Thread(
-            target=_reporter,
-            args=(run.pk, live, stop, done, started, tick),
-            name=f"callboard-run-{run.pk}",
-            daemon=True,
-        )
-        reporter.start()
 
         def progress(elapsed: float, objective: int, bound: int) -> None:
             with live.lock:
@@ -1051,10 +1216,9 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
             )
     except Exception as exc:
         done.set()
-        if reporter is not None:
-            reporter.join(timeout=5)
+        reporter.join(timeout=5)
         log.exception("solve run %s failed", run_id)
-        SolveRun.objects.filter(pk=run_id).update(
+        SolveRun.objects.filter(pk=run_id, status=SolveRun.Status.RUNNING).update(
             status=SolveRun.Status.FAILED,
             finished_at=timezone.now(),
             elapsed=time.perf_counter() - started,
@@ -1063,8 +1227,7 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
         )
         return SolveRun.objects.get(pk=run_id)
     done.set()
-    if reporter is not None:
-        reporter.join(timeout=5)
+    reporter.join(timeout=5)
     finished = _finish_run(run, problem, mapping, solution, stopped, live, started)
     if tick is not None:
         tick(finished)
@@ -1083,6 +1246,11 @@ def _finish_run(
 ) -> SolveRun:
     now = timezone.now()
     run = SolveRun.objects.select_for_update().get(pk=run.pk)
+    if run.status != SolveRun.Status.RUNNING:
+        # Given up meanwhile (its heartbeat stopped too long, see solve_runs_reap): its page
+        # already says it failed and nothing was written, so its schedule is not kept.
+        log.warning("solve run %s finished after it was marked %s", run.pk, run.status)
+        return run
     lines = list(live.lines)
     result: dict[str, Any] = {"warnings": mapping.warnings}
     status = SolveRun.Status.DONE
@@ -1399,6 +1567,43 @@ def schedule_publish(
             now=now,
             send_email=send_email,
         )
+    words = {
+        "n": number,
+        "days": f"{_fmt_day(first_day)} – {_fmt_day(last_day)}"
+        if last_day != first_day
+        else _fmt_day(first_day),
+        "state": _("firm") if firm else _("tentative"),
+        "calls": len(chosen),
+        "notices": notices,
+        "previous": previous.number if previous else 0,
+    }
+    if previous is None:
+        summary = _("Published version %(n)s (%(state)s): %(calls)s call(s) for %(days)s.") % words
+    else:
+        summary = (
+            _(
+                "Published version %(n)s (%(state)s), replacing version %(previous)s: "
+                "%(calls)s call(s) for %(days)s; %(notices)s notice(s) of changes sent."
+            )
+            % words
+        )
+    if late_days:
+        summary = f"{summary} " + _("Posted late for: %(days)s.") % {
+            "days": ", ".join(_fmt_day(d) for d in late_days)
+        }
+    audit.record(
+        actor=by,
+        action="schedule.publish" if previous is None else "schedule.republish",
+        obj=version,
+        parent=period,
+        summary=f"{summary} {version.note}".strip() if version.note else summary,
+        changes={
+            "version": [previous.number if previous else None, number],
+            "firm through": [previous.firm_through if previous else None, firm_through],
+            "calls": [len(previous_calls), len(created)],
+        },
+        at=now,
+    )
     return PublishResult(version=version, notices=notices, late_notices=late, late_days=late_days)
 
 

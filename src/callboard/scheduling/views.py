@@ -487,14 +487,14 @@ def solve(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.PLAN_SCHEDULE)
 @in_company_zone
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _get(SolveRun, pk)
+    run = services.solve_run_refresh(run=_get(SolveRun, pk), now=_now())
     return render(request, "scheduling/run.html", {"run": run, "period": run.period})
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
 @in_company_zone
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    run = _get(SolveRun, pk)
+    run = services.solve_run_refresh(run=_get(SolveRun, pk), now=_now())
     return render(request, "scheduling/_progress.html", {"run": run})
 
 
@@ -534,7 +534,7 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     grid = selectors.build_grid(
         calls, day, selectors.studios_in_use(), flagged=flagged, blocks=selectors.studio_blocks(day)
     )
-    inputs = selectors.plan_inputs(period)
+    versions = selectors.published_versions(period)
     return render(
         request,
         "scheduling/review.html",
@@ -557,8 +557,8 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "overrides": [c for c in calls if c.override_reason],
             "calls_count": len(calls),
-            "latest": inputs["latest"],
-            "versions": inputs["versions"],
+            "latest": versions[0] if versions else None,
+            "versions": versions,
             "publish_form": PublishForm(initial={"first_day": day, "last_day": day, "firm": True}),
         },
     )

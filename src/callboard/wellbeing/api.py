@@ -159,7 +159,7 @@ class CompanyRowOut(Schema):
     today: LimitOut | None
 
 
-class CompanyOut(Schema):
+class CompanyWorkloadOut(Schema):
     week: dt.date
     week_starts: list[dt.date]
     minutes: list[int]
@@ -168,7 +168,7 @@ class CompanyOut(Schema):
     dancers: list[CompanyRowOut]
 
 
-@router.get("/workload", response=CompanyOut)
+@router.get("/workload", response=CompanyWorkloadOut)
 def company_workload(request: HttpRequest, q: Query[WeeksQuery]) -> Any:
     today = _today()
     data = selectors.company_workload(
@@ -415,7 +415,7 @@ def stage_remove(request: HttpRequest, stage_id: Id) -> Any:
 # --------------------------------------------------------------------------- figures
 
 
-class CellOut(Schema):
+class FiguresCellOut(Schema):
     label: str
     injuries: int | None
     days_lost: int | None
@@ -428,9 +428,9 @@ class FiguresOut(Schema):
     end: dt.date
     complete: bool
     min_cell: int
-    total: CellOut
-    by_body_part: list[CellOut]
-    by_rank: list[CellOut]
+    total: FiguresCellOut
+    by_body_part: list[FiguresCellOut]
+    by_rank: list[FiguresCellOut]
 
 
 def _cell(c: selectors.FigureCell) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from callboard.audit import services as audit
 from callboard.company.models import Dancer
 from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
 from callboard.wellbeing import access
@@ -204,6 +205,54 @@ def _injury_fields(
     }
 
 
+INJURY_FIELDS = (
+    "body_part",
+    "side",
+    "occurred_on",
+    "mechanism",
+    "activity",
+    "diagnosis",
+    "time_lost_days",
+    "notes",
+)
+
+
+def _injury_words(injury: Injury) -> str:
+    return _("%(part)s (%(side)s), %(day)s") % {
+        "part": injury.get_body_part_display(),
+        "side": injury.get_side_display().lower(),
+        "day": injury.occurred_on.isoformat(),
+    }
+
+
+def _injury_values(injury: Injury) -> dict[str, Any]:
+    """An injury's fields as a person reads them, for the history's changes."""
+    values = {}
+    for name in INJURY_FIELDS:
+        field = Injury._meta.get_field(name)
+        label = str(getattr(field, "verbose_name", name))
+        shown = getattr(injury, f"get_{name}_display", None)
+        values[label] = shown() if shown is not None else getattr(injury, name)
+    return values
+
+
+def _audit_injury(
+    *, by: Any, action: str, injury: Injury, summary: str, changes: Any, now: dt.datetime
+) -> None:
+    """A medical history entry: read by the medical staff and the dancer only."""
+    audit.record(
+        actor=by,
+        action=action,
+        obj=injury,
+        parent=injury.dancer,
+        subject=injury.dancer.person,
+        summary=summary,
+        changes=changes,
+        sensitivity=audit.MEDICAL,
+        at=now,
+    )
+
+
 @transaction.atomic
 def injury_record(
     *,
@@ -236,6 +285,15 @@ def injury_record(
         dancer=dancer, recorded_at=now, recorded_by=by, updated_at=now, **fields
     )
     _refresh_window(injury)
+    _audit_injury(
+        by=by,
+        action="injury.record",
+        injury=injury,
+        summary=_("Recorded an injury of %(dancer)s: %(what)s.")
+        % {"dancer": dancer.person, "what": _injury_words(injury)},
+        changes=audit.diff({}, _injury_values(injury)),
+        now=now,
+    )
     return injury
 
 
@@ -271,11 +329,23 @@ def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) 
             % {"day": first_stage.starts_on.isoformat()},
             field="occurred_on",
         )
+    before = _injury_values(injury)
     for name, value in fields.items():
         setattr(injury, name, value)
     injury.updated_at = now
     injury.save()
     _refresh_window(injury)
+    changed = audit.diff(before, _injury_values(injury))
+    if changed:
+        _audit_injury(
+            by=by,
+            action="injury.update",
+            injury=injury,
+            summary=_("Changed the injury record (%(what)s): %(fields)s.")
+            % {"what": _injury_words(injury), "fields": ", ".join(changed)},
+            changes=changed,
+            now=now,
+        )
     return injury
 
 
@@ -286,6 +356,15 @@ def injury_delete(*, injury: Injury, by: Any, now: dt.datetime) -> None:
         raise PermissionDenied(
             _("Only the medical staff may remove an injury record; ask the physiotherapist.")
         )
+    _audit_injury(
+        by=by,
+        action="injury.delete",
+        injury=injury,
+        summary=_("Removed the injury record (%(what)s) of %(dancer)s, made in error.")
+        % {"what": _injury_words(injury), "dancer": injury.dancer.person},
+        changes=None,
+        now=now,
+    )
     injury.delete()
 
 
@@ -396,13 +475,41 @@ def return_stage_add(
     injury.updated_at = now
     injury.save(update_fields=["updated_at"])
     _refresh_window(injury)
+    _audit_injury(
+        by=by,
+        action="injury.plan_add",
+        injury=injury,
+        summary=_("Return-to-dance plan: from %(day)s, %(stage)s.")
+        % {"day": starts_on.isoformat(), "stage": _stage_words(stage)},
+        changes={starts_on.isoformat(): [None, _stage_words(stage)]},
+        now=now,
+    )
     return stage
+
+
+def _stage_words(stage: ReturnStage) -> str:
+    words = [str(stage.get_mode_display()).lower()]
+    if stage.minutes_per_day:
+        words.append(_("at most %(n)s min a day") % {"n": stage.minutes_per_day})
+    words.extend(str(Restriction(code).label).lower() for code in stage.restrictions or [])
+    if stage.mode == ReturnStage.Mode.LIMITED:
+        words.append(_("may perform") if stage.may_perform else _("not performing"))
+    return ", ".join(words)
 
 
 @transaction.atomic
 def return_stage_remove(*, stage: ReturnStage, by: Any, now: dt.datetime) -> None:
     injury = stage.injury
     _require_self_or_medical(by, injury.dancer, _("a return-to-dance plan"))
+    _audit_injury(
+        by=by,
+        action="injury.plan_remove",
+        injury=injury,
+        summary=_("Return-to-dance plan: removed the stage from %(day)s (%(stage)s).")
+        % {"day": stage.starts_on.isoformat(), "stage": _stage_words(stage)},
+        changes={stage.starts_on.isoformat(): [_stage_words(stage), None]},
+        now=now,
+    )
     stage.delete()
     injury.updated_at = now
     injury.save(update_fields=["updated_at"])

@@ -6,7 +6,10 @@
   writes the best schedule to the plan's draft;
 - ``callboard schedule publish (--from DATE --to DATE | --schedule ID) [--firm]`` publishes
   the draft's calls of those days as a new version (refused while a rule is broken);
-- ``callboard schedule show DATE`` prints the day's published calls.
+- ``callboard schedule show DATE`` prints the day's published calls;
+- ``callboard schedule reap`` marks failed the runs whose worker stopped (killed, its machine
+  gone): a running run with no heartbeat for ``CALLBOARD_RUN_LOST_SECONDS``. Their pages do
+  the same when opened; this is for a cron job or after a crash.
 
 Bad input exits with code 2 and says what to do.
 """
@@ -46,7 +49,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        sub = parser.add_subparsers(dest="action", metavar="solve|publish|show")
+        sub = parser.add_subparsers(dest="action", metavar="solve|publish|show|reap")
         sub.required = True
         solve = sub.add_parser("solve", help="Solve the plan of a day or a week.")
         solve.add_argument("--from", dest="first", required=True, metavar="DATE")
@@ -69,6 +72,7 @@ class Command(BaseCommand):
         publish.add_argument("--note", default="")
         show = sub.add_parser("show", help="Print the day's published calls.")
         show.add_argument("day", metavar="DATE")
+        sub.add_parser("reap", help="Mark failed the runs whose planning worker stopped.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -118,6 +122,19 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Review the draft at /schedule/plans/{period.pk}/review/ , then "
             f"`callboard schedule publish --from {first} --to {last}`."
+        )
+
+    # -- reap --------------------------------------------------------------------------------
+
+    def _reap(self, o: dict[str, Any]) -> None:
+        reaped = services.solve_runs_reap(now=timezone.now())
+        if not reaped:
+            self.stdout.write("No run has lost its worker.")
+            return
+        runs = ", ".join(str(pk) for pk in reaped)
+        self.stdout.write(
+            f"Marked failed {len(reaped)} run(s) whose worker stopped: {runs}. Nothing was "
+            "published by them; start them again."
         )
 
     # -- publish -----------------------------------------------------------------------------

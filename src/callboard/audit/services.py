@@ -1,0 +1,126 @@
+"""Writing the history: one entry per change, inside the change's own transaction.
+
+Every service of casting, scheduling, the box office and wellbeing that changes something
+a company person cares about calls :func:`record` just before it returns, within its
+``transaction.atomic`` block: if anything after fails, the entry goes with the change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.utils import timezone
+
+from callboard.audit.models import AuditEntry
+
+GENERAL = AuditEntry.Sensitivity.GENERAL
+MEDICAL = AuditEntry.Sensitivity.MEDICAL
+KINDS = {k.value for k in AuditEntry.Kind}
+
+
+class NotInTransaction(RuntimeError):
+    """``record`` was called outside the transaction of a change (a programming error)."""
+
+
+def record_key(obj: models.Model) -> tuple[str, int]:
+    """How an entry names a record: ("app_label.model", id)."""
+    return f"{obj._meta.app_label}.{obj._meta.model_name}", int(obj.pk)
+
+
+def actor_label(actor: Any) -> str:
+    """The name shown for a user (no query: the user row is at hand)."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    full = actor.get_full_name().strip() if hasattr(actor, "get_full_name") else ""
+    return full or str(actor.get_username())
+
+
+def jsonable(value: Any) -> Any:
+    """A value as it is kept in ``changes``: plain JSON, readable on a page."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, dt.datetime):
+        return (
+            timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            if timezone.is_aware(value)
+            else value.strftime("%Y-%m-%d %H:%M")
+        )
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+def record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    summary: str,
+    changes: Mapping[str, Any] | None = None,
+    sensitivity: str = GENERAL,
+    parent: models.Model | None = None,
+    subject: Any = None,
+    at: dt.datetime | None = None,
+    actor_name: str | None = None,
+) -> AuditEntry:
+    """Write one history entry for a change to ``obj``; call it inside the change's transaction.
+
+    ``action`` is "<kind>.<verb>" (for example ``casting.assign``, ``hold.release``); the
+    kind says what sort of record it is for the company-wide history's filter.
+    ``actor`` is the user acting, ``None`` for Callboard itself (command line, demo, a
+    cleanup job); ``actor_name`` overrides the name shown (an online buyer).
+    ``changes``: {field: [old, new]}. ``sensitivity`` ``medical`` hides the entry from
+    everyone but the medical staff and ``subject`` (the person the record is about).
+    """
+    if not connection.in_atomic_block:
+        raise NotInTransaction(
+            "audit.record() must run inside the transaction of the change it records."
+        )
+    kind = action.split(".", 1)[0]
+    if kind not in KINDS:
+        raise ValueError(f"Unknown kind of record in action {action!r}.")
+    if sensitivity not in (GENERAL, MEDICAL):
+        raise ValueError(f"Unknown sensitivity {sensitivity!r}.")
+    record_type, record_id = record_key(obj)
+    parent_type, parent_id = record_key(parent) if parent is not None else ("", None)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        at=at or timezone.now(),
+        actor=user,
+        actor_name=(actor_name if actor_name is not None else actor_label(user))[:200],
+        action=action[:40],
+        kind=kind,
+        record_type=record_type,
+        record_id=record_id,
+        parent_type=parent_type,
+        parent_id=parent_id,
+        subject=subject,
+        summary=summary.strip()[:500],
+        changes={str(k): jsonable(v) for k, v in (changes or {}).items()},
+        sensitivity=sensitivity,
+    )
+
+
+def pair(old: Any, new: Any) -> list[Any]:
+    """A ``changes`` value: [old, new]."""
+    return [old, new]
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value changed."""
+    return {
+        name: [jsonable(before.get(name)), jsonable(after.get(name))]
+        for name in after
+        if jsonable(before.get(name)) != jsonable(after.get(name))
+    }
