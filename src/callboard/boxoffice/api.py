@@ -14,11 +14,11 @@ from decimal import Decimal
 
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from callboard.boxoffice import selectors, services
 from callboard.boxoffice.models import Order
-from callboard.core.api import ErrorOut, SessionAuth, TokenAuth
+from callboard.core.api_parts import ErrorOut, SessionAuth, TokenAuth
 from callboard.core.roles import Cap, can, require
 
 router = Router(tags=["box office"])
@@ -211,7 +211,7 @@ def availability(request: HttpRequest, performance_id: int) -> JsonResponse:
         "no block is left, `busy` when the box office is overloaded (try again)."
     ),
 )
-def cart_create(request: HttpRequest, performance_id: int, payload: CartIn) -> tuple[int, dict]:
+def cart_create(request: HttpRequest, performance_id: int, payload: CartIn) -> Status[dict]:
     now = timezone.now()
     performance = selectors.performance_get(performance_id)
     best = services.BestRequest(**payload.best_available.dict()) if payload.best_available else None
@@ -222,7 +222,7 @@ def cart_create(request: HttpRequest, performance_id: int, payload: CartIn) -> t
         user=_optional_user(request),
         now=now,
     )
-    return 201, _cart_out(cart, now)
+    return Status(201, _cart_out(cart, now))
 
 
 @router.get("/carts/{token}", response={200: CartOut, **ERRORS}, auth=None, summary="A cart")
@@ -257,7 +257,7 @@ def cart_release(request: HttpRequest, token: str) -> dict:
     summary="Confirm a cart as an order",
     description="Idempotent: confirming an ordered cart again returns its order.",
 )
-def order_confirm(request: HttpRequest, token: str, payload: OrderIn) -> tuple[int, dict]:
+def order_confirm(request: HttpRequest, token: str, payload: OrderIn) -> Status[dict]:
     user = _optional_user(request)
     order = services.order_checkout(
         cart=selectors.cart_get(token=token),
@@ -271,7 +271,7 @@ def order_confirm(request: HttpRequest, token: str, payload: OrderIn) -> tuple[i
         may_sell=can(user, Cap.SELL_TICKETS),
         now=timezone.now(),
     )
-    return 201, _order_out(order)
+    return Status(201, _order_out(order))
 
 
 @router.post(

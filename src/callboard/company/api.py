@@ -24,7 +24,7 @@ from callboard.company.models import (
     Studio,
     TrainingEntry,
 )
-from callboard.core.api import LocalTime
+from callboard.core.api_parts import LocalTime
 from callboard.core.roles import Cap, require
 
 router = Router(tags=["company"])

@@ -6,62 +6,25 @@ the browser session (with CSRF) or ``Authorization: Bearer <personal token>``.
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import WithJsonSchema
 
+from callboard.core.api_parts import (
+    ErrorOut,
+    LocalDateTime,
+    LocalTime,
+    SessionAuth,
+    TokenAuth,
+)
 from callboard.core.errors import DomainError
-from callboard.core.services import api_token_authenticate
 
-
-class TokenAuth(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(raw=token, now=timezone.now())
-        if user is not None:
-            request.user = user
-        return user
-
-
-class SessionAuth(APIKeyCookie):
-    """The signed-in browser session; unsafe methods also need the CSRF token."""
-
-    param_name = "sessionid"
-
-    def __init__(self) -> None:
-        super().__init__(csrf=True)
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
-        if request.user.is_authenticated:
-            return request.user
-        return None
-
-
-# A time of day on the company's wall clock ("10:00:00"). Pydantic would declare it as JSON
-# Schema's "time" format, which is RFC 3339's and requires an offset the value never has.
-LocalTime = Annotated[
-    dt.time,
-    WithJsonSchema(
-        {
-            "type": "string",
-            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
-            "description": "A time of day in the company's time zone, HH:MM:SS.",
-        }
-    ),
-]
-
-
-class ErrorOut(Schema):
-    message: str
-    detail: Any = None
+__all__ = ["ErrorOut", "LocalDateTime", "LocalTime", "SessionAuth", "TokenAuth", "api"]
 
 
 # The errors the handlers below answer with, by status. Every service may raise any

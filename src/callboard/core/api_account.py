@@ -6,7 +6,7 @@ from typing import cast
 from django.contrib.auth.models import User
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from callboard.core import services
 from callboard.core.models import ApiToken
@@ -59,11 +59,11 @@ def token_list(request: HttpRequest) -> list[ApiToken]:
 
 
 @router.post("/tokens", response={201: TokenCreatedOut})
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, dict]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[dict]:
     token, raw = services.api_token_create(
         user=_user(request), name=payload.name, now=timezone.now()
     )
-    return 201, {**TokenOut.from_orm(token).dict(), "token": raw}
+    return Status(201, {**TokenOut.from_orm(token).dict(), "token": raw})
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut)

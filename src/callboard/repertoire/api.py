@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from callboard.core.api import ErrorOut
+from callboard.core.api_parts import ErrorOut
 from callboard.core.roles import Cap, require
 from callboard.repertoire import selectors, services
 from callboard.repertoire.models import Commission, DancerRole, Milestone, Role, Section, Work

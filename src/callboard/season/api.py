@@ -18,9 +18,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime, NaiveDatetime, PlainSerializer, field_validator
+from pydantic import AwareDatetime, PlainSerializer, field_validator
 
 from callboard.company.models import Person
+from callboard.core.api_parts import LocalDateTime
 from callboard.core.errors import ValidationFailed
 from callboard.core.roles import Cap, require
 from callboard.repertoire.models import Work
@@ -463,9 +464,9 @@ class PerformanceIn(In):
     programme_id: Id
     venue_id: Id
     starts_at: AwareDatetime | None = Field(None, examples=["2026-12-01T19:00:00+03:00"])
-    local_start: NaiveDatetime | None = Field(None, examples=["2026-12-01T19:00"])
+    local_start: LocalDateTime | None = Field(None, examples=["2026-12-01T19:00"])
     ends_at: AwareDatetime | None = None
-    local_end: NaiveDatetime | None = None
+    local_end: LocalDateTime | None = None
     tour_id: Id | None = None
     status: StatusName = "planned"
     music: MusicName = "orchestra"
@@ -479,9 +480,9 @@ class PerformancePatch(In):
     programme_id: Id | None = None
     venue_id: Id | None = None
     starts_at: AwareDatetime | None = None
-    local_start: NaiveDatetime | None = None
+    local_start: LocalDateTime | None = None
     ends_at: AwareDatetime | None = None
-    local_end: NaiveDatetime | None = None
+    local_end: LocalDateTime | None = None
     tour_id: Id | None = None
     status: StatusName | None = None
     music: MusicName | None = None

@@ -1,0 +1,72 @@
+"""The building blocks every app's API router uses: authentication, shared field types and
+the error shape. Kept apart from :mod:`callboard.core.api`, which imports every router, so a
+router can import these without importing itself back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Schema
+from ninja.security import APIKeyCookie, HttpBearer
+from pydantic import NaiveDatetime, WithJsonSchema
+
+from callboard.core.services import api_token_authenticate
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = api_token_authenticate(raw=token, now=timezone.now())
+        if user is not None:
+            request.user = user
+        return user
+
+
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; unsafe methods also need the CSRF token."""
+
+    param_name = "sessionid"
+
+    def __init__(self) -> None:
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+# A time of day on the company's wall clock ("10:00:00"). Pydantic would declare it as JSON
+# Schema's "time" format, which is RFC 3339's and requires an offset the value never has.
+LocalTime = Annotated[
+    dt.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+            "description": "A time of day in the company's time zone, HH:MM:SS.",
+        }
+    ),
+]
+
+
+# A wall-clock date and time at a venue ("2026-12-01T19:00"), no offset: the venue's time
+# zone gives it one. JSON Schema's "date-time" format would demand the offset it must not have.
+LocalDateTime = Annotated[
+    NaiveDatetime,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$",
+            "description": "A date and time on the venue's wall clock, YYYY-MM-DDTHH:MM[:SS], "
+            "without an offset.",
+        }
+    ),
+]
+
+
+class ErrorOut(Schema):
+    message: str
+    detail: Any = None
