@@ -316,6 +316,14 @@ def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) 
         raise ValidationFailed(
             _("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
         )
+    # Only time lost may be emptied (not known yet); every other field keeps a value.
+    emptied = sorted(n for n, v in changes.items() if v is None and n != "time_lost_days")
+    if emptied:
+        raise ValidationFailed(
+            _("Give a value for %(names)s, or leave the field out to keep what is there.")
+            % {"names": ", ".join(emptied)},
+            field=emptied[0],
+        )
     current = {name: getattr(injury, name) for name in known}
     current.update(changes)
     fields = _injury_fields(**current, today=_local_today(now))

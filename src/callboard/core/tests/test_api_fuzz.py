@@ -2,7 +2,7 @@
 
 Schemathesis reads ``/api/v1/openapi.json`` from the Django WSGI application in process and
 generates requests for every operation, unsafe methods included, against the demo company
-(core part) in the test database. Every answer must be a documented status code with a
+in the test database. Every answer must be a documented status code with a
 documented content type and a body that matches the documented schema, and never a 5xx.
 
 - ``test_every_identity``: a few generated requests per operation (valid and invalid ones),
@@ -17,16 +17,14 @@ Half of the generated ids named like ``dancer_id`` are swapped for ids of real r
 Generation is derandomized and the demo is built around today, so a failure in CI is
 reproduced by running this file again the same day.
 
-The world is the demo's core part (company, people, repertoire, season) and its reception
-part: the rest of the demo takes minutes to build. Casting, box office, wellbeing and
-schedule operations are still fuzzed, but with no records of their own they mostly answer
-404 or 422.
+The world is the demo company without its two slow parts (a casting suggestion and twelve
+weeks of workload history), plus an injury with its return-to-dance stage and a rating:
+every kind of record the API names by id exists, so every router's operations reach real
+records (``callboard.core.testing.worlds``, shared with the authorization matrix).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import typing
 from collections.abc import Iterator
 from typing import Any
@@ -35,7 +33,6 @@ import pytest
 import schemathesis
 from django.contrib.auth import get_user_model
 from django.core import signals
-from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections, transaction
 from django.utils import timezone
@@ -50,17 +47,19 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from callboard.casting import models as km
 from callboard.company import models as cm
 from callboard.core import services
 from callboard.core.api import api
-from callboard.core.demo import MOSCOW, demo_today
 from callboard.core.models import ApiToken
 from callboard.core.roles import Role
 from callboard.core.testing.factories import UserFactory
-from callboard.reception.demo import build_reception_demo
+from callboard.core.testing.worlds import add_wellbeing_records, build_company_quickly
 from callboard.reception.models import Review
 from callboard.repertoire import models as rm
+from callboard.scheduling import models as schm
 from callboard.season import models as sm
+from callboard.wellbeing import models as wm
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 CHECKS = [
@@ -138,6 +137,17 @@ ID_MODELS = {
     "tour_id": sm.Tour,
     "venue_id": sm.Venue,
     "work_id": rm.Work,
+    # casting, the schedule, box office and wellbeing
+    "need_id": km.RehearsalNeed,
+    "notification_id": km.Notification,
+    "proposal_id": km.CastingProposal,
+    "plan_id": schm.SchedulePeriod,
+    "version_id": schm.Schedule,
+    "run_id": schm.SolveRun,
+    "notice_id": schm.Notice,
+    "injury_id": wm.Injury,
+    "stage_id": wm.ReturnStage,
+    "rating_id": wm.ExertionRating,
 }
 KNOWN_IDS: dict[str, list[int]] = {}
 
@@ -183,9 +193,10 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, d
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            call_command("demo", "--core-only", stdout=io.StringIO())
-            # Reception's part of the demo is quick (reports and reviews of past performances).
-            build_reception_demo(now=dt.datetime.combine(demo_today(), dt.time(9), tzinfo=MOSCOW))
+            # Every kind of record at least once: the demo without its two slow parts, and
+            # an injury with a return-to-dance stage and a rating.
+            now = build_company_quickly()
+            add_wellbeing_records(now=now, diagnosis="Fuzzed sprain")
             for name, model in ID_MODELS.items():
                 KNOWN_IDS[name] = list(
                     model.objects.order_by("pk").values_list("pk", flat=True)[:50]

@@ -28,3 +28,16 @@ def test_an_expired_form_says_nothing_was_saved():
     assert "The form expired" in text
     assert "nothing was saved" in text
     assert "CSRF_FAILURE_VIEW" not in text  # not Django's debug help
+
+
+def test_the_server_error_page_is_the_companys_and_needs_no_request_context(rf):
+    """Django renders 500.html with no request and no context processors: it must still
+    render (no database, no user) and keep the site's layout."""
+    from django.views import defaults
+
+    response = defaults.server_error(rf.get("/anything/"))
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert "Something went wrong" in text
+    assert "saved whole or not at all" in text
+    assert 'href="#main"' in text
