@@ -55,7 +55,11 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
     queen_cell = page.locator(f"#cell-{next_day.pk}-{w.queen.pk}-0-first")
     field = queen_cell.locator("input[name=q]")
     field.click()
+    # Clicking the empty field lists every candidate for the role (board.js).
+    expect(queen_cell.locator("button.cand").first).to_be_visible()
     field.type("kalmurz")
+    # Wait for the typed name's list (one dancer), not the list the click brought.
+    expect(queen_cell.locator("button.cand")).to_have_count(1)
     expect(queen_cell.locator("button.cand")).to_contain_text("Klára Kalmurzaev")
     field.press("ArrowDown")
     page.keyboard.press("Enter")

@@ -19,6 +19,8 @@ TEMPLATE_ROOT = Path(callboard.__file__).resolve().parent
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.I)
 INLINE_HANDLER = re.compile(r"\son[a-z]+\s*=\s*[\"']", re.I)
 HX_ON = re.compile(r"\shx-on(:|-)", re.I)
+# htmx evaluates trigger filters (``click[!this.value]``), hx-vars and js: values with eval.
+HX_EVAL = re.compile(r"\shx-(trigger=\"[^\"]*\[|vars=|vals=\"(js|javascript):)", re.I)
 
 
 def _templates() -> list[Path]:
@@ -33,6 +35,7 @@ def test_no_template_needs_inline_script():
             (INLINE_SCRIPT, "inline <script>"),
             (INLINE_HANDLER, "inline event handler"),
             (HX_ON, "hx-on handler (needs eval)"),
+            (HX_EVAL, "htmx trigger filter or js: value (needs eval)"),
         ):
             for match in pattern.finditer(text):
                 line = text.count("\n", 0, match.start()) + 1

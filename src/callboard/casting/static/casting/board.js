@@ -1,6 +1,22 @@
 // The casting board with a keyboard: ArrowDown from a name field moves into the list of
-// dancers, ArrowUp/ArrowDown move within it, Escape goes back to the field.
+// dancers, ArrowUp/ArrowDown move within it, Escape goes back to the field. An empty name
+// field lists every candidate when it is clicked or ArrowDown is pressed in it (the
+// "cb:candidates" event its hx-trigger listens for; htmx trigger filters would need eval,
+// which the content security policy forbids).
 (function () {
+  function showAll(field) {
+    if (!field.value && window.htmx) { window.htmx.trigger(field, "cb:candidates"); }
+  }
+  document.addEventListener("click", function (ev) {
+    var el = ev.target;
+    if (el instanceof HTMLInputElement && el.matches("td.cell input[name=q]")) { showAll(el); }
+  });
+  document.addEventListener("keyup", function (ev) {
+    var el = ev.target;
+    if (ev.key === "ArrowDown" && el instanceof HTMLInputElement && el.matches("td.cell input[name=q]")) {
+      showAll(el);
+    }
+  });
   function list(el) {
     var cell = el.closest("td.cell");
     return cell ? Array.prototype.slice.call(cell.querySelectorAll(".cands button.cand:not([disabled])")) : [];
