@@ -137,8 +137,10 @@ def test_the_artistic_director_commissions_a_work_and_casts_the_gala(live_server
     expect(page).to_have_url(re.compile(rf"/casting/programmes/{gala.programme_id}/$"))
     cell = page.locator(f"#cell-{gala.pk}-{lead.pk}-0-first")
     field = cell.locator("input[name=q]")
-    field.click()
+    field.click()  # the empty field lists every candidate...
     field.type("kalmurz")
+    # ...then the typed name's list replaces it: wait for that one before using the keyboard.
+    expect(cell.locator("button.cand", has_not_text="Kalmurzaev")).to_have_count(0)
     expect(cell.locator("button.cand").first).to_contain_text("Klára Kalmurzaev")
     _shot(page, "director-5-casting-candidates")
     field.press("ArrowDown")
