@@ -134,7 +134,11 @@ def open_page(request, monkeypatch):  # type: ignore[no-untyped-def]
     """
     chromium = require_chromium()
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do: on a loaded CI machine a page can take longer
+    # than Playwright's 5 s default to answer a click.
+    expect.set_options(timeout=15_000)
 
     pages = []
     with sync_playwright() as playwright:
