@@ -26,7 +26,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,10 +34,10 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+
+from callboard.bench.server import free_port, gunicorn, pg_args, scratch_database
 
 VENUE = "Pavlov Theatre Main Stage"
-PG_BASE = os.environ.get("CALLBOARD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 
 
 def _first(cur: Any) -> Any:
@@ -47,48 +46,6 @@ def _first(cur: Any) -> Any:
     if row is None:
         raise RuntimeError("the check query returned no row")
     return row[0]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _psql(sql: str, db: str = "postgres") -> None:
-    url = urlparse(PG_BASE)
-    subprocess.run(
-        [
-            "psql",
-            "-h",
-            url.hostname or "127.0.0.1",
-            "-p",
-            str(url.port or 5432),
-            "-U",
-            url.username or "postgres",
-            "-d",
-            db,
-            "-q",
-            "-v",
-            "ON_ERROR_STOP=1",
-            "-c",
-            sql,
-        ],
-        check=True,
-        capture_output=True,
-    )
-
-
-def _pg_args() -> list[str]:
-    url = urlparse(PG_BASE)
-    return [
-        "-h",
-        url.hostname or "127.0.0.1",
-        "-p",
-        str(url.port or 5432),
-        "-U",
-        url.username or "postgres",
-    ]
 
 
 def _pct(values: list[float], q: float) -> float | None:
@@ -344,14 +301,12 @@ def _pgbench(seconds: int) -> dict[str, float | None]:
     if not shutil.which("pgbench"):
         return {"pgbench_select_tps": None, "pgbench_tpcb_tps": None}
     db = f"callboard_pgbench_{os.getpid()}"
-    _psql(f'DROP DATABASE IF EXISTS "{db}"')
-    _psql(f'CREATE DATABASE "{db}"')
-    try:
-        subprocess.run(["pgbench", *_pg_args(), "-i", "-q", db], check=True, capture_output=True)
-        out: dict[str, float | None] = {}
+    out: dict[str, float | None] = {}
+    with scratch_database(db):
+        subprocess.run(["pgbench", *pg_args(), "-i", "-q", db], check=True, capture_output=True)
         for name, extra in (("pgbench_select_tps", ["-S"]), ("pgbench_tpcb_tps", [])):
             run = subprocess.run(
-                ["pgbench", *_pg_args(), "-c", "8", "-j", "2", "-T", str(seconds), *extra, db],
+                ["pgbench", *pg_args(), "-c", "8", "-j", "2", "-T", str(seconds), *extra, db],
                 check=True,
                 capture_output=True,
                 text=True,
@@ -363,9 +318,7 @@ def _pgbench(seconds: int) -> dict[str, float | None]:
             )
             found = found or re.search(r"tps = ([\d.]+)", run.stdout)
             out[name] = float(found.group(1)) if found else None
-        return out
-    finally:
-        _psql(f'DROP DATABASE IF EXISTS "{db}"')
+    return out
 
 
 # --- main ---------------------------------------------------------------------------------------
@@ -381,83 +334,32 @@ def run(
     pgbench_seconds: int,
     seed: int,
 ) -> dict[str, Any]:
-    db = f"callboard_bench_{os.getpid()}"
-    db_url = f"{PG_BASE}/{db}"
-    _psql(f'DROP DATABASE IF EXISTS "{db}"')
-    _psql(f'CREATE DATABASE "{db}"')
-    server = None
-    server_log = None
-    try:
+    with scratch_database(f"callboard_bench_{os.getpid()}") as db_url:
         setup = _setup_database(db_url)
         perf = setup["performance_id"]
-        port = _free_port()
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        server_log = open(Path(out_dir) / "boxoffice-server.log", "w")  # noqa: SIM115 - closed below
-        server = subprocess.Popen(
-            [
-                gunicorn,
-                "callboard.wsgi:application",
-                "-b",
-                f"127.0.0.1:{port}",
-                "-w",
-                str(workers),
-                "-k",
-                "gthread",
-                "--threads",
-                str(threads),
-                "--keep-alive",
-                "30",
-                "--backlog",
-                "2048",
-                "--log-level",
-                "warning",
-            ],
-            env={
-                **os.environ,
-                "DATABASE_URL": db_url,
-                # One database connection per server thread, kept between requests.
-                "CALLBOARD_DB_CONN_MAX_AGE": "60",
-                "ALLOWED_HOSTS": "127.0.0.1",
-                "DEBUG": "0",
-                "LOG_LEVEL": "ERROR",
-            },
-            stdout=server_log,
-            stderr=subprocess.STDOUT,
-        )
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        shared = Shared(deadline=time.monotonic() + seconds)
-        refresher = threading.Thread(target=_refresher, args=(port, perf, shared), daemon=True)
-        refresher.start()
-        while not shared.free and time.monotonic() < shared.deadline:
-            time.sleep(0.05)
-        started = time.perf_counter()
-        pool = [
-            threading.Thread(target=_buyer, args=(i, port, perf, shared, seed), daemon=True)
-            for i in range(buyers)
-        ]
-        for t in pool:
-            t.start()
-        give_up = shared.deadline + 35
-        for t in pool:
-            t.join(max(0.1, give_up - time.monotonic()))
-        wall = time.perf_counter() - started
-        shared.sold_out.set()
-        checks = _check(db_url, perf, shared)
-    finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-        if server_log is not None:
-            server_log.close()
-        _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        port = free_port()
+        with (
+            open(Path(out_dir) / "boxoffice-server.log", "w") as server_log,
+            gunicorn(db_url=db_url, port=port, workers=workers, threads=threads, log=server_log),
+        ):
+            shared = Shared(deadline=time.monotonic() + seconds)
+            refresher = threading.Thread(target=_refresher, args=(port, perf, shared), daemon=True)
+            refresher.start()
+            while not shared.free and time.monotonic() < shared.deadline:
+                time.sleep(0.05)
+            started = time.perf_counter()
+            pool = [
+                threading.Thread(target=_buyer, args=(i, port, perf, shared, seed), daemon=True)
+                for i in range(buyers)
+            ]
+            for t in pool:
+                t.start()
+            give_up = shared.deadline + 35
+            for t in pool:
+                t.join(max(0.1, give_up - time.monotonic()))
+            wall = time.perf_counter() - started
+            shared.sold_out.set()
+            checks = _check(db_url, perf, shared)
     pg = _pgbench(pgbench_seconds)
     orders_per_second = len(shared.acked) / wall if wall else 0.0
     return {

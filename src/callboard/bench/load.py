@@ -1,12 +1,14 @@
 """Pages under load: `make bench-load` (``python -m callboard.bench load``).
 
 1. creates a fresh PostgreSQL database ``callboard_load_<pid>`` (with the helpers of
-   :mod:`callboard.bench.boxoffice`), migrates it and builds a company of 150 dancers with a
-   published, firm week of calls from today (:func:`company_week`: groups of ten dancers,
-   two calls a day each, six studios), ten ballet-master accounts, and one signed-in session
-   per account (made beforehand, passed to locust as cookies), then ANALYZEs it;
-2. starts the real server (gunicorn, gthread workers) on 127.0.0.1 and opens each page a few
-   times, one request at a time ("solo_p50_ms": the latency with no crowd);
+   :mod:`callboard.bench.server`, shared with the box-office rush), migrates it and builds a
+   company of 150 dancers with a published, firm week of calls from today
+   (:func:`company_week`: groups of ten dancers, two calls a day each, six studios), ten
+   ballet-master accounts, and one signed-in session per account (made beforehand, passed to
+   locust as cookies), then ANALYZEs it;
+2. starts the real server (gunicorn, gthread workers, as :mod:`callboard.bench.server` starts
+   it) on 127.0.0.1 and opens each page a few times, one request at a time ("solo_p50_ms":
+   the latency with no crowd);
 3. runs locust headless in a subprocess (it uses gevent, which must never be imported into a
    Django process): 200 users spawned at once, half of them dancers opening "my calls"
    (``/schedule/me/``) each as a dancer of their own, half the management opening the day's
@@ -32,7 +34,6 @@ import datetime as dt
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,7 +43,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from callboard.bench.boxoffice import PG_BASE, _free_port, _psql
+from callboard.bench.server import PG_BASE, free_port, gunicorn, psql, scratch_database
 
 DANCERS = 150
 USERS = 200
@@ -267,58 +268,6 @@ def _seed(db_url: str, dancers: int, managers: int) -> dict[str, Any]:
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def _start_server(db_url: str, port: int, workers: int, threads: int, log: Any) -> Any:
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "callboard.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(workers),
-            "-k",
-            "gthread",
-            "--threads",
-            str(threads),
-            "--keep-alive",
-            "30",
-            "--backlog",
-            "2048",
-            "--log-level",
-            "warning",
-        ],
-        env={
-            **os.environ,
-            "DATABASE_URL": db_url,
-            "CALLBOARD_DB_CONN_MAX_AGE": "60",  # one connection per server thread, kept
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "DEBUG": "0",
-            "LOG_LEVEL": "ERROR",
-        },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    for _ in range(300):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            if server.poll() is not None:
-                raise RuntimeError("gunicorn stopped at start: see its log") from None
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not answer on 127.0.0.1 within 30 s")
-
-
-def _stop(server: Any) -> None:
-    server.terminate()
-    try:
-        server.wait(15)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait(5)
-
-
 # --- the run -------------------------------------------------------------------------------------
 
 
@@ -406,7 +355,7 @@ def _cpu_seconds(root: int) -> float | None:
 def _pg_available() -> str | None:
     """None when the bench can use PostgreSQL, else why not."""
     try:
-        _psql("SELECT 1")
+        psql("SELECT 1")
     except FileNotFoundError:
         return "psql is not installed"
     except subprocess.CalledProcessError as exc:
@@ -432,69 +381,61 @@ def measure(
         )
         return []
     db = f"callboard_load_{os.getpid()}"
-    db_url = f"{PG_BASE}/{db}"
     load_at_start = os.getloadavg()
-    _psql(f'DROP DATABASE IF EXISTS "{db}"')
-    _psql(f'CREATE DATABASE "{db}"')
-    server = None
     with tempfile.TemporaryDirectory(prefix="callboard-load-") as tmp:
         work = Path(tmp)
-        log = (work / "server.log").open("w")
-        try:
+        with scratch_database(db) as db_url, (work / "server.log").open("w") as log:
             started = time.perf_counter()
             seeded = _seed(db_url, dancers, managers)
-            _psql("ANALYZE", db)  # as autovacuum would have done on a live database
+            psql("ANALYZE", db)  # as autovacuum would have done on a live database
             seed_seconds = time.perf_counter() - started
             (work / "sessions.json").write_text(json.dumps(seeded))
-            port = _free_port()
-            server = _start_server(db_url, port, workers, threads, log)
-            solo = _warm_up(port, seeded)
-            load_before = os.getloadavg()
-            cpu_before = _cpu_seconds(server.pid)
-            locust = str(Path(sys.executable).with_name("locust"))
-            run = subprocess.run(
-                [
-                    locust,
-                    "-f",
-                    str(Path(__file__).with_name("locustfile.py")),
-                    "--headless",
-                    "--host",
-                    f"http://127.0.0.1:{port}",
-                    "--users",
-                    str(users),
-                    "--spawn-rate",
-                    str(min(users, SPAWN_RATE)),
-                    "--run-time",
-                    f"{seconds + 2}s",  # every user is up within a second or two
-                    "--reset-stats",  # count from the moment every user is running
-                    "--stop-timeout",
-                    "10",
-                    "--csv",
-                    str(work / "load"),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ],
-                env={**os.environ, "CALLBOARD_LOAD_SESSIONS": str(work / "sessions.json")},
-                capture_output=True,
-                text=True,
-                timeout=seconds + 120,
-                check=False,
-            )
-            load_after = os.getloadavg()
-            cpu_after = _cpu_seconds(server.pid)
-            locust_warnings = [line for line in run.stderr.splitlines() if "CPU usage" in line]
-            stats = work / "load_stats.csv"
-            if not stats.exists():
-                raise RuntimeError(f"locust wrote no statistics:\n{run.stdout}\n{run.stderr}")
-            rows = _rows_of(stats)
-            failures = work / "load_failures.csv"
-            failed = failures.read_text().strip().splitlines()[1:] if failures.exists() else []
-        finally:
-            if server is not None:
-                _stop(server)
-            log.close()
-            _psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            port = free_port()
+            with gunicorn(
+                db_url=db_url, port=port, workers=workers, threads=threads, log=log
+            ) as server:
+                solo = _warm_up(port, seeded)
+                load_before = os.getloadavg()
+                cpu_before = _cpu_seconds(server.pid)
+                locust = str(Path(sys.executable).with_name("locust"))
+                run = subprocess.run(
+                    [
+                        locust,
+                        "-f",
+                        str(Path(__file__).with_name("locustfile.py")),
+                        "--headless",
+                        "--host",
+                        f"http://127.0.0.1:{port}",
+                        "--users",
+                        str(users),
+                        "--spawn-rate",
+                        str(min(users, SPAWN_RATE)),
+                        "--run-time",
+                        f"{seconds + 2}s",  # every user is up within a second or two
+                        "--reset-stats",  # count from the moment every user is running
+                        "--stop-timeout",
+                        "10",
+                        "--csv",
+                        str(work / "load"),
+                        "--only-summary",
+                        "--loglevel",
+                        "WARNING",
+                    ],
+                    env={**os.environ, "CALLBOARD_LOAD_SESSIONS": str(work / "sessions.json")},
+                    capture_output=True,
+                    text=True,
+                    timeout=seconds + 120,
+                    check=False,
+                )
+                load_after = os.getloadavg()
+                cpu_after = _cpu_seconds(server.pid)
+                locust_warnings = [line for line in run.stderr.splitlines() if "CPU usage" in line]
+                stats = work / "load_stats.csv"
+                if not stats.exists():
+                    raise RuntimeError(f"locust wrote no statistics:\n{run.stdout}\n{run.stderr}")
+                rows = _rows_of(stats)
+                failures = work / "load_failures.csv"
+                failed = failures.read_text().strip().splitlines()[1:] if failures.exists() else []
         server_errors = [
             line for line in (work / "server.log").read_text().splitlines() if "Error" in line
         ]

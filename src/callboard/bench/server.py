@@ -1,0 +1,127 @@
+"""The real server for the benches that send it HTTP: a scratch database and gunicorn.
+
+Shared by the box-office rush (:mod:`callboard.bench.boxoffice`) and the pages under load
+(:mod:`callboard.bench.load`), so both measure the same server: gunicorn with gthread
+workers on 127.0.0.1, one kept database connection per server thread, on a fresh
+PostgreSQL database that is dropped afterwards. ``CALLBOARD_BENCH_PG`` names the
+PostgreSQL server (``postgres://user@host:port``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import urlparse
+
+PG_BASE = os.environ.get("CALLBOARD_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pg_args() -> list[str]:
+    """Host, port and user of :data:`PG_BASE`, as psql and pgbench take them."""
+    url = urlparse(PG_BASE)
+    return [
+        "-h",
+        url.hostname or "127.0.0.1",
+        "-p",
+        str(url.port or 5432),
+        "-U",
+        url.username or "postgres",
+    ]
+
+
+def psql(sql: str, db: str = "postgres") -> None:
+    subprocess.run(
+        ["psql", *pg_args(), "-d", db, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql],
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def scratch_database(name: str) -> Iterator[str]:
+    """A fresh database ``name`` (one a previous run left is dropped first); yields its URL.
+
+    Dropped at the end even if connections to it are still open.
+    """
+    psql(f'DROP DATABASE IF EXISTS "{name}"')
+    psql(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_BASE}/{name}"
+    finally:
+        psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def gunicorn(
+    *, db_url: str, port: int, workers: int, threads: int, log: IO[Any]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """gunicorn serving Callboard on ``db_url`` at 127.0.0.1:``port``, its output in ``log``.
+
+    Yields once the port answers; raises if gunicorn stops at start or does not answer within
+    30 s. Stopped at the end: terminated, killed if it has not gone within 15 s.
+    """
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "callboard.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--backlog",
+            "2048",
+            "--log-level",
+            "warning",
+        ],
+        env={
+            **os.environ,
+            "DATABASE_URL": db_url,
+            "CALLBOARD_DB_CONN_MAX_AGE": "60",  # one connection per server thread, kept
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "DEBUG": "0",
+            "LOG_LEVEL": "ERROR",
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait_until_answering(server, port)
+        yield server
+    finally:
+        server.terminate()
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(5)
+
+
+def _wait_until_answering(server: subprocess.Popen[bytes], port: int) -> None:
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if server.poll() is not None:
+                raise RuntimeError("gunicorn stopped at start: see its log") from None
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not answer on 127.0.0.1 within 30 s")
