@@ -8,13 +8,13 @@ import pytest
 from django.urls import reverse
 
 from callboard.audit.models import AuditEntry
-from callboard.audit.tests.conftest import DAY1, at
 from callboard.boxoffice import services as boxoffice
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
 from callboard.casting import services as casting
 from callboard.casting.tests.conftest import make_world
 from callboard.core.roles import Role
 from callboard.core.testing import factories as f
+from callboard.core.testing.plans import DAY1, at
 from callboard.scheduling import services as scheduling
 from callboard.wellbeing import services as wellbeing
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from callboard.audit.tests.conftest import DAY1, at, entries
+from callboard.audit.tests.conftest import entries
 from callboard.core.errors import ValidationFailed
+from callboard.core.testing.plans import DAY1, at
 from callboard.scheduling import services
 
 pytestmark = pytest.mark.django_db

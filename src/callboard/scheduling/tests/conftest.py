@@ -1,27 +1,23 @@
-"""The scheduling tests' world: a small company, two studios, a three-day plan."""
+"""The scheduling tests' world: a small company, two studios, a three-day plan.
+
+The company, its studios and the plan's days come from :mod:`callboard.core.testing.plans`
+(shared with the history tests); the people and the requests are the scheduling tests' own.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from callboard.company import models as cm
 from callboard.core.roles import Role
 from callboard.core.testing import factories as f
+from callboard.core.testing.plans import DAY1, DAY3, company_with_studios, make_dancer
 from callboard.scheduling import services
 from callboard.scheduling.models import SchedulePeriod
-
-MOSCOW = ZoneInfo("Europe/Moscow")
-DAY1 = dt.date(2026, 11, 24)  # the plan: Tuesday to Thursday after conftest's NOW (Mon 23)
-DAY3 = dt.date(2026, 11, 26)
-
-
-def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=MOSCOW)
 
 
 @dataclass
@@ -46,33 +42,10 @@ class World:
         return [self.klara, self.boris, self.anna, self.clara]
 
 
-def make_dancer(given: str, family: str, *, user: Any = None) -> cm.Person:
-    person = f.PersonFactory(given_name=given, family_name=family, user=user)
-    f.DancerFactory(person=person)
-    return person
-
-
 @pytest.fixture
 def world(db: None, make_user: Any, now: dt.datetime) -> World:
-    profile = f.LabourProfileFactory(
-        name="Test agreement",
-        max_minutes_per_day=360,
-        max_minutes_per_week=1800,
-        longest_call_minutes=180,
-        max_span_minutes=600,
-        earliest_start=dt.time(10, 0),
-        latest_end=dt.time(22, 0),
-        free_days_per_week=0,
-        posting_deadline=dt.time(15, 0),
-        posting_days_before=1,
-        personal_notice_hours=24,
-    )
-    company = cm.Company.objects.create(
-        name="Test Ballet", time_zone="Europe/Moscow", labour_profile=profile, city="Moscow"
-    )
-    site = f.SiteFactory(name="Theatre")
-    studio_a = f.StudioFactory(name="Studio A", site=site, capacity=20, has_piano=True)
-    studio_b = f.StudioFactory(name="Studio B", site=site, capacity=6, has_piano=True)
+    premises = company_with_studios()
+    company, studio_a, studio_b = premises.company, premises.studio_a, premises.studio_b
     klara_user = make_user(Role.DANCER, username="klara")
     master = make_user(Role.BALLET_MASTER, username="master")
     klara = make_dancer("Klára", "Kalmurzaev", user=klara_user)

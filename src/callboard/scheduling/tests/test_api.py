@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
+from callboard.core.testing.plans import DAY1, DAY3
 from callboard.scheduling import services
 from callboard.scheduling.models import Notice, SolveRun
-from callboard.scheduling.tests.conftest import DAY1, DAY3, solve
+from callboard.scheduling.tests.conftest import solve
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from callboard.core.testing.factories import PASSWORD
-from callboard.scheduling.tests.conftest import DAY1
+from callboard.core.testing.plans import DAY1
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from callboard.core.testing.plans import DAY1, DAY3
 from callboard.scheduling.models import Schedule
-from callboard.scheduling.tests.conftest import DAY1, DAY3
 
 pytestmark = pytest.mark.django_db
 

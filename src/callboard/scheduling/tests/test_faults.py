@@ -26,10 +26,11 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from callboard.core.testing.plans import DAY1, DAY3, make_dancer
 from callboard.core.tests.test_faults import database_lost_after_first_save
 from callboard.scheduling import services
 from callboard.scheduling.models import Call, CallPerson, Schedule, SolveRun
-from callboard.scheduling.tests.conftest import DAY1, DAY3, World, make_dancer, solve
+from callboard.scheduling.tests.conftest import World, solve
 from conftest import require_postgres, require_redis
 
 FAILED_TEXT = "The planning worker stopped before finishing"

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from callboard.core.roles import Role
+from callboard.core.testing.plans import DAY1, at, make_dancer
 from callboard.scheduling import services
 from callboard.scheduling.models import Call, CallRequest, FixedEvent, Schedule, SolveRun
-from callboard.scheduling.tests.conftest import DAY1, at, make_dancer, solve
+from callboard.scheduling.tests.conftest import solve
 
 pytestmark = pytest.mark.django_db
 

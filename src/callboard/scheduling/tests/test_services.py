@@ -10,6 +10,7 @@ from django.core import mail
 from callboard.casting.models import RehearsalNeed
 from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
 from callboard.core.testing import factories as f
+from callboard.core.testing.plans import DAY1, DAY3, at
 from callboard.scheduling import services
 from callboard.scheduling.models import (
     Call,
@@ -20,7 +21,7 @@ from callboard.scheduling.models import (
     Schedule,
     SchedulePeriod,
 )
-from callboard.scheduling.tests.conftest import DAY1, DAY3, at, solve
+from callboard.scheduling.tests.conftest import solve
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from callboard.core.roles import Role
+from callboard.core.testing.plans import DAY1
 from callboard.scheduling.models import Call
-from callboard.scheduling.tests.conftest import DAY1, solve
+from callboard.scheduling.tests.conftest import solve
 from callboard.wellbeing import services as wellbeing
 from callboard.wellbeing.models import BodyPart
 
