@@ -182,9 +182,14 @@ class ProposalItemOut(Schema):
 
 
 class ProposalOut(Schema):
+    """A casting suggestion. ``status`` is ``working`` while the solver works it out (poll
+    ``GET /suggestions/{id}``), then ``open`` for review (or ``failed``, with ``error``
+    saying what to do), ``accepted`` or ``discarded``."""
+
     id: int
     programme_id: int
     status: str
+    error: str
     solver_status: str
     explanation: dict[str, Any]
     outcome: dict[str, Any]
@@ -310,12 +315,13 @@ def _proposal(pk: int) -> dict[str, Any]:
     found = selectors.proposal_detail(pk=pk)
     if found is None:
         raise NotFound("No such casting suggestion.")
-    p: CastingProposal = found["proposal"]
+    p: CastingProposal = services.suggestion_refresh(proposal=found["proposal"], now=timezone.now())
     items = [item for _perf, group in found["groups"] for item in group]
     return {
         "id": p.pk,
         "programme_id": p.programme_id,
         "status": p.status,
+        "error": p.error,
         "solver_status": p.solver_status,
         "explanation": p.explanation,
         "outcome": p.outcome,
@@ -648,14 +654,16 @@ def record_danced(request: HttpRequest, performance_id: int) -> dict:
 
 @router.post("/programmes/{programme_id}/suggestions", response={201: ProposalOut})
 def suggest(request: HttpRequest, programme_id: int, payload: SuggestIn) -> Status:
-    """Ask for a suggested casting of the empty places; nothing changes until it is accepted."""
+    """Ask for a suggested casting of the empty places. It is worked out in the background:
+    the answer has ``status`` ``working``; poll ``GET /suggestions/{id}`` until it is
+    ``open``. Nothing changes until it is accepted."""
     programme = services.get_programme(programme_id)
     performances = (
         [services.get_performance(i) for i in payload.performance_ids]
         if payload.performance_ids
         else None
     )
-    proposal = services.suggestion_create(
+    proposal = services.suggestion_request(
         programme=programme,
         work=_work(payload.work_id),
         performances=performances,

@@ -220,9 +220,14 @@ class Notification(models.Model):
 
 
 class CastingProposal(models.Model):
-    """A suggested casting (from the solver), applied only when someone accepts it."""
+    """A suggested casting (from the solver), applied only when someone accepts it.
+
+    It is worked out in the background: *working* until the solver's answer is stored (or
+    *failed*), then *open* for review."""
 
     class Status(models.TextChoices):
+        WORKING = "working", _("Being worked out")
+        FAILED = "failed", _("Could not be worked out")
         OPEN = "open", _("Waiting for review")
         ACCEPTED = "accepted", _("Accepted")
         DISCARDED = "discarded", _("Discarded")
@@ -247,6 +252,9 @@ class CastingProposal(models.Model):
     objective = models.FloatField(null=True, blank=True)
     time_limit_seconds = models.FloatField(default=5)
     seed = models.IntegerField(default=0)
+    covers = models.PositiveSmallIntegerField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
     explanation = models.JSONField(default=dict, blank=True)
     outcome = models.JSONField(default=dict, blank=True)
 

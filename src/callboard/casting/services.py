@@ -42,6 +42,7 @@ from callboard.casting.models import (
 )
 from callboard.casting.rules import Booking, CastingContext, Finding, check, performance_day
 from callboard.company.models import Dancer, Person, Staff
+from callboard.core import jobs
 from callboard.core.errors import Conflict, NotFound, ValidationFailed
 from callboard.core.roles import Cap, require
 from callboard.repertoire.models import DancerRole, Role, Section, Work
@@ -1378,8 +1379,13 @@ def _positive_time_limit(value: float | None) -> float:
     return limit
 
 
+SUGGESTION_GRACE_SECONDS = 60
+"""How long past its time limit a suggestion may stay "being worked out" before its page
+says that its worker stopped (a process restarted, a machine lost)."""
+
+
 @transaction.atomic
-def suggestion_create(
+def suggestion_request(
     *,
     programme: Programme,
     work: Work | None = None,
@@ -1389,16 +1395,19 @@ def suggestion_create(
     time_limit: float | None = None,
     seed: int = 0,
     covers: int | None = None,
+    enqueue: bool = True,
 ) -> CastingProposal:
-    """Ask the solver to fill the empty slots of the run; store its answer as a proposal.
+    """Record a request for a suggested casting of the empty places and hand it to a
+    background worker (after commit); returns at once with the proposal *being worked out*.
 
-    Nothing in the casting changes until someone accepts the proposal.
+    Nothing in the casting changes, now or when the answer comes, until someone accepts it.
     """
-    from callboard.casting.suggest.adapter import build_problem
-    from callboard.casting.suggest.solver import solve
-
     _require(by, Cap.EDIT_CASTING)
     limit = _positive_time_limit(time_limit)
+    if covers is not None and not 0 <= covers <= 9:
+        raise ValidationFailed(_("Covers per role are 0 to 9."), field="covers")
+    if not -(2**31) <= seed < 2**31:
+        raise ValidationFailed(_("The seed is a whole number below 2,147,483,648."), field="seed")
     if (
         work is not None
         and not ProgrammeWork.objects.filter(programme=programme, work=work).exists()
@@ -1420,36 +1429,156 @@ def suggestion_create(
     coming = [p for p in coming if p.status != Performance.Status.PERFORMED]
     if not coming:
         raise ValidationFailed(_("This production has no coming performances to cast."))
-    built = build_problem(programme=programme, work=work, performances=coming, covers=covers)
-    solution = solve(built.problem, time_limit=limit, seed=seed, workers=_solver_workers())
     proposal = CastingProposal.objects.create(
         programme=programme,
         work=work,
+        status=CastingProposal.Status.WORKING,
         created_at=now,
         created_by=_user(by),
-        solver_status=solution.status,
-        objective=solution.objective,
         time_limit_seconds=limit,
         seed=seed,
-        explanation=solution.explanation,
+        covers=covers,
     )
     proposal.performances.set(coming)
-    ProposalItem.objects.bulk_create(
-        [
-            ProposalItem(
-                proposal=proposal,
-                performance_id=pick.performance_id,
-                role_id=pick.role_id,
-                slot=slot,
-                kind=pick.kind,
-                rank=pick.rank,
-                dancer_id=pick.dancer_id,
-                note=built.notes.get((pick.performance_id, pick.role_id, pick.dancer_id), ""),
-            )
-            for pick, slot in built.place(solution.picks)
-        ]
-    )
+    if enqueue:
+        proposal_pk = proposal.pk
+
+        def send() -> None:
+            jobs.enqueue("callboard.casting.tasks.suggestion_work_out", proposal_id=proposal_pk)
+
+        transaction.on_commit(send)
     return proposal
+
+
+def suggestion_work_out(*, proposal_id: int, now: dt.datetime) -> CastingProposal:
+    """Run the solver for a proposal being worked out and store its answer in one
+    transaction (the background job; also called directly by :func:`suggestion_create`).
+
+    A proposal discarded or given up meanwhile is left as it is. If the solver fails, the
+    proposal is marked failed with a message saying what to do; nothing else changes."""
+    from callboard.casting.suggest.adapter import build_problem
+    from callboard.casting.suggest.solver import solve
+
+    proposal = CastingProposal.objects.select_related("programme", "work").get(pk=proposal_id)
+    if proposal.status != CastingProposal.Status.WORKING:
+        return proposal
+    try:
+        built = build_problem(
+            programme=proposal.programme,
+            work=proposal.work,
+            performances=list(proposal.performances.order_by("starts_at", "pk")),
+            covers=proposal.covers,
+        )
+        solution = solve(
+            built.problem,
+            time_limit=proposal.time_limit_seconds,
+            seed=proposal.seed,
+            workers=_solver_workers(),
+        )
+    except Exception:
+        log.exception("casting suggestion %s failed", proposal_id)
+        CastingProposal.objects.filter(
+            pk=proposal_id, status=CastingProposal.Status.WORKING
+        ).update(
+            status=CastingProposal.Status.FAILED,
+            finished_at=now,
+            error=_(
+                "The suggestion could not be worked out. Ask for a new one; if it fails "
+                "again, tell the company manager."
+            ),
+        )
+        return CastingProposal.objects.get(pk=proposal_id)
+    with transaction.atomic():
+        proposal = CastingProposal.objects.select_for_update().get(pk=proposal_id)
+        if proposal.status != CastingProposal.Status.WORKING:
+            return proposal
+        ProposalItem.objects.bulk_create(
+            [
+                ProposalItem(
+                    proposal=proposal,
+                    performance_id=pick.performance_id,
+                    role_id=pick.role_id,
+                    slot=slot,
+                    kind=pick.kind,
+                    rank=pick.rank,
+                    dancer_id=pick.dancer_id,
+                    note=built.notes.get((pick.performance_id, pick.role_id, pick.dancer_id), ""),
+                )
+                for pick, slot in built.place(solution.picks)
+            ]
+        )
+        proposal.status = CastingProposal.Status.OPEN
+        proposal.solver_status = solution.status
+        proposal.objective = solution.objective
+        proposal.explanation = solution.explanation
+        proposal.finished_at = now
+        proposal.save(
+            update_fields=["status", "solver_status", "objective", "explanation", "finished_at"]
+        )
+    return proposal
+
+
+def suggestion_create(
+    *,
+    programme: Programme,
+    work: Work | None = None,
+    performances: Sequence[Performance] | None = None,
+    by: Any,
+    now: dt.datetime,
+    time_limit: float | None = None,
+    seed: int = 0,
+    covers: int | None = None,
+) -> CastingProposal:
+    """Ask for a suggestion and work it out now, in the caller (commands, the demo); pages
+    and the API use :func:`suggestion_request` instead."""
+    proposal = suggestion_request(
+        programme=programme,
+        work=work,
+        performances=performances,
+        by=by,
+        now=now,
+        time_limit=time_limit,
+        seed=seed,
+        covers=covers,
+        enqueue=False,
+    )
+    return suggestion_work_out(proposal_id=proposal.pk, now=now)
+
+
+def suggestion_refresh(*, proposal: CastingProposal, now: dt.datetime) -> CastingProposal:
+    """``proposal``, marked failed first if it has been worked out for much longer than its
+    time limit (its worker stopped); pages and the API call this when they show it."""
+    if proposal.status != CastingProposal.Status.WORKING:
+        return proposal
+    deadline = proposal.created_at + dt.timedelta(
+        seconds=proposal.time_limit_seconds + SUGGESTION_GRACE_SECONDS
+    )
+    if now <= deadline:
+        return proposal
+    marked = CastingProposal.objects.filter(
+        pk=proposal.pk, status=CastingProposal.Status.WORKING
+    ).update(
+        status=CastingProposal.Status.FAILED,
+        finished_at=now,
+        error=_(
+            "The suggestion did not finish: the worker working it out stopped. Ask for a new one."
+        ),
+    )
+    if marked:
+        log.warning("casting suggestion %s lost its worker; marked failed", proposal.pk)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _decided_conflict(proposal: CastingProposal) -> Conflict:
+    if proposal.status == CastingProposal.Status.WORKING:
+        return Conflict(_("This suggestion is still being worked out: wait a few seconds."))
+    if proposal.status == CastingProposal.Status.FAILED:
+        return Conflict(_("This suggestion could not be worked out: ask for a new one."))
+    return Conflict(
+        _("This suggestion has already been %(status)s.")
+        % {"status": proposal.get_status_display().lower()}
+    )
 
 
 def _solver_workers() -> int:
@@ -1472,10 +1601,7 @@ def suggestion_accept(
     _require(by, Cap.APPROVE_CASTING)
     proposal = CastingProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.status != CastingProposal.Status.OPEN:
-        raise Conflict(
-            _("This suggestion has already been %(status)s.")
-            % {"status": proposal.get_status_display().lower()}
-        )
+        raise _decided_conflict(proposal)
     items = list(
         proposal.items.select_related(
             "performance__venue", "performance__programme", "role__work", "dancer__person"
@@ -1529,13 +1655,13 @@ def suggestion_accept(
 
 @transaction.atomic
 def suggestion_discard(*, proposal: CastingProposal, by: Any, now: dt.datetime) -> CastingProposal:
+    """Discard a suggestion under review, or one still being worked out (its answer, when
+    it comes, is then dropped); nothing in the casting changes."""
     _require(by, Cap.EDIT_CASTING)
     proposal = CastingProposal.objects.select_for_update().get(pk=proposal.pk)
-    if proposal.status != CastingProposal.Status.OPEN:
-        raise Conflict(
-            _("This suggestion has already been %(status)s.")
-            % {"status": proposal.get_status_display().lower()}
-        )
+    before = proposal.status
+    if before not in (CastingProposal.Status.OPEN, CastingProposal.Status.WORKING):
+        raise _decided_conflict(proposal)
     proposal.status = CastingProposal.Status.DISCARDED
     proposal.decided_at = now
     proposal.decided_by = _user(by)
@@ -1546,7 +1672,7 @@ def suggestion_discard(*, proposal: CastingProposal, by: Any, now: dt.datetime) 
         obj=proposal,
         parent=proposal.programme,
         summary=_("Discarded casting suggestion %(id)s.") % {"id": proposal.pk},
-        changes={"status": ["open", "discarded"]},
+        changes={"status": [str(before), "discarded"]},
         at=now,
     )
     return proposal

@@ -346,7 +346,7 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request, back)
     data = form.cleaned_data
     try:
-        proposal = services.suggestion_create(
+        proposal = services.suggestion_request(
             programme=programme,
             work=_work_or_none(data.get("work")),
             by=request.user,
@@ -362,9 +362,17 @@ def suggest(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.VIEW_CASTING)
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    """A suggestion: its lines to review, or, while it is being worked out, a box that
+    polls this page (htmx) and reloads it when the answer is there."""
     found = selectors.proposal_detail(pk=pk)
     if found is None:
         return _not_found(request, _("No such casting suggestion."))
+    found["proposal"] = services.suggestion_refresh(proposal=found["proposal"], now=timezone.now())
+    if request.headers.get("HX-Request"):
+        response = render(request, "casting/_proposal_progress.html", found)
+        if found["proposal"].status != CastingProposal.Status.WORKING:
+            response["HX-Refresh"] = "true"
+        return response
     return render(
         request,
         "casting/proposal.html",

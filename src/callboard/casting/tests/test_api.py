@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from callboard.casting import services
-from callboard.casting.models import CastAssignment, RehearsalNeed, Tier
+from callboard.casting.models import CastAssignment, CastingProposal, RehearsalNeed, Tier
 from callboard.core.roles import Role
 from callboard.core.testing import factories as f
 
@@ -173,19 +173,40 @@ def test_announcing_and_copying_through_the_api(world, now, client_as):
     assert bad.status_code == 422
 
 
-def test_suggesting_and_accepting_through_the_api(world, client_as):
+def test_suggesting_and_accepting_through_the_api(
+    world, client_as, settings, django_capture_on_commit_callbacks
+):
+    settings.CALLBOARD_JOBS = "inline"
     world.dancer(world.queen, rank="principal")
     director = client_as(Role.ARTISTIC_DIRECTOR)
-    created = post(
-        director, f"{API}/programmes/{world.programme.pk}/suggestions", {"time_limit": 5}
-    )
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        created = post(
+            director, f"{API}/programmes/{world.programme.pk}/suggestions", {"time_limit": 5}
+        )
     assert created.status_code == 201
-    proposal = created.json()
-    assert proposal["status"] == "open" and proposal["items"]
+    assert created.json()["status"] == "working" and created.json()["items"] == []
+    early = post(director, f"{API}/suggestions/{created.json()['id']}/accept", {})
+    assert early.status_code == 409 and "still being worked out" in early.json()["message"]
+    for job in queued:  # the background worker's turn
+        job()
+    proposal = director.get(f"{API}/suggestions/{created.json()['id']}").json()
+    assert proposal["status"] == "open" and proposal["items"] and proposal["error"] == ""
     assert not CastAssignment.objects.exists()
     accepted = post(director, f"{API}/suggestions/{proposal['id']}/accept", {})
     assert accepted.json()["status"] == "accepted"
     assert CastAssignment.objects.count() == len(proposal["items"])
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"), [({"covers": 10}, "covers"), ({"seed": 2**31}, "seed")]
+)
+def test_a_suggestion_with_bad_settings_is_refused_and_nothing_is_recorded(
+    world, client_as, payload, field
+):
+    director = client_as(Role.ARTISTIC_DIRECTOR)
+    refused = post(director, f"{API}/programmes/{world.programme.pk}/suggestions", payload)
+    assert refused.status_code == 422 and refused.json()["detail"]["field"] == field
+    assert not CastingProposal.objects.exists()
 
 
 def test_rehearsal_needs_through_the_api(world, now, client_as):

@@ -199,7 +199,10 @@ def test_the_autocomplete_with_nothing_typed_lists_who_knows_the_role(world, cli
     assert html.count('class="cand"') == 1 and str(d.person) in html
 
 
-def test_copy_announce_suggest_and_accept_from_the_board(world, now, client_as):
+def test_copy_announce_suggest_and_accept_from_the_board(
+    world, now, client_as, settings, django_capture_on_commit_callbacks
+):
+    settings.CALLBOARD_JOBS = "inline"
     first, second, _ = world.performances
     d = world.dancer(world.queen, rank="principal")
     world.dancer(world.queen, rank="principal")
@@ -210,9 +213,18 @@ def test_copy_announce_suggest_and_accept_from_the_board(world, now, client_as):
     assert CastAssignment.objects.filter(performance=second, dancer=d).exists()
     client.post(f"{url}/announce/", {"performance": second.pk, "tier": 3})
     assert second.casting_announcements.get().tier == 3
-    response = client.post(f"{url}/suggest/", {"time_limit": 5})
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(f"{url}/suggest/", {"time_limit": 5})
     proposal = CastingProposal.objects.get()
     assert response.url == f"/casting/suggestions/{proposal.pk}/"
+    waiting = client.get(response.url).content.decode()  # at once, before the solver's answer
+    assert "Working out the suggestion" in waiting and "Accept the ticked lines" not in waiting
+    poll = client.get(response.url, headers={"HX-Request": "true"})
+    assert "every 1s" in poll.content.decode() and "HX-Refresh" not in poll.headers
+    for job in queued:  # the background worker's turn
+        job()
+    poll = client.get(response.url, headers={"HX-Request": "true"})
+    assert poll.headers["HX-Refresh"] == "true"
     page = client.get(response.url).content.decode()
     assert "Accept the ticked lines" in page
     items = list(proposal.items.values_list("pk", flat=True))
