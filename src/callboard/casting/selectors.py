@@ -503,7 +503,10 @@ def casting_board(
                 rows.append(Row(role=role, slot=slot, tier=role_tier(role), cells=cells))
         blocks.append(Block(work=w, rows=rows))
     proposals = list(
-        CastingProposal.objects.filter(programme=programme, status=CastingProposal.Status.OPEN)
+        CastingProposal.objects.filter(
+            programme=programme,
+            status__in=[CastingProposal.Status.OPEN, CastingProposal.Status.WORKING],
+        )
         .select_related("created_by")
         .order_by("-created_at")[:5]
     )

@@ -71,3 +71,35 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
     )
     expect(filled).to_have_class("cell has-warning")
     assert CastAssignment.objects.filter(performance=next_day, role=w.queen, dancer=klara).exists()
+
+
+def test_a_suggestion_opens_at_once_and_shows_its_answer_when_ready(live_server, tablet, settings):
+    from playwright.sync_api import expect
+
+    from callboard.core.roles import Role
+    from callboard.core.testing import factories as f
+
+    settings.CALLBOARD_JOBS = "thread"
+    w = make_world(performances=2)
+    for _ in range(2):
+        w.dancer(w.queen, rank="principal")
+    f.UserFactory(username="pavlov", roles=[Role.ARTISTIC_DIRECTOR])
+    page = tablet
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{live_server.url}/login/")
+    page.fill("input[name=username]", "pavlov")
+    page.fill("input[name=password]", f.PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/casting/programmes/{w.programme.pk}/")
+    page.locator("#suggest button[type=submit], #suggest button").first.click()
+    page.wait_for_url("**/casting/suggestions/*/")
+    # The page polls (htmx) and reloads itself when the worker thread has stored the answer.
+    expect(page.get_by_role("button", name="Accept the ticked lines")).to_be_visible(timeout=60_000)
+    expect(page.locator("#proposal-progress")).to_have_count(0)
+    assert page.locator("input[name=items]").count() >= 2
+    assert refused == []
