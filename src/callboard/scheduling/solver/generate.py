@@ -183,11 +183,11 @@ def company_week(
     # -- staff: two répétiteurs per work in rehearsal, pianists shared.
     works = WORKS[: max(2, min(len(WORKS), size.requests // 25 + 1))]
     repetiteurs = [
-        Person(f"r{k}", f"{_STAFF[k % len(_STAFF)]} (répétiteur)", PersonKind.STAFF, weight=2)
+        Person(f"r{k}", f"{_staff_name(_STAFF, k)} (répétiteur)", PersonKind.STAFF, weight=2)
         for k in range(2 * len(works))
     ]
     pianists = [
-        Person(f"pn{k}", f"{_PIANISTS[k % len(_PIANISTS)]} (pianist)", PersonKind.STAFF, weight=2)
+        Person(f"pn{k}", f"{_staff_name(_PIANISTS, k)} (pianist)", PersonKind.STAFF, weight=2)
         for k in range(max(2, size.requests // 20))
     ]
 
@@ -368,4 +368,20 @@ _STAFF = (
     "Yuri Antonov",
     "Maria Kovaleva",
 )
-_PIANISTS = ("Anton Rubin", "Vera Lanskaya", "Grigory Sheller", "Inna Pesetskaya", "Fyodor Glinka")
+_PIANISTS = (
+    "Anton Rubin",
+    "Vera Lanskaya",
+    "Grigory Sheller",
+    "Inna Pesetskaya",
+    "Fyodor Glinka",
+    "Lidia Arkhipova",
+    "Semyon Kogan",
+    "Yelena Brodskaya",
+)
+
+
+def _staff_name(names: tuple[str, ...], k: int) -> str:
+    """The k-th name of ``names``; past the end, the names again with a number, so that no
+    two members of staff share a name (a week with many works has many répétiteurs)."""
+    name = names[k % len(names)]
+    return name if k < len(names) else f"{name} {k // len(names) + 1}"

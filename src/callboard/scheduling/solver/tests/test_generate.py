@@ -23,6 +23,12 @@ def test_same_seed_same_week_and_a_valid_problem():
     assert {(c.start % 1440, c.end % 1440) for c in classes} == {(600, 675)}
 
 
+def test_no_two_people_of_a_week_share_a_name():
+    for size in (WeekSize(), WeekSize(dancers=150, requests=400, studios=7)):
+        names = [p.name for p in company_week(3, size).people]
+        assert len(set(names)) == len(names)
+
+
 def test_greedy_week_keeps_every_rule():
     week = company_week(1, QUICK_WEEK)
     result = greedy(week)
