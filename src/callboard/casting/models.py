@@ -253,6 +253,7 @@ class CastingProposal(models.Model):
     time_limit_seconds = models.FloatField(default=5)
     seed = models.IntegerField(default=0)
     covers = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     explanation = models.JSONField(default=dict, blank=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1380,8 +1381,12 @@ def _positive_time_limit(value: float | None) -> float:
 
 
 SUGGESTION_GRACE_SECONDS = 60
-"""How long past its time limit a suggestion may stay "being worked out" before its page
-says that its worker stopped (a process restarted, a machine lost)."""
+"""How long past its time limit a suggestion that a worker started may stay "being worked
+out" before its page says that the worker stopped (a process restarted, a machine lost)."""
+
+SUGGESTION_QUEUE_SECONDS = 600
+"""How long a suggestion may wait for a worker to start it (production workers may be busy
+with long solves) before its page says that no worker took it."""
 
 
 @transaction.atomic
@@ -1460,8 +1465,12 @@ def suggestion_work_out(*, proposal_id: int, now: dt.datetime) -> CastingProposa
     from callboard.casting.suggest.solver import solve
 
     proposal = CastingProposal.objects.select_related("programme", "work").get(pk=proposal_id)
-    if proposal.status != CastingProposal.Status.WORKING:
+    started = CastingProposal.objects.filter(
+        pk=proposal_id, status=CastingProposal.Status.WORKING
+    ).update(started_at=now)
+    if not started:
         return proposal
+    clock = time.perf_counter()
     try:
         built = build_problem(
             programme=proposal.programme,
@@ -1481,7 +1490,7 @@ def suggestion_work_out(*, proposal_id: int, now: dt.datetime) -> CastingProposa
             pk=proposal_id, status=CastingProposal.Status.WORKING
         ).update(
             status=CastingProposal.Status.FAILED,
-            finished_at=now,
+            finished_at=now + dt.timedelta(seconds=time.perf_counter() - clock),
             error=_(
                 "The suggestion could not be worked out. Ask for a new one; if it fails "
                 "again, tell the company manager."
@@ -1511,7 +1520,7 @@ def suggestion_work_out(*, proposal_id: int, now: dt.datetime) -> CastingProposa
         proposal.solver_status = solution.status
         proposal.objective = solution.objective
         proposal.explanation = solution.explanation
-        proposal.finished_at = now
+        proposal.finished_at = now + dt.timedelta(seconds=time.perf_counter() - clock)
         proposal.save(
             update_fields=["status", "solver_status", "objective", "explanation", "finished_at"]
         )
@@ -1546,24 +1555,29 @@ def suggestion_create(
 
 
 def suggestion_refresh(*, proposal: CastingProposal, now: dt.datetime) -> CastingProposal:
-    """``proposal``, marked failed first if it has been worked out for much longer than its
-    time limit (its worker stopped); pages and the API call this when they show it."""
+    """``proposal``, marked failed first if its worker stopped (started, and running much
+    longer than its time limit) or no worker took it in time; pages and the API call this
+    when they show it."""
     if proposal.status != CastingProposal.Status.WORKING:
         return proposal
-    deadline = proposal.created_at + dt.timedelta(
-        seconds=proposal.time_limit_seconds + SUGGESTION_GRACE_SECONDS
-    )
+    if proposal.started_at is None:
+        deadline = proposal.created_at + dt.timedelta(seconds=SUGGESTION_QUEUE_SECONDS)
+        error = _(
+            "No worker took the suggestion: ask for a new one, and if this happens again, "
+            "ask the company manager whether the background workers are running."
+        )
+    else:
+        deadline = proposal.started_at + dt.timedelta(
+            seconds=proposal.time_limit_seconds + SUGGESTION_GRACE_SECONDS
+        )
+        error = _(
+            "The suggestion did not finish: the worker working it out stopped. Ask for a new one."
+        )
     if now <= deadline:
         return proposal
     marked = CastingProposal.objects.filter(
         pk=proposal.pk, status=CastingProposal.Status.WORKING
-    ).update(
-        status=CastingProposal.Status.FAILED,
-        finished_at=now,
-        error=_(
-            "The suggestion did not finish: the worker working it out stopped. Ask for a new one."
-        ),
-    )
+    ).update(status=CastingProposal.Status.FAILED, finished_at=now, error=error)
     if marked:
         log.warning("casting suggestion %s lost its worker; marked failed", proposal.pk)
     proposal.refresh_from_db()

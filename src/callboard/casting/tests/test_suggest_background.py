@@ -40,7 +40,8 @@ def test_asking_records_a_proposal_being_worked_out_and_queues_it_after_commit(
     queued[0]()
     proposal.refresh_from_db()
     assert proposal.status == CastingProposal.Status.OPEN
-    assert proposal.items.exists() and proposal.finished_at == now
+    assert proposal.items.exists() and proposal.started_at == now
+    assert proposal.finished_at is not None and proposal.finished_at >= now
     assert not proposal.items.filter(kind="cover").exists()  # covers=0 was kept for the run
     assert not CastAssignment.objects.exists()
 
@@ -67,16 +68,29 @@ def test_a_proposal_whose_worker_stopped_is_marked_failed_when_looked_at(cast_wo
     proposal = services.suggestion_request(
         programme=cast_world.programme, by=None, now=now, time_limit=5, enqueue=False
     )
+    # the worker starts it (its first write), then dies without an answer
+    CastingProposal.objects.filter(pk=proposal.pk).update(started_at=now)
+    proposal.refresh_from_db()
     soon = now + dt.timedelta(seconds=5 + services.SUGGESTION_GRACE_SECONDS)
     assert services.suggestion_refresh(proposal=proposal, now=soon).status == "working"
     late = soon + dt.timedelta(seconds=1)
     lost = services.suggestion_refresh(proposal=proposal, now=late)
-    assert lost.status == CastingProposal.Status.FAILED and "Ask for a new one" in lost.error
+    assert lost.status == CastingProposal.Status.FAILED and "worker working it out" in lost.error
     with pytest.raises(Conflict, match="could not be worked out"):
         services.suggestion_accept(proposal=lost, by=None, now=late)
     # a worker that comes back after all finds the proposal given up and leaves it alone
     assert services.suggestion_work_out(proposal_id=proposal.pk, now=late).status == "failed"
     assert not ProposalItem.objects.exists()
+
+
+def test_a_proposal_no_worker_takes_waits_its_turn_then_says_so(cast_world, now):
+    proposal = services.suggestion_request(
+        programme=cast_world.programme, by=None, now=now, time_limit=5, enqueue=False
+    )
+    busy = now + dt.timedelta(seconds=services.SUGGESTION_QUEUE_SECONDS)
+    assert services.suggestion_refresh(proposal=proposal, now=busy).status == "working"
+    gone = services.suggestion_refresh(proposal=proposal, now=busy + dt.timedelta(seconds=1))
+    assert gone.status == CastingProposal.Status.FAILED and "No worker took" in gone.error
 
 
 def test_a_solver_failure_marks_the_proposal_failed_and_writes_nothing(
