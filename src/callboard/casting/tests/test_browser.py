@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from callboard.core.testing.browser import sign_in
+
 from .conftest import make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,11 +40,7 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
     f.UserFactory(username="reshetnikova", roles=[Role.BALLET_MASTER])
 
     page = tablet
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "reshetnikova")
-    page.fill("input[name=password]", f.PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "reshetnikova", f.PASSWORD)
     page.goto(f"{live_server.url}/casting/programmes/{w.programme.pk}/")
 
     # Before choosing: the autocomplete says Klára cannot also dance a swan that evening.
@@ -90,11 +88,7 @@ def test_a_suggestion_opens_at_once_and_shows_its_answer_when_ready(live_server,
         "console",
         lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "pavlov")
-    page.fill("input[name=password]", f.PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server.url, "pavlov", f.PASSWORD)
     page.goto(f"{live_server.url}/casting/programmes/{w.programme.pk}/")
     page.locator("#suggest button[type=submit], #suggest button").first.click()
     page.wait_for_url("**/casting/suggestions/*/")

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from callboard.core.demo import PASSWORD as DEMO_PASSWORD
+from callboard.core.testing.browser import sign_in
 from conftest import ARTIFACTS, missing_requirement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -126,16 +128,6 @@ def _pages(w: World) -> dict[str | None, list[str]]:
     }
 
 
-def _sign_in(page, base: str, username: str) -> None:  # type: ignore[no-untyped-def]
-    from callboard.core.demo import PASSWORD
-
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
-
-
 def _violations(page) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
     """Every violation axe finds on the page as it stands (all rules, every impact)."""
     page.add_script_tag(path=str(AXE))
@@ -167,7 +159,7 @@ def test_main_pages_of_every_role_have_no_serious_accessibility_violations(live_
         screen = PHONE if username in ON_A_PHONE else DESKTOP
         page = open_page(bypass_csp=True, **screen)
         if username:
-            _sign_in(page, live_server.url, username)
+            sign_in(page, live_server.url, username, DEMO_PASSWORD)
         for path in paths:
             response = page.goto(live_server.url + path)
             assert response is not None and response.status == 200, (username, path)

@@ -19,6 +19,7 @@ import pytest
 from django.utils import timezone
 
 from callboard.core.demo import MOSCOW, PASSWORD, build_demo, demo_today
+from callboard.core.testing.browser import sign_in
 from conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,14 +31,6 @@ PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touc
 def _shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
-
-
-def _sign_in(page: Any, base: str, username: str, password: str) -> None:
-    page.goto(f"{base}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def _choose(page: Any, label: str, option_text: str) -> None:
@@ -85,7 +78,7 @@ def test_the_artistic_director_commissions_a_work_and_casts_the_gala(live_server
     base = live_server.url
     page = open_page(**DESKTOP)
 
-    _sign_in(page, base, "director", PASSWORD)
+    sign_in(page, base, "director", PASSWORD)
     expect(page.locator("h1")).to_have_text("Good day, Sergei")
     _shot(page, "director-1-home")
 
@@ -242,7 +235,7 @@ def test_the_ballet_master_solves_edits_and_publishes_a_week(live_server, open_p
     base = live_server.url
     page = open_page(timeout_ms=30_000, **DESKTOP)
 
-    _sign_in(page, base, "balletmaster", PASSWORD)
+    sign_in(page, base, "balletmaster", PASSWORD)
     page.locator("#shortcuts").get_by_role("link", name="Plan and publish rehearsals").click()
     page.get_by_role("link", name=str(period), exact=True).click()
     expect(page).to_have_url(re.compile(rf"/schedule/plans/{period.pk}/$"))
@@ -345,7 +338,7 @@ def test_a_dancer_reads_tomorrows_calls_and_claims_family_comps_on_a_phone(live_
     base = live_server.url
     page = open_page(**PHONE)
 
-    _sign_in(page, base, "klara", PASSWORD)
+    sign_in(page, base, "klara", PASSWORD)
     _shot(page, "dancer-1-home")
     page.locator("#shortcuts").get_by_role("link", name="My calls").click()
     expect(page.locator("h1")).to_have_text("My calls")
@@ -412,7 +405,7 @@ def test_the_box_office_sells_the_best_four_seats_and_the_door_flags_a_second_sc
     base = live_server.url
     page = open_page(**DESKTOP)
 
-    _sign_in(page, base, "rudneva", PASSWORD)
+    sign_in(page, base, "rudneva", PASSWORD)
     page.locator("#shortcuts").get_by_role("link", name="Box office").click()
     row = page.locator("tbody tr", has_text=performance.programme.title)
     row.get_by_role("link", name="Sell").click()
@@ -473,7 +466,7 @@ def test_the_press_office_adds_the_moscow_times_review_of_the_gala(live_server, 
     base = live_server.url
     page = open_page(**DESKTOP)
 
-    _sign_in(page, base, "press", PASSWORD)
+    sign_in(page, base, "press", PASSWORD)
     page.locator("#shortcuts").get_by_role("link", name="Reviews and press pages").click()
     expect(page.locator("h1")).to_have_text("Press and reception")
     page.get_by_role("link", name=re.compile("Annual Gala")).first.click()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from callboard.core.testing.browser import sign_in
 from callboard.core.testing.factories import PASSWORD
 from callboard.core.testing.plans import DAY1
 
@@ -21,14 +22,6 @@ def _page(browser, request, **context):
     return browser(timeout_ms=30_000, **context)
 
 
-def _sign_in(page, live_server, username: str, then: str) -> None:
-    page.goto(f"{live_server.url}/login/?next={then}")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{then}")
-
-
 def test_the_ballet_master_solves_and_publishes_a_day(live_server, browser, request, world):
     from playwright.sync_api import expect
 
@@ -36,7 +29,7 @@ def test_the_ballet_master_solves_and_publishes_a_day(live_server, browser, requ
 
     page = _page(browser, request, viewport={"width": 1280, "height": 900})
     plan = f"/schedule/plans/{world.period.pk}/"
-    _sign_in(page, live_server, "master", plan)
+    sign_in(page, live_server.url, "master", PASSWORD, then=plan)
     page.fill("input[name=time_limit]", "2")
     page.fill("input[name=workers]", "1")
     page.click("#solve-button")
@@ -67,7 +60,7 @@ def test_a_dancer_reads_her_calls_on_a_phone(live_server, browser, request, worl
     page = _page(
         browser, request, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True
     )
-    _sign_in(page, live_server, "klara", f"/schedule/me/?day={DAY1.isoformat()}")
+    sign_in(page, live_server.url, "klara", PASSWORD, then=f"/schedule/me/?day={DAY1.isoformat()}")
     calls = page.locator(".mycall")
     expect(calls.first).to_be_visible()
     text = page.locator("main").inner_text()
