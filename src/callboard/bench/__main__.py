@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["talent", "week", "replan", "load"]
+BENCHMARKS = ["talent", "week", "gap", "replan", "load"]
 
 
 def print_table(name: str, rows: list[dict]) -> None:

@@ -23,7 +23,7 @@ SEED = 1
 WORKERS = 2
 
 
-def _row(
+def result_row(
     method: str, problem: Problem, solution: Solution, bound: int | None, **extra: Any
 ) -> dict[str, Any]:
     result = score(problem, solution.calls)
@@ -66,8 +66,8 @@ def run(quick: bool) -> list[dict[str, Any]]:
     bound = callboard.bound
     first = trace.points[0][0] if trace.points else None
     return [
-        _row("greedy (by hand)", problem, by_hand, bound, time_limit_s=None),
-        _row(
+        result_row("greedy (by hand)", problem, by_hand, bound, time_limit_s=None),
+        result_row(
             "callboard (CP-SAT)",
             problem,
             callboard,
