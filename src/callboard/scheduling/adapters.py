@@ -5,9 +5,8 @@ It turns a plan's records into a solver :class:`~callboard.scheduling.solver.pro
 calls back into times, studios and people, and wraps the engine's solve, checker, score
 and explanations for the services.
 
-The engine's ``solve()`` reports progress but cannot be stopped from outside and keep its
-best schedule, so :func:`solve_problem` drives CP-SAT itself with the engine's own model,
-hint, scoring and explanations, adding a stop that keeps the best schedule found so far.
+:func:`solve_problem` runs the engine's ``solve()`` with the run's stop button: a stopped
+run keeps the best schedule found so far.
 """
 
 from __future__ import annotations
@@ -25,18 +24,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from ortools.sat.python import cp_model
 
 from callboard.company.models import Company, Dancer, LabourProfile, Person, SiteTravel, Studio
 from callboard.scheduling.solver import problem as sp
 from callboard.scheduling.solver.check import RULES, Checker, Violation
-from callboard.scheduling.solver.conflicts import find_conflicts
 from callboard.scheduling.solver.explain import GOAL_TITLES, explain, unplaced_reasons
-from callboard.scheduling.solver.greedy import greedy
-from callboard.scheduling.solver.model import CallboardModel, add_hint, read_calls
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call as SolverCall
-from callboard.scheduling.solver.solution import Solution, Status, relative_gap
+from callboard.scheduling.solver.solution import Solution, Status
+from callboard.scheduling.solver.solve import solve as engine_solve
 
 DAY = sp.DAY
 DEFAULT_OPEN = 9 * 60
@@ -828,25 +824,6 @@ def closest_rules(
 Progress = Callable[[float, int, int], None]
 
 
-class _Callback(cp_model.CpSolverSolutionCallback):
-    def __init__(
-        self, started: float, progress: Progress | None, should_stop: Callable[[], bool]
-    ) -> None:
-        super().__init__()
-        self.started = started
-        self.progress = progress
-        self.should_stop = should_stop
-
-    def on_solution_callback(self) -> None:
-        elapsed = time.perf_counter() - self.started
-        objective = round(self.objective_value)
-        bound = math.ceil(self.best_objective_bound - 1e-6)
-        if self.progress is not None:
-            self.progress(elapsed, objective, bound)
-        if self.should_stop():
-            self.stop_search()
-
-
 def solve_problem(
     problem: sp.Problem,
     *,
@@ -857,98 +834,28 @@ def solve_problem(
     should_stop: Callable[[], bool] = lambda: False,
     poll_seconds: float = 0.5,
 ) -> tuple[Solution, bool]:
-    """Solve like the engine's ``solve()``, but stoppable: returns (solution, stopped).
+    """The engine's ``solve()`` (day-by-day planning, CP-SAT, neighbourhood search) with a
+    stop: returns (solution, stopped).
 
     ``should_stop`` is asked on every improving schedule and every ``poll_seconds``; when
-    it says yes the search ends and the best schedule so far is kept.
+    it says yes the search ends and the best schedule so far is kept (the starting
+    schedule if CP-SAT had found none yet).
     """
-    sp.validate(problem)
-    started = time.perf_counter()
-    model = CallboardModel(problem).build()
-    parts = {part.key: part for part in problem.parts}
-    kept = [
-        SolverCall(c.request, c.part, c.studio, c.start, c.start + part.length, part.people)
-        for c in problem.published
-        if (part := parts[(c.request, c.part)])
-    ]
-    hint = greedy(problem, keep=kept).calls
-    if hint:
-        add_hint(model, hint, time_limit=max(0.5, min(5.0, time_limit / 4)))
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.max_time_in_seconds = max(0.05, time_limit - (time.perf_counter() - started))
-    params.random_seed = seed
-    params.num_workers = max(1, workers)
     stopped = threading.Event()
 
     def stop_now() -> bool:
-        if stopped.is_set():
-            return True
-        if should_stop():
+        if not stopped.is_set() and should_stop():
             stopped.set()
         return stopped.is_set()
 
-    callback = _Callback(started, progress, stop_now)
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(poll_seconds):
-            if stop_now():
-                solver.stop_search()
-                return
-
-    watcher = threading.Thread(target=watch, name="callboard-solve-watch", daemon=True)
-    watcher.start()
-    try:
-        raw = solver.solve(model.m, callback)
-    finally:
-        done.set()
-        watcher.join(timeout=5)
-    status = {
-        cp_model.OPTIMAL: Status.OPTIMAL,
-        cp_model.FEASIBLE: Status.FEASIBLE,
-        cp_model.INFEASIBLE: Status.INFEASIBLE,
-    }.get(raw, Status.UNKNOWN)
-    if status is Status.INFEASIBLE:
-        conflicts = tuple(find_conflicts(problem, time_limit=max(3.0, min(20.0, time_limit))))
-        return Solution(
-            status=status, conflicts=conflicts, seconds=time.perf_counter() - started
-        ), False
-    if status is Status.UNKNOWN:
-        if hint and not any(
-            v.rule == "locked_call" or v.rule == "required" for v in Checker(problem).check(hint)
-        ):
-            # Stopped before CP-SAT found anything: the greedy schedule is the best there is.
-            result = score(problem, hint)
-            return (
-                Solution(
-                    status=Status.FEASIBLE,
-                    calls=tuple(hint),
-                    unplaced=tuple(
-                        unplaced_reasons(problem, hint, status=Status.FEASIBLE, budget_seconds=2)
-                    ),
-                    objective=result.total,
-                    breakdown=result.breakdown(),
-                    seconds=time.perf_counter() - started,
-                    method="greedy",
-                ),
-                stopped.is_set(),
-            )
-        return Solution(status=status, seconds=time.perf_counter() - started), stopped.is_set()
-    calls = tuple(read_calls(model, solver.value))
-    result = score(problem, calls)
-    bound = math.ceil(solver.best_objective_bound - 1e-6)
-    unplaced = unplaced_reasons(problem, calls, status=status, budget_seconds=3.0)
-    return (
-        Solution(
-            status=status,
-            calls=calls,
-            unplaced=tuple(unplaced),
-            objective=result.total,
-            bound=bound,
-            gap=relative_gap(result.total, bound),
-            breakdown=result.breakdown(),
-            seconds=time.perf_counter() - started,
-        ),
-        stopped.is_set(),
+    solution = engine_solve(
+        problem,
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        progress=progress,
+        stop=stop_now,
+        poll_seconds=poll_seconds,
+        explain_seconds=3.0,
     )
+    return solution, stopped.is_set()

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from callboard.scheduling.solver.model import CallboardModel
+from callboard.scheduling.solver.stopping import solve_stoppable
 
 Values = list[int]
 Improved = Callable[[Values, int], None]
@@ -100,6 +101,7 @@ def improve(
     on_improve: Improved,
     stop: Callable[[], bool],
     step_seconds: float = 3.0,
+    poll_seconds: float = 0.5,
 ) -> tuple[Values, int]:
     """Re-optimise neighbourhoods until ``deadline``; returns the best values and objective.
 
@@ -117,7 +119,9 @@ def improve(
             break
         _, free = hoods.choose(values)
         sub = _fixed_copy(b, fixed_vars, free, values)
-        found = _solve(sub, min(step_seconds, left), rng.randrange(1 << 30), workers)
+        found = _solve(
+            sub, min(step_seconds, left), rng.randrange(1 << 30), workers, stop, poll_seconds
+        )
         if found is not None and found[0] < objective:
             objective, values = found
             on_improve(values, objective)
@@ -143,13 +147,18 @@ def _fixed_copy(
 
 
 def _solve(
-    sub: cp_model.CpModel, seconds: float, seed: int, workers: int
+    sub: cp_model.CpModel,
+    seconds: float,
+    seed: int,
+    workers: int,
+    stop: Callable[[], bool],
+    poll_seconds: float,
 ) -> tuple[int, Values] | None:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
-    status = solver.solve(sub)
+    status = solve_stoppable(solver, sub, stop=stop, poll=poll_seconds)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
     n = len(sub.proto.variables)

@@ -118,16 +118,22 @@ class CallboardModel:
     # -- orchestration -----------------------------------------------------------------------
 
     def build(self) -> CallboardModel:
-        self._collect_people()
-        for static_rule in STATIC_RULES:
-            static_rule(self)
-        create_variables(self)
-        build_person_days(self)
+        self.build_variables()
         for rule in HARD_RULES:
             rule(self)
         for goal in GOAL_FUNCTIONS:
             goal(self)
         self.m.minimize(sum(self.objective_terms()))
+        return self
+
+    def build_variables(self) -> CallboardModel:
+        """The static phase and the variables, without the rules between variables or the
+        goals (what the day plan of ``decompose.py`` reads: where each call may start)."""
+        self._collect_people()
+        for static_rule in STATIC_RULES:
+            static_rule(self)
+        create_variables(self)
+        build_person_days(self)
         return self
 
     def objective_terms(self) -> list[Expr]:
@@ -884,7 +890,7 @@ def goal_waiting(b: CallboardModel) -> None:
         assert isinstance(pd.first, cp_model.IntVar) and isinstance(pd.last, cp_model.IntVar)
         wait = b.m.new_int_var(0, 2 * DAY, f"wait_{pd.person}_{pd.day}")
         b.m.add(wait >= pd.last - pd.first - day_work(b, pd) - pd.fixed_minutes - pd.fixed_idle)
-        gap = _least_gap(b, info)
+        gap = least_gap(b, info)
         blocks = [blk for blk in info.blocks if blk[0] // DAY == pd.day]
         gaps: Expr = 0
         if gap and len(blocks) <= 1:
@@ -920,7 +926,7 @@ def _meal_cut(
     b.m.add((cap - within) * wait >= (cap - within) * gaps + (meal - gap) * (work - within))
 
 
-def _least_gap(b: CallboardModel, info: PersonInfo) -> int:
+def least_gap(b: CallboardModel, info: PersonInfo) -> int:
     """The least gap between a call of this person and the next item, if every call needs
     a short break on both sides (0 if some may run straight into another)."""
     rules = info.rules

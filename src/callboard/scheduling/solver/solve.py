@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from ortools.sat.python import cp_model
 
+from callboard.scheduling.solver.check import check
 from callboard.scheduling.solver.conflicts import find_conflicts
+from callboard.scheduling.solver.decompose import can_decompose, decompose
 from callboard.scheduling.solver.explain import unplaced_reasons
 from callboard.scheduling.solver.greedy import greedy
 from callboard.scheduling.solver.lns import all_values, improve
@@ -19,9 +19,16 @@ from callboard.scheduling.solver.model import CallboardModel, add_hint, read_cal
 from callboard.scheduling.solver.problem import Problem, validate
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced, relative_gap
+from callboard.scheduling.solver.stopping import solve_stoppable
 
 Progress = Callable[[float, int, int], None]
 """``progress(elapsed_seconds, objective, bound)``, called on every improving solution."""
+
+DECOMPOSE_SHARE = 0.7
+"""Share of the time limit given to planning day by day (``decompose.py``) on large weeks."""
+
+DECOMPOSE_FROM = 30
+"""Calls to place from which a week of several days is first planned day by day."""
 
 FIRST_PHASE_WORK = 2.5
 """CP-SAT deterministic time of the first, bound-proving phase (when LNS follows); on the
@@ -69,27 +76,6 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             self.stop_search()
 
 
-def _run(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, callback: _Callback, poll: float
-) -> Any:
-    """Solve, asking ``callback.stop`` every ``poll`` seconds as well as on each solution."""
-    done = threading.Event()
-
-    def watch() -> None:
-        while not done.wait(poll):
-            if callback.stop():
-                solver.stop_search()
-                return
-
-    watcher = threading.Thread(target=watch, name="callboard-solve-stop", daemon=True)
-    watcher.start()
-    try:
-        return solver.solve(model, callback)
-    finally:
-        done.set()
-        watcher.join(timeout=5)
-
-
 def solve(
     problem: Problem,
     *,
@@ -101,9 +87,12 @@ def solve(
     use_greedy_hint: bool = True,
     gap_limit: float = 0.0,
     lns: bool = True,
+    by_days: bool | None = None,
     explain_unplaced: bool = True,
+    explain_seconds: float = 5.0,
     trace: Trace | None = None,
     stop: Callable[[], bool] | None = None,
+    poll_seconds: float = 0.5,
     log: bool = False,
 ) -> Solution:
     """Build and solve the model; the result's objective is recomputed from its calls.
@@ -111,9 +100,12 @@ def solve(
     ``hint`` starts the search from a schedule (default: the published calls that still
     fit, then the greedy baseline). A first full CP-SAT search proves the bound; unless it
     proves the optimum, large neighbourhood search (``lns.py``) uses the rest of the time.
-    ``gap_limit`` stops as soon as the relative gap is that small. ``stop`` is asked on
-    every improving schedule and twice a second; when it says yes the search ends and the
-    best schedule so far is returned. Raises
+    On a week of several days with enough calls (``by_days``: ``None`` decides so) the
+    calls are first planned day by day (``decompose.py``) and the better of that schedule
+    and the greedy one is the hint. ``gap_limit`` stops as soon as the relative gap is that
+    small. ``stop`` is asked on every improving schedule and every ``poll_seconds``; when
+    it says yes the search ends and the best schedule so far is returned (status
+    ``unknown`` if CP-SAT had found none yet). Raises
     :class:`~callboard.scheduling.solver.problem.ProblemError` on a bad problem.
     """
     validate(problem)
@@ -130,6 +122,29 @@ def solve(
             if (part := parts[(c.request, c.part)])
         ]
         hint = greedy(problem, keep=kept).calls
+    hint_method = "greedy"
+    if by_days is None:
+        by_days = lns and len(problem.parts) >= DECOMPOSE_FROM and can_decompose(problem)
+    if by_days and can_decompose(problem) and not should_stop():
+
+        def planned_better(cost: int) -> None:
+            elapsed = time.perf_counter() - started
+            trace.points.append((elapsed, cost, 0))
+            if progress is not None:
+                progress(elapsed, cost, 0)
+
+        planned = decompose(
+            problem,
+            time_limit=time_limit * DECOMPOSE_SHARE,
+            seed=seed,
+            workers=workers,
+            hint=hint or (),
+            stop=should_stop,
+            poll_seconds=poll_seconds,
+            on_improve=planned_better,
+        )
+        if not hint or score(problem, planned).total < score(problem, hint).total:
+            hint, hint_method = planned, "by days"
     if hint:
         add_hint(model, hint, time_limit=max(0.5, min(5.0, time_limit / 4)))
     solver = cp_model.CpSolver()
@@ -148,56 +163,66 @@ def solve(
     params.relative_gap_limit = gap_limit
     params.log_search_progress = log
     callback = _Callback(started, progress, trace, should_stop)
-    raw = _run(solver, model.m, callback, poll=0.5) if stop else solver.solve(model.m, callback)
+    raw = solve_stoppable(solver, model.m, stop=stop, poll=poll_seconds, callback=callback)
     if raw == cp_model.UNKNOWN and lns and not should_stop() and time.perf_counter() < deadline:
         params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
         params.max_deterministic_time = math.inf
-        raw = _run(solver, model.m, callback, poll=0.5) if stop else solver.solve(model.m, callback)
+        raw = solve_stoppable(solver, model.m, stop=stop, poll=poll_seconds, callback=callback)
     if raw == cp_model.MODEL_INVALID:  # pragma: no cover - a bug in the model, never input
         raise RuntimeError(f"Callboard built an invalid CP-SAT model: {model.m.validate()}")
     status = _STATUS[raw]
     if status is Status.INFEASIBLE:
         return Solution(
             status=status,
-            conflicts=tuple(find_conflicts(problem, time_limit=max(5.0, time_limit))),
+            conflicts=tuple(find_conflicts(problem, time_limit=max(3.0, min(20.0, time_limit)))),
             seconds=time.perf_counter() - started,
         )
+    method = "cp-sat"
+    bound: int | None = None
     if status is Status.UNKNOWN:
-        return Solution(status=status, seconds=time.perf_counter() - started)
-    bound = math.ceil(solver.best_objective_bound - 1e-6)
-    values = all_values(model, solver.value)
-    objective = round(solver.objective_value)
-    if (
-        status is Status.FEASIBLE
-        and lns
-        and relative_gap(objective, bound) > gap_limit
-        and time.perf_counter() < deadline - 0.5
-    ):
-        best = [objective]
+        # Stopped (or out of time) before CP-SAT found a schedule: the starting schedule
+        # is the best there is, when it keeps every rule.
+        if not hint or check(problem, hint):
+            return Solution(status=status, seconds=time.perf_counter() - started)
+        status, method = Status.FEASIBLE, hint_method
+        calls = tuple(sorted(hint, key=lambda c: (c.start, c.studio)))
+    else:
+        proven = math.ceil(solver.best_objective_bound - 1e-6)
+        bound = proven
+        values = all_values(model, solver.value)
+        objective = round(solver.objective_value)
+        if (
+            status is Status.FEASIBLE
+            and lns
+            and relative_gap(objective, proven) > gap_limit
+            and time.perf_counter() < deadline - 0.5
+        ):
+            best = [objective]
 
-        def improved(_: list[int], found: int) -> None:
-            best[0] = found
-            elapsed = time.perf_counter() - started
-            trace.points.append((elapsed, found, bound))
-            if progress is not None:
-                progress(elapsed, found, bound)
+            def improved(_: list[int], found: int) -> None:
+                best[0] = found
+                elapsed = time.perf_counter() - started
+                trace.points.append((elapsed, found, proven))
+                if progress is not None:
+                    progress(elapsed, found, proven)
 
-        values, objective = improve(
-            model,
-            values,
-            objective,
-            deadline=deadline,
-            seed=seed,
-            workers=max(1, workers),
-            on_improve=improved,
-            stop=lambda: should_stop() or relative_gap(best[0], bound) <= gap_limit,
-        )
-    calls = tuple(read_calls(model, lambda var: values[var.index]))
+            values, objective = improve(
+                model,
+                values,
+                objective,
+                deadline=deadline,
+                seed=seed,
+                workers=max(1, workers),
+                on_improve=improved,
+                stop=lambda: should_stop() or relative_gap(best[0], proven) <= gap_limit,
+                poll_seconds=poll_seconds,
+            )
+        calls = tuple(read_calls(model, lambda var: values[var.index]))
     result = score(problem, calls)
     seconds = time.perf_counter() - started
-    trace.points.append((seconds, result.total, bound))
+    trace.points.append((seconds, result.total, bound if bound is not None else 0))
     if explain_unplaced:
-        unplaced = unplaced_reasons(problem, calls, status=status)
+        unplaced = unplaced_reasons(problem, calls, status=status, budget_seconds=explain_seconds)
     else:
         placed = {c.key for c in calls}
         unplaced = [
@@ -211,7 +236,8 @@ def solve(
         unplaced=tuple(unplaced),
         objective=result.total,
         bound=bound,
-        gap=relative_gap(result.total, bound),
+        gap=relative_gap(result.total, bound) if bound is not None else None,
         breakdown=result.breakdown(),
         seconds=seconds,
+        method=method,
     )
