@@ -20,11 +20,11 @@ import dataclasses
 from collections import Counter
 from typing import Any
 
-from callboard.bench.week import SEED, WORKERS, result_row
-from callboard.scheduling.solver.generate import QUICK_WEEK, WeekSize, company_week
+from callboard.bench.week import SEED, WORKERS, result_row, solve_week, week_and_time
+from callboard.scheduling.solver.generate import company_week
 from callboard.scheduling.solver.greedy import greedy
 from callboard.scheduling.solver.problem import DAY, Problem
-from callboard.scheduling.solver.solve import Trace, solve
+from callboard.scheduling.solver.solve import Trace
 
 DAY_OF_WEEK = 2
 """The day of the ``one day`` row (a Wednesday: class, no show, everyone working)."""
@@ -57,8 +57,7 @@ def fitting_requests(problem: Problem, day: int | None = None) -> set[str]:
 
 
 def run(quick: bool) -> list[dict[str, Any]]:
-    size = QUICK_WEEK if quick else WeekSize()
-    time_limit = 10.0 if quick else 60.0
+    size, time_limit = week_and_time(quick)
     week = company_week(SEED, size)
     day = min(DAY_OF_WEEK, size.days - 1)
     rows = []
@@ -67,14 +66,7 @@ def run(quick: bool) -> list[dict[str, Any]]:
         (f"one day (day {day + 1})", restricted(week, fitting_requests(week, day), day)),
     ):
         trace = Trace()
-        solution = solve(
-            problem,
-            time_limit=time_limit,
-            seed=0,
-            workers=WORKERS,
-            trace=trace,
-            explain_unplaced=False,
-        )
+        solution = solve_week(problem, time_limit, trace)
         rows.append(
             result_row(
                 f"callboard, {label}",
