@@ -100,8 +100,8 @@ def solve(
     ``hint`` starts the search from a schedule (default: the published calls that still
     fit, then the greedy baseline). A first full CP-SAT search proves the bound; unless it
     proves the optimum, large neighbourhood search (``lns.py``) uses the rest of the time.
-    On a week of several days with enough calls (``by_days``: ``None`` decides so, and
-    only with ``lns``) the calls are first planned day by day (``decompose.py``, in
+    With ``by_days`` (``None``: with ``lns``, on a week of several days with at least
+    ``DECOMPOSE_FROM`` calls) the calls are first planned day by day (``decompose.py``, in
     ``DECOMPOSE_SHARE`` of the time) and the better of that schedule and the greedy one is
     the hint. ``gap_limit`` stops as soon as the relative gap is that small. ``stop`` is
     asked on every improving schedule and every ``poll_seconds``; when it says yes the
