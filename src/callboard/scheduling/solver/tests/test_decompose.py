@@ -3,6 +3,7 @@ with every rule, and the schedule they make together keeps every hard rule."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 from callboard.scheduling.solver.check import check
@@ -11,6 +12,7 @@ from callboard.scheduling.solver.decompose import (
     day_plan,
     day_problem,
     decompose,
+    improve_by_days,
     in_part_order,
 )
 from callboard.scheduling.solver.generate import WeekSize, company_week
@@ -189,3 +191,21 @@ def test_the_day_plan_knows_calls_that_pairwise_share_a_person_follow_one_anothe
     )
     plan = day_plan(p, time_limit=5, workers=1)
     assert sum(1 for key in plan if key[0] != "other") == 2
+
+
+def test_re_planning_days_only_keeps_cheaper_schedules_that_keep_every_rule():
+    week = company_week(5, SMALL_WEEK)
+    start = greedy(week).calls
+    seen: list[int] = []
+    calls = improve_by_days(
+        week,
+        start,
+        deadline=time.perf_counter() + 5,
+        workers=1,
+        step_seconds=1.0,
+        on_improve=seen.append,
+    )
+    assert check(week, calls) == []
+    assert seen == sorted(seen, reverse=True)
+    assert score(week, calls).total == (seen[-1] if seen else score(week, start).total)
+    assert score(week, calls).total <= score(week, start).total
