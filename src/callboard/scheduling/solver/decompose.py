@@ -50,7 +50,7 @@ from callboard.scheduling.solver.problem import (
     Problem,
 )
 from callboard.scheduling.solver.score import score
-from callboard.scheduling.solver.solution import Call
+from callboard.scheduling.solver.solution import Call, Status
 from callboard.scheduling.solver.stopping import Stop, solve_stoppable
 
 PartKey = tuple[str, int]
@@ -553,7 +553,8 @@ def improve_by_days(
 ) -> list[Call]:
     """Re-plan one day, or two, at a time with the rest of the schedule held, the calls
     left out offered again, until ``deadline``; keeps a new schedule only when it costs
-    less and keeps every hard rule."""
+    less and keeps every hard rule. Ends early when the days drawn have all been
+    re-planned to optimality (or have nothing to re-plan) since the last change."""
     from callboard.scheduling.solver.solve import solve  # solve() calls this module
 
     rng = random.Random(seed)
@@ -561,7 +562,9 @@ def improve_by_days(
     best = list(calls)
     cost = score(problem, best).total
     n_days = len(problem.days)
-    while not should_stop():
+    idle = 0  # days drawn in a row with nothing to re-plan
+    settled: set[tuple[int, ...]] = set()  # days re-planned to optimality since the last change
+    while not should_stop() and idle < 10 * n_days:
         left = deadline - time.perf_counter()
         if left < 0.5:
             break
@@ -569,12 +572,18 @@ def improve_by_days(
             days = sorted(rng.sample(range(n_days), 2))
         else:
             days = [rng.randrange(n_days)]
+        if tuple(days) in settled:
+            idle += 1
+            continue
         held = [c for c in best if c.start // DAY not in days]
         placed = {c.key for c in held}
         free = [part for part in problem.parts if part.key not in placed]
         sub, back = day_problem(problem, free, days, held)
         if not sub.requests:
+            settled.add(tuple(days))
+            idle += 1
             continue
+        idle = 0
         forth = {key: rid for rid, key in back.items()}
         start_from = [
             Call(forth[c.key], 0, c.studio, c.start, c.end, c.people)
@@ -600,8 +609,11 @@ def improve_by_days(
         found_cost = score(problem, found).total
         if found_cost < cost and not check(problem, found):
             best, cost = found, found_cost
+            settled.clear()
             if on_improve is not None:
                 on_improve(cost)
+        elif solution.status is Status.OPTIMAL:
+            settled.add(tuple(days))
     return best
 
 

@@ -25,6 +25,7 @@ from callboard.scheduling.solver.solve import solve
 from callboard.scheduling.solver.tests.helpers import (
     at,
     commitment,
+    interval,
     make_call,
     person,
     problem,
@@ -209,3 +210,14 @@ def test_re_planning_days_only_keeps_cheaper_schedules_that_keep_every_rule():
     assert seen == sorted(seen, reverse=True)
     assert score(week, calls).total == (seen[-1] if seen else score(week, start).total)
     assert score(week, calls).total <= score(week, start).total
+
+
+def test_re_planning_days_gives_up_when_no_day_has_anything_to_re_plan():
+    # Ann's only call may go on day 0, where she is away all day: nothing can ever be
+    # placed, so re-planning ends at once instead of drawing days until its deadline.
+    ann = person("ann", unavailable=(interval("00:00", "23:59"),))
+    p = problem([request("a", 60, ("ann",), days=(0,))], [ann], days=2)
+    started = time.perf_counter()
+    calls = improve_by_days(p, [], deadline=started + 60, workers=1)
+    assert calls == []
+    assert time.perf_counter() - started < 30
