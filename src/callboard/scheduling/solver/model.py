@@ -1115,40 +1115,6 @@ def add_hint(b: CallboardModel, calls: Sequence[Call], *, time_limit: float = 5.
     CP-SAT is given a value for every variable: the placements of ``calls``, completed by
     solving a copy of the model with those placements fixed. Returns whether the schedule
     was complete and valid in the model (else only the placements are hinted)."""
-    found = complete(b, calls, time_limit=time_limit)
-    if found is not None:
-        for index, value in enumerate(found[0]):
-            b.m.add_hint(b.m.get_int_var_from_proto_index(index), value)
-        return True
-    for var, value in _placements(b, calls):
-        b.m.add_hint(var, value)
-    return False
-
-
-def complete(
-    b: CallboardModel, calls: Sequence[Call], *, time_limit: float = 5.0
-) -> tuple[list[int], int] | None:
-    """The value of every variable of the model for the schedule ``calls`` (by proto
-    index) and its objective, from a copy of the model with the placements fixed; ``None``
-    if the schedule breaks a rule of the model or the copy is not solved in time."""
-    copy = b.m.clone()
-    copy.clear_hints()
-    for var, value in _placements(b, calls):
-        copy.add(copy.get_int_var_from_proto_index(var.index) == value)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.num_workers = 1
-    status = solver.solve(copy)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    values = [
-        solver.value(copy.get_int_var_from_proto_index(k)) for k in range(len(b.m.proto.variables))
-    ]
-    return values, round(solver.objective_value)
-
-
-def _placements(b: CallboardModel, calls: Sequence[Call]) -> list[tuple[cp_model.IntVar, int]]:
-    """Presence, start, studio and day of every part as ``calls`` place them."""
     placed = {c.key: c for c in calls}
     fixings: list[tuple[cp_model.IntVar, int]] = []
     for i, part in enumerate(b.parts):
@@ -1167,7 +1133,21 @@ def _placements(b: CallboardModel, calls: Sequence[Call]) -> list[tuple[cp_model
         fixings += [
             (lit, int(d == call.start // DAY)) for d, lit in b.y[i].items() if lit is not b.x[i]
         ]
-    return fixings
+    copy = b.m.clone()
+    for var, value in fixings:
+        copy.add(copy.get_int_var_from_proto_index(var.index) == value)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    status = solver.solve(copy)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        for index in range(len(b.m.proto.variables)):
+            var = b.m.get_int_var_from_proto_index(index)
+            b.m.add_hint(var, solver.value(copy.get_int_var_from_proto_index(index)))
+        return True
+    for var, value in fixings:
+        b.m.add_hint(var, value)
+    return False
 
 
 def read_calls(b: CallboardModel, value: Callable[[cp_model.IntVar], int]) -> list[Call]:
