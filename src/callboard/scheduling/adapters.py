@@ -47,12 +47,21 @@ AWAY_STATUSES = {
 }
 
 
+# The company's time zone is read once per web request (pages ask for it often), again when
+# the company record is saved, and, for work outside requests (job workers, the shell), at
+# most every _ZONE_SECONDS. A page therefore makes the same queries whatever the clock.
 _ZONE_SECONDS = 5.0
 _zone_cache: tuple[float, str] | None = None
 
 
+def forget_company_zone(**_kwargs: Any) -> None:
+    """Read the company's time zone afresh next time (a request began, the company changed)."""
+    global _zone_cache
+    _zone_cache = None
+
+
 def company_zone() -> ZoneInfo:
-    """The company's time zone (read at most every few seconds: pages ask for it often)."""
+    """The company's time zone (read once per request, see ``forget_company_zone``)."""
     global _zone_cache
     moment = time.monotonic()
     if _zone_cache is not None and moment - _zone_cache[0] < _ZONE_SECONDS:

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Callable
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -19,6 +20,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from callboard.bench.load import CompanyWeek, company_week
+from callboard.company.models import Company
 from callboard.scheduling import adapters, services, views
 from callboard.scheduling.models import CallPerson
 
@@ -37,10 +39,6 @@ def weeks(now, monkeypatch) -> tuple[CompanyWeek, CompanyWeek]:
     it (the planner's review reads the past weeks' calls for the dancers' workload).
     """
     monkeypatch.setattr(views, "_now", lambda: now)  # "today" on pages is the test's day
-    # The company's time zone is read again once the cached one is 5 s old; on a loaded
-    # machine the warm-up and the large page can be that far apart and count one query more.
-    # The count, not the clock, is under test here.
-    monkeypatch.setattr(adapters, "_ZONE_SECONDS", 3600.0)
     first = now.date() + dt.timedelta(days=1)
     company_week(dancers=10, first_day=first, now=now)
     small = company_week(dancers=SMALL, first_day=first + dt.timedelta(days=7), now=now)
@@ -163,3 +161,24 @@ def test_the_callboard_index_and_the_calendar_feeds_as_the_company_grows(client,
     body = client.get(urls["company feed"]).content.decode()
     assert body.count("BEGIN:VEVENT") == 2 * 5 * (len(small.groups) + len(large.groups))
     assert client.get(urls["personal feed"]).content.decode().count("BEGIN:VEVENT") == 2 * 5
+
+
+def test_a_page_costs_the_same_queries_whatever_the_clock(client, weeks, monkeypatch):
+    """The company's time zone is read once per request: a page's count never depends on how
+    long ago the last page was served, and a new zone is used as soon as it is saved."""
+    small = weeks[0]
+    client.force_login(small.master)
+    url = reverse("scheduling:board", args=[small.days[0]])
+    _count(client, url)
+    soon = _count(client, url)
+    clock = [adapters.time.monotonic()]
+    monkeypatch.setattr(adapters.time, "monotonic", lambda: clock[0])
+    _count(client, url)
+    clock[0] += 3600  # an hour later: the cached zone would be stale
+    assert _count(client, url) == soon
+    assert _count(client, url) == soon
+
+    company = Company.objects.get()
+    company.time_zone = "Asia/Almaty"
+    company.save()
+    assert adapters.company_zone() == ZoneInfo("Asia/Almaty")
