@@ -1194,13 +1194,17 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
         SolveRun.objects.filter(pk=run.pk).update(inputs=inputs_json, log="\n".join(live.lines))
 
         def progress(elapsed: float, objective: int, bound: int) -> None:
+            # Every cost is at least 0, so a bound of 0 proves nothing yet (the engine reports
+            # 0 while it plans day by day, before CP-SAT has bounded anything).
+            proven = bound if bound > 0 or objective == 0 else None
             with live.lock:
-                live.elapsed, live.objective, live.bound = elapsed, objective, bound
+                live.elapsed, live.objective, live.bound = elapsed, objective, proven
                 live.solutions += 1
-                live.lines.append(
-                    _("%(t).1f s: a schedule costing %(o)s (bound %(b)s)")
-                    % {"t": elapsed, "o": objective, "b": bound}
-                )
+                if proven is None:
+                    line = _("%(t).1f s: a schedule costing %(o)s (no bound proven yet)")
+                else:
+                    line = _("%(t).1f s: a schedule costing %(o)s (bound %(b)s)")
+                live.lines.append(line % {"t": elapsed, "o": objective, "b": proven})
 
         if not problem.requests:
             solution, stopped = None, False

@@ -428,3 +428,26 @@ def test_stopping_a_run_keeps_its_best_schedule(world, now):
     )
     assert stopped
     assert solution.has_schedule and solution.calls
+
+
+def test_a_run_planned_day_by_day_says_no_bound_is_proven_until_one_is(world, now):
+    """A plan of 30 calls or more is first planned day by day; the run's live lines then say
+    that no bound is proven yet rather than "bound 0", and the finished run has its bound."""
+    dancers = [world.klara, world.boris, world.anna, world.clara]
+    for k in range(30):
+        services.call_request_create(
+            period=world.period,
+            values={"label": f"Section {k + 1}", "minutes": 30, "priority": 1 + k % 3},
+            people=[dancers[k % 4], dancers[(k + 1) % 4]],
+            by=world.master,
+            now=now,
+        )
+    run = solve(world, now, time_limit=6)
+
+    assert run.status == "done", run.log + run.error
+    progress = [line for line in run.log.splitlines() if "a schedule costing" in line]
+    assert progress, run.log
+    # A bound of 0 is only worth showing beside a schedule that costs 0 (then it proves it).
+    assert all("costing 0 " in line for line in progress if "(bound 0)" in line), progress
+    assert any("no bound proven yet" in line for line in progress), progress
+    assert run.bound is not None
