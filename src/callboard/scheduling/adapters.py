@@ -32,6 +32,7 @@ from callboard.scheduling.solver.explain import GOAL_TITLES, explain, unplaced_r
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call as SolverCall
 from callboard.scheduling.solver.solution import Solution, Status
+from callboard.scheduling.solver.solve import Progress
 from callboard.scheduling.solver.solve import solve as engine_solve
 
 DAY = sp.DAY
@@ -829,8 +830,6 @@ def closest_rules(
 
 
 # --------------------------------------------------------------------------- solving
-
-Progress = Callable[[float, int, int], None]
 
 
 def solve_problem(
