@@ -59,3 +59,8 @@ bench-boxoffice: install
 .PHONY: bench-load
 bench-load: install
 	$(BIN)/python -m callboard.bench load $(BENCH_ARGS)
+
+# The layers of docs/architecture.md (import-linter; the contracts are in pyproject.toml).
+.PHONY: layers
+layers: install
+	$(BIN)/lint-imports

@@ -96,6 +96,16 @@ def client_as(client, make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _fresh_company_zone():  # type: ignore[no-untyped-def]
+    """The company's time zone is cached between reads; each test starts from its own."""
+    from callboard.core import zones
+
+    zones.forget_company_zone()
+    yield
+    zones.forget_company_zone()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
     """Argon2 is deliberately slow; tests that create users don't need that strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,6 +15,9 @@ from celery import Celery
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "callboard.settings")
 
 app = Celery("callboard")
+# The current app in every thread of the process, not only the one that made it: core.jobs
+# sends work through ``celery.current_app`` (core may not import this module, which is above it).
+app.set_default()
 app.config_from_object("django.conf:settings", namespace="CELERY")
 # Task modules: every app's tasks.py, and the generic job runner.
 app.autodiscover_tasks()

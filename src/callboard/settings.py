@@ -13,6 +13,7 @@ real ``SECRET_KEY`` and never enables debug pages unless ``DEBUG`` is explicitly
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "callboard.reception",
     "callboard.wellbeing",
     "callboard.audit",
+    "callboard.workload",  # the workload part of wellbeing, above scheduling
+    "callboard.site",  # the assembly: API registry, home page, demo (see docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -245,6 +248,26 @@ CALLBOARD_SPIKE_MIN_BASELINE_LOAD = int(os.environ.get("CALLBOARD_SPIKE_MIN_BASE
 CALLBOARD_SPIKE_MIN_RATED_SHARE = float(os.environ.get("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5))
 CALLBOARD_RPE_MAX_AGE_DAYS = int(os.environ.get("CALLBOARD_RPE_MAX_AGE_DAYS", 14))
 CALLBOARD_INJURY_MIN_CELL = int(os.environ.get("CALLBOARD_INJURY_MIN_CELL", 3))
+
+# Casting: the fewest days from one lead role to the next; covers suggested per role and
+# coaching minutes a dancer learning a role needs (JSON objects, merged over the defaults
+# {"principal": 2, "other": 1} and {"principal": 600, "announceable": 360, "ensemble": 180});
+# the casting suggestion's default time limit in seconds and its solver threads.
+CALLBOARD_CASTING_LEAD_REST_DAYS = int(os.environ.get("CALLBOARD_CASTING_LEAD_REST_DAYS", 2))
+CALLBOARD_CASTING_COVERS = json.loads(os.environ.get("CALLBOARD_CASTING_COVERS", "{}"))
+CALLBOARD_CASTING_COACHING_MINUTES = json.loads(
+    os.environ.get("CALLBOARD_CASTING_COACHING_MINUTES", "{}")
+)
+CALLBOARD_CASTING_SOLVER_SECONDS = float(os.environ.get("CALLBOARD_CASTING_SOLVER_SECONDS", 5))
+CALLBOARD_CASTING_SOLVER_WORKERS = int(os.environ.get("CALLBOARD_CASTING_SOLVER_WORKERS", 2))
+
+# The call sheet's PDF: a TrueType font file with every alphabet the company's names use
+# (empty: Debian's DejaVu Sans when installed, else the PDF core font in plain Latin).
+CALLBOARD_PDF_FONT = os.environ.get("CALLBOARD_PDF_FONT", "")
+
+# Not settings of the application: the benchmarks read CALLBOARD_BENCH_PG (a PostgreSQL
+# server for scratch databases), CALLBOARD_LOAD_SESSIONS and CALLBOARD_TALENT_DIR from the
+# environment, and the browser tests CALLBOARD_CHROMIUM.
 
 LOGGING = {
     "version": 1,

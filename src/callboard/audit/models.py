@@ -42,6 +42,13 @@ class AuditEntry(models.Model):
         COMP = "comp", _("Family comps")
         ORDER = "order", _("Orders")
         INJURY = "injury", _("Injuries")
+        PEOPLE = "people", _("People")
+        STUDIOS = "studios", _("Studios and sites")
+        LABOUR = "labour", _("Labour agreement")
+        REPERTOIRE = "repertoire", _("Repertoire")
+        SEASON = "season", _("Season")
+        RECEPTION = "reception", _("Reports and reviews")
+        SIGNIN = "signin", _("Sign-ins")
 
     class Sensitivity(models.TextChoices):
         GENERAL = "general", _("General")

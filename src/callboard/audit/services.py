@@ -1,19 +1,22 @@
 """Writing the history: one entry per change, inside the change's own transaction.
 
-Every service of casting, scheduling, the box office and wellbeing that changes something
-a company person cares about calls :func:`record` just before it returns, within its
-``transaction.atomic`` block: if anything after fails, the entry goes with the change.
+Every service that changes something a company person cares about (people, studios, the
+labour agreement, the repertoire, the season, casting, the schedule, the box office,
+injuries) calls :func:`record` just before it returns, within its ``transaction.atomic``
+block: if anything after fails, the entry goes with the change. Sign-ins, and failed ones,
+are recorded by :func:`record_signin` (see :mod:`callboard.audit.apps`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from callboard.audit.models import AuditEntry
 
@@ -124,3 +127,33 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
         for name in after
         if jsonable(before.get(name)) != jsonable(after.get(name))
     }
+
+
+def record_signin(*, user: Any, username: str, succeeded: bool, at: dt.datetime) -> AuditEntry:
+    """A sign-in, or a failed one, in the history (kind ``signin``), in its own transaction.
+
+    The record is the user signing in (``auth.user``); a failed attempt with a user name
+    nobody has is kept too, on record 0, with the name that was tried.
+    """
+    name = (username or "").strip()[:150]
+    with transaction.atomic():
+        if succeeded:
+            summary = _("Signed in")
+        else:
+            summary = _("Failed sign-in as “%(name)s”") % {"name": name}
+        return AuditEntry.objects.create(
+            at=at,
+            actor=user if succeeded else None,
+            actor_name=actor_label(user) if succeeded else "",
+            action="signin.succeed" if succeeded else "signin.fail",
+            kind=AuditEntry.Kind.SIGNIN,
+            record_type="auth.user",
+            record_id=int(user.pk) if user is not None else 0,
+            summary=summary[:500],
+            changes={} if succeeded else {"user_name": [None, name]},
+        )
+
+
+def fields_of(obj: Any, names: Iterable[str]) -> dict[str, Any]:
+    """``{name: obj.name}`` for ``names``: a record's values before or after a change."""
+    return {name: getattr(obj, name, None) for name in names}

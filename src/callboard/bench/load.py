@@ -44,6 +44,13 @@ from pathlib import Path
 from typing import Any
 
 from callboard.bench.server import PG_BASE, free_port, gunicorn, psql, scratch_database
+from callboard.company import services as company_services
+from callboard.company.models import Company, LabourProfile, Site, Studio
+from callboard.core import zones
+from callboard.core.actors import CALLBOARD
+from callboard.core.roles import Role, ensure_groups
+from callboard.scheduling import services
+from callboard.scheduling.models import Call, CallPerson
 
 DANCERS = 150
 USERS = 200
@@ -88,12 +95,6 @@ def company_week(
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from callboard.company import services as company_services
-    from callboard.company.models import Company, LabourProfile, Site, Studio
-    from callboard.core.roles import Role, ensure_groups
-    from callboard.scheduling import adapters, services
-    from callboard.scheduling.models import Call, CallPerson
-
     ensure_groups()
     user_model = get_user_model()
     profile = LabourProfile.objects.create(
@@ -133,6 +134,7 @@ def company_week(
             rank=RANKS[k % len(RANKS)],
             email=f"dancer{dancers}-{k}@example.org",
             now=now,
+            by=CALLBOARD,
         )
         user = user_model.objects.create_user(username=f"dancer{dancers}-{k:03d}")
         user.groups.add(dancer_group)
@@ -158,7 +160,7 @@ def company_week(
         )
         for g, group in enumerate(groups)
     ]
-    zone = adapters.company_zone()
+    zone = zones.company_zone()
     calls: list[Call] = []
     members: list[list[int]] = []
     for d, day in enumerate(week):
@@ -217,11 +219,10 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from callboard.bench.load import company_week
 from callboard.core.roles import Role
-from callboard.scheduling import adapters
 
 dancers, managers = int(sys.argv[1]), int(sys.argv[2])
 now = timezone.now()
-today = now.astimezone(adapters.company_zone()).date()
+today = now.astimezone(zones.company_zone()).date()
 week = company_week(dancers=dancers, first_day=today, now=now)
 staff = [week.master]
 for k in range(1, managers):

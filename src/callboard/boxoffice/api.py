@@ -20,6 +20,7 @@ from callboard.boxoffice import selectors, services
 from callboard.boxoffice.models import Order
 from callboard.core.api_parts import ErrorOut, SessionAuth, TokenAuth
 from callboard.core.roles import Cap, can, require
+from callboard.core.services import api_token_authenticate
 
 router = Router(tags=["box office"])
 
@@ -300,8 +301,6 @@ def _optional_user(request: HttpRequest) -> object:
     """Public endpoints still recognise a box-office token when one is sent."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        from callboard.core.services import api_token_authenticate
-
         user = api_token_authenticate(raw=header[7:].strip(), now=timezone.now())
         if user is not None:
             return user

@@ -1,10 +1,14 @@
+"""Casting in the admin: read only. Casting changes through the casting board, the API and
+the services (which keep the casting rules and write the history), never here."""
+
 from django.contrib import admin
 
 from callboard.casting import models
+from callboard.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 
 
 @admin.register(models.CastAssignment)
-class CastAssignmentAdmin(admin.ModelAdmin):
+class CastAssignmentAdmin(ReadOnlyAdmin):
     list_display = ("performance", "role", "slot", "kind", "rank", "dancer", "assigned_at")
     list_filter = ("kind",)
     raw_id_fields = ("performance", "role", "dancer", "assigned_by")
@@ -12,32 +16,32 @@ class CastAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CastingAnnouncement)
-class CastingAnnouncementAdmin(admin.ModelAdmin):
+class CastingAnnouncementAdmin(ReadOnlyAdmin):
     list_display = ("performance", "tier", "announced_at", "announced_by")
     raw_id_fields = ("performance", "announced_by")
 
 
 @admin.register(models.CastingChange)
-class CastingChangeAdmin(admin.ModelAdmin):
+class CastingChangeAdmin(ReadOnlyAdmin):
     list_display = ("performance", "role", "old_dancer", "new_dancer", "changed_at", "late")
     list_filter = ("late",)
     raw_id_fields = ("performance", "role", "old_dancer", "new_dancer", "changed_by")
 
 
 @admin.register(models.Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ("person", "subject", "created_at", "read_at", "emailed_at")
     raw_id_fields = ("person", "change")
 
 
-class ProposalItemInline(admin.TabularInline):
+class ProposalItemInline(ReadOnlyInline):
     model = models.ProposalItem
     raw_id_fields = ("performance", "role", "dancer")
     extra = 0
 
 
 @admin.register(models.CastingProposal)
-class CastingProposalAdmin(admin.ModelAdmin):
+class CastingProposalAdmin(ReadOnlyAdmin):
     list_display = ("pk", "programme", "status", "solver_status", "created_at")
     list_filter = ("status",)
     inlines = [ProposalItemInline]
@@ -46,7 +50,7 @@ class CastingProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.RehearsalNeed)
-class RehearsalNeedAdmin(admin.ModelAdmin):
+class RehearsalNeedAdmin(ReadOnlyAdmin):
     list_display = (
         "label",
         "kind",
@@ -62,6 +66,6 @@ class RehearsalNeedAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.DancedRecord)
-class DancedRecordAdmin(admin.ModelAdmin):
+class DancedRecordAdmin(ReadOnlyAdmin):
     list_display = ("performance", "recorded_at")
     raw_id_fields = ("performance",)

@@ -379,7 +379,7 @@ def _work(pk: int | None) -> Work | None:
 
 
 def _dancers(ids: list[int]) -> list[Any]:
-    return [services.get_dancer(i) for i in ids]
+    return [selectors.get_dancer(i) for i in ids]
 
 
 def _cast_result(result: services.CastResult) -> dict[str, Any]:
@@ -407,7 +407,7 @@ def board(
         raise ValidationFailed(
             "layer is one of first, second, third, cover1, cover2, cover3.", field="layer"
         )
-    programme = services.get_programme(programme_id)
+    programme = selectors.get_programme(programme_id)
     data = selectors.casting_board(
         programme=programme, work=_work(work_id), layer=layer, now=timezone.now(), user=request.user
     )
@@ -467,7 +467,7 @@ def board(
 def performance_casting(request: HttpRequest, performance_id: int) -> list[dict]:
     """Casting of a performance: announced casting, or drafts too for management."""
     require(request.user, Cap.VIEW_COMPANY)
-    performance = services.get_performance(performance_id)
+    performance = selectors.get_performance(performance_id)
     return [
         _assignment(a)
         for a in selectors.performance_casting(performance=performance, user=request.user)
@@ -492,8 +492,8 @@ def candidates(
         )
     kind, rank = parsed
     found = selectors.cast_candidates(
-        performance=services.get_performance(performance_id),
-        role=services.get_role(role_id),
+        performance=selectors.get_performance(performance_id),
+        role=selectors.get_role(role_id),
         kind=kind,
         rank=rank,
         slot=max(0, slot),
@@ -515,7 +515,7 @@ def candidates(
 @router.get("/programmes/{programme_id}/changes", response=list[ChangeOut])
 def changes(request: HttpRequest, programme_id: int) -> list[CastingChange]:
     require(request.user, Cap.VIEW_CASTING)
-    return selectors.casting_changes(programme=services.get_programme(programme_id))
+    return selectors.casting_changes(programme=selectors.get_programme(programme_id))
 
 
 @router.get("/me", response=DancerCastingOut)
@@ -531,7 +531,7 @@ def me(request: HttpRequest) -> dict:
 @router.get("/dancers/{dancer_id}", response=DancerCastingOut)
 def dancer_casting(request: HttpRequest, dancer_id: int) -> dict:
     require(request.user, Cap.VIEW_COMPANY)
-    return _dancer_casting(request, services.get_dancer(dancer_id), own=False)
+    return _dancer_casting(request, selectors.get_dancer(dancer_id), own=False)
 
 
 def _dancer_casting(request: HttpRequest, dancer: Any, *, own: bool) -> dict:
@@ -576,9 +576,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> Notificatio
 def assign(request: HttpRequest, payload: AssignIn) -> dict:
     """Cast a dancer in a slot; refused with a 4xx and the reason when a rule forbids it."""
     result = services.cast_assign(
-        performance=services.get_performance(payload.performance_id),
-        role=services.get_role(payload.role_id),
-        dancer=services.get_dancer(payload.dancer_id),
+        performance=selectors.get_performance(payload.performance_id),
+        role=selectors.get_role(payload.role_id),
+        dancer=selectors.get_dancer(payload.dancer_id),
         slot=payload.slot,
         kind=payload.kind,
         rank=payload.rank,
@@ -593,8 +593,8 @@ def assign(request: HttpRequest, payload: AssignIn) -> dict:
 @router.post("/assignments/clear", response=CastResultOut)
 def clear(request: HttpRequest, payload: ClearIn) -> dict:
     result = services.cast_remove(
-        performance=services.get_performance(payload.performance_id),
-        role=services.get_role(payload.role_id),
+        performance=selectors.get_performance(payload.performance_id),
+        role=selectors.get_role(payload.role_id),
         slot=payload.slot,
         kind=payload.kind,
         rank=payload.rank,
@@ -608,8 +608,8 @@ def clear(request: HttpRequest, payload: ClearIn) -> dict:
 @router.post("/performances/{performance_id}/copy", response=CopyOut)
 def copy(request: HttpRequest, performance_id: int, payload: CopyIn) -> dict:
     result = services.cast_copy(
-        source=services.get_performance(performance_id),
-        targets=[services.get_performance(i) for i in payload.target_ids],
+        source=selectors.get_performance(performance_id),
+        targets=[selectors.get_performance(i) for i in payload.target_ids],
         work=_work(payload.work_id),
         layers=payload.layers,
         overwrite=payload.overwrite,
@@ -628,7 +628,7 @@ def copy(request: HttpRequest, performance_id: int, payload: CopyIn) -> dict:
 @router.post("/performances/{performance_id}/announce", response=AnnounceOut)
 def announce(request: HttpRequest, performance_id: int, payload: AnnounceIn) -> dict:
     result = services.casting_announce(
-        performance=services.get_performance(performance_id),
+        performance=selectors.get_performance(performance_id),
         tier=payload.tier,
         by=request.user,
         now=timezone.now(),
@@ -647,7 +647,7 @@ def announce(request: HttpRequest, performance_id: int, payload: AnnounceIn) -> 
 def record_danced(request: HttpRequest, performance_id: int) -> dict:
     require(request.user, Cap.EDIT_CASTING)
     n = services.performance_record_danced(
-        performance=services.get_performance(performance_id), now=timezone.now()
+        performance=selectors.get_performance(performance_id), now=timezone.now()
     )
     return {"recorded": n}
 
@@ -657,9 +657,9 @@ def suggest(request: HttpRequest, programme_id: int, payload: SuggestIn) -> Stat
     """Ask for a suggested casting of the empty places. It is worked out in the background:
     the answer has ``status`` ``working``; poll ``GET /suggestions/{id}`` until it is
     ``open``. Nothing changes until it is accepted."""
-    programme = services.get_programme(programme_id)
+    programme = selectors.get_programme(programme_id)
     performances = (
-        [services.get_performance(i) for i in payload.performance_ids]
+        [selectors.get_performance(i) for i in payload.performance_ids]
         if payload.performance_ids
         else None
     )
@@ -713,14 +713,14 @@ def needs(request: HttpRequest, programme_id: int) -> list[dict]:
     """What the casting asks of the rehearsal room: the scheduler's input."""
     require(request.user, Cap.VIEW_CASTING)
     return [
-        _need(n) for n in selectors.rehearsal_needs(programme=services.get_programme(programme_id))
+        _need(n) for n in selectors.rehearsal_needs(programme=selectors.get_programme(programme_id))
     ]
 
 
 @router.post("/programmes/{programme_id}/needs", response={201: NeedOut})
 def need_create(request: HttpRequest, programme_id: int, payload: NeedIn) -> Status:
     need = services.rehearsal_need_create(
-        programme=services.get_programme(programme_id),
+        programme=selectors.get_programme(programme_id),
         values=payload.dict(exclude={"people", "work_id"}),
         people=_dancers(payload.people),
         work=_work(payload.work_id),
@@ -741,10 +741,12 @@ def _need_row(need_id: int) -> RehearsalNeed:
 def need_update(request: HttpRequest, need_id: int, payload: NeedPatch) -> dict:
     need = services.rehearsal_need_update(
         need=_need_row(need_id),
-        values=payload.dict(exclude={"people"}, exclude_none=True),
-        people=_dancers(payload.people) if payload.people is not None else None,
         by=request.user,
         now=timezone.now(),
+        changes={
+            **payload.dict(exclude={"people"}, exclude_none=True),
+            "people": _dancers(payload.people) if payload.people is not None else None,
+        },
     )
     return _need(RehearsalNeed.objects.prefetch_related("people").get(pk=need.pk))
 

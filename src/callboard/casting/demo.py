@@ -1,6 +1,6 @@
 """Casting for the demo company: the Annual Gala and the Swan Lake run, on the demo's records.
 
-``build_casting_demo(now=...)`` runs after the company demo (``callboard.core.demo``) and
+``build_casting_demo(now=...)`` runs after the company demo (``callboard.site.demo``) and
 casts through the same services a person uses, so every rule holds. It leaves things for
 a visitor to find: empty places, a dancer cast before she was injured, a cover who could
 not step in, a late announcement, a change after announcement with its notifications, and
@@ -21,6 +21,7 @@ from django.db import transaction
 from callboard.casting import selectors, services
 from callboard.casting.models import CastAssignment, CastingAnnouncement, CastingChange, Tier
 from callboard.company.models import Dancer
+from callboard.core.actors import CALLBOARD, Actor
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.text import search_key
 from callboard.repertoire.models import DancerRole, Role
@@ -107,7 +108,7 @@ class _Caster:
                 slot=slot,
                 kind=kind,
                 rank=rank,
-                by=None,
+                by=CALLBOARD,
                 now=self.now,
                 reason="Demo casting",
                 sync_needs=False,
@@ -225,7 +226,7 @@ def build_casting_demo(*, now: dt.datetime, suggest: bool = True) -> CastingDemo
         summary.skipped = True
         summary.notes.append("Casting already exists for the gala and Swan Lake; left as it is.")
         return summary
-    director = get_user_model().objects.filter(username="director").first()
+    director: Actor = get_user_model().objects.filter(username="director").first() or CALLBOARD
     caster = _Caster(now, summary)
 
     # Swan Lake: the performances already danced become history.
@@ -345,7 +346,7 @@ def build_casting_demo(*, now: dt.datetime, suggest: bool = True) -> CastingDemo
         if nutcracker is not None:
             try:
                 proposal = services.suggestion_create(
-                    programme=nutcracker, by=None, now=now, time_limit=3, seed=2026
+                    programme=nutcracker, by=CALLBOARD, now=now, time_limit=3, seed=2026
                 )
                 summary.proposal_id = proposal.pk
             except DomainError as exc:

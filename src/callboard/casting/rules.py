@@ -2,9 +2,11 @@
 
 Services call these to refuse a bad casting (blocking findings) and to report warnings;
 the board and the autocomplete call the same functions to show, before anyone types
-Enter, whether a dancer is qualified, free, healthy and not double-cast. Nothing here
-queries the database: :mod:`callboard.casting.selectors` loads a :class:`CastingContext`
-with a fixed number of queries and these functions read it.
+Enter, whether a dancer is qualified, free, healthy and not double-cast.
+:mod:`callboard.casting.selectors` loads a :class:`CastingContext` with a fixed number of
+queries and these functions read it; the one query they may cause is the availability check
+(:mod:`callboard.casting.availability`), which reads wellbeing's return-to-dance limits from
+a snapshot loaded once and reused across the whole board.
 """
 
 from __future__ import annotations
@@ -13,12 +15,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from callboard.casting.availability import dancer_unavailability
 from callboard.company.models import Dancer
 from callboard.repertoire.models import DancerRole, Role, Section
 from callboard.season.models import Performance
@@ -47,7 +49,7 @@ class NoticeRules:
 
 def lead_rest_days_setting() -> int:
     """``CALLBOARD_CASTING_LEAD_REST_DAYS``: fewest days from one lead to the next."""
-    return int(getattr(settings, "CALLBOARD_CASTING_LEAD_REST_DAYS", 2))
+    return int(settings.CALLBOARD_CASTING_LEAD_REST_DAYS)
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,6 @@ class Finding:
     @property
     def level(self) -> str:
         return "error" if self.blocking else "warning"
-
-
-def zone(name: str) -> dt.tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return dt.UTC
-
-
-def performance_day(performance: Performance) -> dt.date:
-    """The performance's date where it is danced (the venue's time zone)."""
-    return performance.starts_at.astimezone(zone(performance.venue.time_zone)).date()
 
 
 def _day(day: dt.date) -> str:
@@ -235,8 +225,6 @@ def check(
                 True,
             )
         )
-
-    from callboard.casting.selectors import dancer_unavailability  # the one availability check
 
     reason = dancer_unavailability(dancer, day)
     if reason:

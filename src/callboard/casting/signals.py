@@ -8,6 +8,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from callboard.casting.models import DancedRecord
+from callboard.casting.services import performance_record_danced
 from callboard.season.models import Performance
 
 
@@ -17,8 +19,6 @@ def record_danced_when_performed(
 ) -> None:
     if kwargs.get("raw") or instance.status != Performance.Status.PERFORMED:
         return
-    from callboard.casting.models import DancedRecord
-    from callboard.casting.services import performance_record_danced
 
     if not DancedRecord.objects.filter(performance_id=instance.pk).exists():
         performance_record_danced(performance=instance, now=timezone.now())

@@ -6,10 +6,11 @@ from __future__ import annotations
 from celery import shared_task
 from django.utils import timezone
 
+from callboard.casting import services
+
 
 @shared_task(name="callboard.casting.suggestion_work_out", acks_late=True)
 def suggestion_work_out(proposal_id: int) -> str:
     """Work out a requested casting suggestion (see ``services.suggestion_work_out``)."""
-    from callboard.casting import services
 
     return services.suggestion_work_out(proposal_id=proposal_id, now=timezone.now()).status

@@ -27,8 +27,8 @@ from callboard.casting.models import (
     RehearsalNeed,
     parse_layer,
 )
-from callboard.casting.rules import zone
 from callboard.core.errors import DomainError, NotFound
+from callboard.core.pages import show_error
 from callboard.core.roles import Cap, can, page_requires
 from callboard.repertoire.models import Work
 
@@ -70,7 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @page_requires(Cap.VIEW_CASTING)
 def board(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     layer = request.GET.get("layer", "first")
@@ -133,8 +133,8 @@ def cell(request: HttpRequest) -> HttpResponse:
     slot = data.get("slot") or 0
     now = timezone.now()
     try:
-        performance = services.get_performance(data["performance"])
-        role = services.get_role(data["role"])
+        performance = selectors.get_performance(data["performance"])
+        role = selectors.get_role(data["role"])
     except NotFound as exc:
         if _htmx(request):
             return HttpResponse(exc.message, status=404)
@@ -161,9 +161,9 @@ def cell(request: HttpRequest) -> HttpResponse:
             )
         else:
             dancer = (
-                services.get_dancer(data["dancer"])
+                selectors.get_dancer(data["dancer"])
                 if data.get("dancer")
-                else services.dancer_by_name(data.get("q") or "")
+                else selectors.dancer_by_name(data.get("q") or "")
             )
             typed = str(dancer.person)
             result = services.cast_assign(
@@ -214,8 +214,8 @@ def cell(request: HttpRequest) -> HttpResponse:
 def candidates(request: HttpRequest) -> HttpResponse:
     """The autocomplete list of a cell: matching dancers and what the rules say of each."""
     try:
-        performance = services.get_performance(request.GET.get("performance"))
-        role = services.get_role(request.GET.get("role"))
+        performance = selectors.get_performance(request.GET.get("performance"))
+        role = selectors.get_role(request.GET.get("role"))
     except NotFound as exc:
         return HttpResponse(exc.message, status=404)
     kind, rank = parse_layer(request.GET.get("layer") or "first") or ("first", 1)
@@ -238,7 +238,7 @@ def candidates(request: HttpRequest) -> HttpResponse:
 @require_POST
 def copy(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     performances = selectors.production_performances(programme)
@@ -285,7 +285,7 @@ def copy(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def announce(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     back = reverse("casting:board", args=[programme.pk])
@@ -301,7 +301,7 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
                 programme=programme, tier=data["tier"], by=request.user, now=now
             )
         else:
-            performance = services.get_performance(data.get("performance"))
+            performance = selectors.get_performance(data.get("performance"))
             if performance.programme_id != programme.pk:
                 raise NotFound(_("That performance is not in this production."))
             results = [
@@ -336,7 +336,7 @@ def announce(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def suggest(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     form = forms.SuggestForm(request.POST)
@@ -431,7 +431,7 @@ def proposal_discard(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.VIEW_COMPANY)
 def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     return render(
@@ -444,7 +444,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.VIEW_COMPANY)
 def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     data = selectors.programme_sheet(programme=programme, user=request.user, now=timezone.now())
@@ -454,7 +454,7 @@ def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["date", "time", "venue", "work", "role", "cast", "place", "dancer", "rank"])
     for performance, rows in data["performances"]:
-        local = performance.starts_at.astimezone(zone(performance.venue.time_zone))
+        local = performance.starts_at.astimezone(performance.venue.zone)
         for a in rows:
             writer.writerow(
                 [
@@ -477,7 +477,7 @@ def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.VIEW_CASTING)
 def changes(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     return render(
@@ -493,7 +493,7 @@ def changes(request: HttpRequest, pk: int) -> HttpResponse:
 def _people(names: str) -> list[Any]:
     found = []
     for name in [n.strip() for n in (names or "").split(",") if n.strip()]:
-        found.append(services.dancer_by_name(name))
+        found.append(selectors.dancer_by_name(name))
     return found
 
 
@@ -504,7 +504,7 @@ def _need_values(data: dict[str, Any]) -> dict[str, Any]:
 @page_requires(Cap.VIEW_CASTING)
 def needs(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     form = forms.NeedForm(request.POST or None)
@@ -528,7 +528,7 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Need added."))
                 return redirect("casting:needs", pk=programme.pk)
             except DomainError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+                show_error(form, exc)
     return render(
         request,
         "casting/needs.html",
@@ -545,7 +545,7 @@ def needs(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def needs_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        programme = services.get_programme(pk)
+        programme = selectors.get_programme(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     result = services.rehearsal_needs_refresh(
@@ -571,15 +571,17 @@ def need_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.rehearsal_need_update(
                 need=need,
-                values=_need_values(form.cleaned_data),
-                people=_people(form.cleaned_data.get("people", "")),
                 by=request.user,
                 now=timezone.now(),
+                changes={
+                    **_need_values(form.cleaned_data),
+                    "people": _people(form.cleaned_data.get("people", "")),
+                },
             )
             messages.success(request, _("Need saved; it is now kept as you edited it."))
             return redirect("casting:needs", pk=need.programme_id)
         except DomainError as exc:
-            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            show_error(form, exc)
     return render(request, "casting/need_form.html", {"need": need, "form": form})
 
 
@@ -601,7 +603,7 @@ def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def record_danced(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        performance = services.get_performance(pk)
+        performance = selectors.get_performance(pk)
         n = services.performance_record_danced(performance=performance, now=timezone.now())
         messages.success(request, _("Recorded %(n)s role(s) danced.") % {"n": n})
     except DomainError as exc:
@@ -613,7 +615,7 @@ def record_danced(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.VIEW_COMPANY)
 def dancer(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        found = services.get_dancer(pk)
+        found = selectors.get_dancer(pk)
     except NotFound as exc:
         return _not_found(request, exc.message)
     return render(

@@ -402,7 +402,7 @@ def dancer_detail(request: HttpRequest, dancer_id: int) -> dict[str, Any]:
 @router.post("/dancers", response={201: DancerOut}, summary="Put a new dancer on the roster")
 def dancer_create(request: HttpRequest, payload: DancerIn) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_PEOPLE)
-    dancer = services.dancer_create(**payload.model_dump(), now=timezone.now())
+    dancer = services.dancer_create(**payload.model_dump(), now=timezone.now(), by=request.user)
     return Status(201, _dancer_fresh(dancer.pk, request.user))
 
 
@@ -413,7 +413,10 @@ def dancer_update(request: HttpRequest, dancer_id: int, payload: DancerPatch) ->
     require(request.user, Cap.EDIT_PEOPLE)
     dancer = selectors.dancer_get(pk=dancer_id)
     services.dancer_update(
-        dancer=dancer, changes=payload.model_dump(exclude_unset=True), now=timezone.now()
+        dancer=dancer,
+        changes=payload.model_dump(exclude_unset=True),
+        now=timezone.now(),
+        by=request.user,
     )
     return _dancer_fresh(dancer_id, request.user)
 
@@ -424,7 +427,9 @@ def training_add(
 ) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_PEOPLE)
     dancer = selectors.dancer_get(pk=dancer_id)
-    entry = services.training_add(dancer=dancer, **payload.model_dump(), now=timezone.now())
+    entry = services.training_add(
+        dancer=dancer, **payload.model_dump(), now=timezone.now(), by=request.user
+    )
     return Status(201, _training(entry))
 
 
@@ -432,7 +437,7 @@ def training_add(
 def training_remove(request: HttpRequest, dancer_id: int, entry_id: int) -> Status[None]:
     require(request.user, Cap.EDIT_PEOPLE)
     dancer = selectors.dancer_get(pk=dancer_id)
-    services.training_remove(dancer=dancer, entry_id=entry_id, now=timezone.now())
+    services.training_remove(dancer=dancer, entry_id=entry_id, now=timezone.now(), by=request.user)
     return Status(204, None)
 
 
@@ -448,7 +453,7 @@ def staff_list(request: HttpRequest, filters: Query[StaffFilter]) -> list[dict[s
 @router.post("/staff", response={201: StaffOut}, summary="Give someone a staff role")
 def staff_create(request: HttpRequest, payload: StaffIn) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_PEOPLE)
-    staff = services.staff_create(**payload.model_dump(), now=timezone.now())
+    staff = services.staff_create(**payload.model_dump(), now=timezone.now(), by=request.user)
     return Status(201, _staff(selectors.staff_get(pk=staff.pk), request.user))
 
 
@@ -476,7 +481,7 @@ def site_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/sites", response={201: SiteOut})
 def site_create(request: HttpRequest, payload: SiteIn) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_STUDIOS)
-    site: Site = services.site_create(**payload.model_dump(), now=timezone.now())
+    site: Site = services.site_create(**payload.model_dump(), now=timezone.now(), by=request.user)
     return Status(201, {"id": site.pk, "name": site.name, "address": site.address, "travel": []})
 
 
@@ -489,7 +494,7 @@ def studio_list(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/studios", response={201: StudioOut})
 def studio_create(request: HttpRequest, payload: StudioIn) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_STUDIOS)
-    studio = services.studio_create(**payload.model_dump(), now=timezone.now())
+    studio = services.studio_create(**payload.model_dump(), now=timezone.now(), by=request.user)
     return Status(201, _studio(selectors.studio_get(pk=studio.pk)))
 
 
@@ -498,7 +503,10 @@ def studio_update(request: HttpRequest, studio_id: int, payload: StudioPatch) ->
     require(request.user, Cap.EDIT_STUDIOS)
     studio = selectors.studio_get(pk=studio_id)
     services.studio_update(
-        studio=studio, changes=payload.model_dump(exclude_unset=True), now=timezone.now()
+        studio=studio,
+        changes=payload.model_dump(exclude_unset=True),
+        now=timezone.now(),
+        by=request.user,
     )
     return _studio(selectors.studio_get(pk=studio_id))
 
@@ -526,7 +534,9 @@ def labour_profile_detail(request: HttpRequest, profile_id: int) -> dict[str, An
 )
 def labour_profile_from_preset(request: HttpRequest, payload: PresetIn) -> Status[dict[str, Any]]:
     require(request.user, Cap.EDIT_LABOUR)
-    profile = services.labour_profile_from_preset(key=payload.key, now=timezone.now())
+    profile = services.labour_profile_from_preset(
+        key=payload.key, now=timezone.now(), by=request.user
+    )
     return Status(201, _labour(profile, services.company_get()))
 
 
@@ -538,4 +548,6 @@ def labour_profile_from_preset(request: HttpRequest, payload: PresetIn) -> Statu
 def labour_profile_activate(request: HttpRequest, profile_id: int) -> dict[str, Any]:
     require(request.user, Cap.EDIT_LABOUR)
     profile = selectors.labour_profile_get(pk=profile_id)
-    return _company(services.labour_profile_activate(profile=profile, now=timezone.now()))
+    return _company(
+        services.labour_profile_activate(profile=profile, now=timezone.now(), by=request.user)
+    )

@@ -27,6 +27,7 @@ from callboard.company.models import (
 )
 from callboard.company.services import company_get
 from callboard.core.errors import NotFound, ValidationFailed
+from callboard.core.pages import PageParts
 from callboard.core.roles import Cap, can
 from callboard.core.text import search_key
 
@@ -102,49 +103,36 @@ def dancer_get(*, pk: int) -> Dancer:
     return dancer
 
 
+# The dancer's page shows what the apps above the company know of the dancer: the roles
+# learned and danced (repertoire) and coming performances (season). They register their
+# parts here in their AppConfig.ready().
+DANCER_PAGE = PageParts("dancer")
+
+
 @dataclass
 class DancerProfile:
     dancer: Dancer
     show_private: bool
     training: list[TrainingEntry]
-    learned: list[Any] = field(default_factory=list)
-    learning: list[Any] = field(default_factory=list)
-    danced: list[Any] = field(default_factory=list)
-    upcoming: list[Any] = field(default_factory=list)
+    # Filled by the apps above: learned, learning, danced (repertoire), upcoming (season).
+    parts: dict[str, Any] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        parts = self.__dict__.get("parts", {})
+        if name in parts:
+            return parts[name]
+        raise AttributeError(name)
 
 
 def dancer_profile(*, pk: int, user: Any, now: dt.datetime) -> DancerProfile:
-    """Everything the dancer page shows, in four queries: dancer, training, roles, performances."""
-    from callboard.repertoire.models import DancerRole
-    from callboard.season.models import Performance
-
+    """Everything the dancer page shows, in four queries: dancer, training, and one query for
+    each part the apps above add (roles, performances)."""
     dancer = dancer_get(pk=pk)
-    known = list(
-        DancerRole.objects.filter(dancer=dancer)
-        .select_related("role__work")
-        .order_by("role__work__title", "role__name")
-    )
-    upcoming = list(
-        Performance.objects.filter(
-            starts_at__gte=now,
-            programme__works__roles__dancers_knowing__dancer=dancer,
-        )
-        .exclude(status=Performance.Status.CANCELLED)
-        .select_related("programme", "venue")
-        .distinct()
-        .order_by("starts_at")[:10]
-    )
     return DancerProfile(
         dancer=dancer,
         show_private=may_see_private(user, dancer.person),
         training=list(dancer.training.all()),
-        learned=[dr for dr in known if dr.status == DancerRole.Status.LEARNED],
-        learning=[dr for dr in known if dr.status == DancerRole.Status.LEARNING],
-        danced=sorted(
-            (dr for dr in known if dr.times_danced or dr.first_danced_on),
-            key=lambda dr: (dr.first_danced_on or dt.date.max, dr.role.work.title),
-        ),
-        upcoming=upcoming,
+        parts=DANCER_PAGE.gather(dancer=dancer, now=now),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,24 +29,14 @@ from callboard.company.forms import (
     TrainingForm,
     TravelForm,
 )
-from callboard.company.importing import COLUMNS, MAX_BYTES
-from callboard.core.errors import DomainError, NotFound
+from callboard.company.services.importing import COLUMNS, MAX_BYTES
+from callboard.core.actors import Actor
+from callboard.core.errors import DomainError
+from callboard.core.pages import form_page, found
 from callboard.core.roles import Cap, can, page_requires
 
 # Service argument names that a form calls differently.
 _FORM_FIELD = {"site_id": "site", "person_id": "person", "related_to_id": "related_to"}
-
-
-def _found(getter: Callable[..., Any], pk: int) -> Any:
-    try:
-        return getter(pk=pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _show_error(form: forms.Form, exc: DomainError) -> None:
-    field = _FORM_FIELD.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 def _form_page(
@@ -63,22 +53,19 @@ def _form_page(
     form_kwargs: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
-    """GET shows the form; POST parses it, calls the service, and redirects or shows its error."""
-    form_kwargs = form_kwargs or {}
-    if request.method == "POST":
-        form = form_class(request.POST, initial=initial, **form_kwargs)
-        if form.is_valid():
-            try:
-                result = run(form.cleaned_data)
-            except DomainError as exc:
-                _show_error(form, exc)
-            else:
-                messages.success(request, success)
-                return redirect(done(result))
-    else:
-        form = form_class(initial=initial, **form_kwargs)
-    context = {"form": form, "title": title, "submit": submit, "cancel": cancel, **(extra or {})}
-    return render(request, "company/form.html", context, status=200 if not form.errors else 422)
+    """The company's form page (see :func:`callboard.core.pages.form_page`)."""
+    return form_page(
+        request,
+        template="company/form.html",
+        form_class=form_class,
+        initial=initial,
+        run=run,
+        done=done,
+        success=success,
+        form_kwargs=form_kwargs,
+        fields=_FORM_FIELD,
+        context={"title": title, "submit": submit, "cancel": cancel, **(extra or {})},
+    )
 
 
 # --------------------------------------------------------------------------- roster and dancers
@@ -109,9 +96,7 @@ def roster(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def dancer(request: HttpRequest, pk: int) -> HttpResponse:
-    profile = _found(
-        lambda pk: selectors.dancer_profile(pk=pk, user=request.user, now=timezone.now()), pk
-    )
+    profile = found(selectors.dancer_profile, pk=pk, user=request.user, now=timezone.now())
     return render(request, "company/dancer.html", {"profile": profile, "dancer": profile.dancer})
 
 
@@ -121,7 +106,7 @@ def dancer_new(request: HttpRequest) -> HttpResponse:
         request,
         form_class=DancerForm,
         initial=None,
-        run=lambda data: services.dancer_create(**data, now=timezone.now()),
+        run=lambda data: services.dancer_create(**data, now=timezone.now(), by=request.user),
         done=lambda d: reverse("company:dancer", args=[d.pk]),
         title=_("New dancer"),
         submit=_("Add to the roster"),
@@ -132,12 +117,14 @@ def dancer_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_PEOPLE)
 def dancer_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.dancer_get, pk)
+    current = found(selectors.dancer_get, pk=pk)
     return _form_page(
         request,
         form_class=DancerForm,
         initial=DancerForm.initial_for(current),
-        run=lambda data: services.dancer_update(dancer=current, changes=data, now=timezone.now()),
+        run=lambda data: services.dancer_update(
+            dancer=current, changes=data, now=timezone.now(), by=request.user
+        ),
         done=lambda d: reverse("company:dancer", args=[d.pk]),
         title=_("Edit %(name)s") % {"name": current.person.full_name},
         submit=_("Save"),
@@ -148,12 +135,14 @@ def dancer_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_PEOPLE)
 def training_add(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.dancer_get, pk)
+    current = found(selectors.dancer_get, pk=pk)
     return _form_page(
         request,
         form_class=TrainingForm,
         initial=None,
-        run=lambda data: services.training_add(dancer=current, **data, now=timezone.now()),
+        run=lambda data: services.training_add(
+            dancer=current, **data, now=timezone.now(), by=request.user
+        ),
         done=lambda entry: reverse("company:dancer", args=[pk]) + "#training",
         title=_("Training of %(name)s") % {"name": current.person.full_name},
         submit=_("Add to training history"),
@@ -165,9 +154,11 @@ def training_add(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.EDIT_PEOPLE)
 @require_POST
 def training_remove(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
-    current = _found(selectors.dancer_get, pk)
+    current = found(selectors.dancer_get, pk=pk)
     try:
-        services.training_remove(dancer=current, entry_id=entry_id, now=timezone.now())
+        services.training_remove(
+            dancer=current, entry_id=entry_id, now=timezone.now(), by=request.user
+        )
         messages.success(request, _("Training entry removed."))
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -189,11 +180,11 @@ def staff(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _staff_run(data: dict[str, Any]) -> Any:
+def _staff_run(data: dict[str, Any], by: Actor) -> Any:
     data = dict(data)
     person = data.pop("person", None)
     return services.staff_create(
-        person_id=person.pk if person else None, **data, now=timezone.now()
+        person_id=person.pk if person else None, **data, now=timezone.now(), by=by
     )
 
 
@@ -204,7 +195,7 @@ def staff_new(request: HttpRequest) -> HttpResponse:
         form_class=StaffForm,
         initial=None,
         form_kwargs={"people": selectors.people_choices()},
-        run=_staff_run,
+        run=lambda data: _staff_run(data, request.user),
         done=lambda s: reverse("company:staff") + f"#staff-{s.pk}",
         title=_("New staff role"),
         submit=_("Add to the staff"),
@@ -215,13 +206,15 @@ def staff_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_PEOPLE)
 def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.staff_get, pk)
+    current = found(selectors.staff_get, pk=pk)
     return _form_page(
         request,
         form_class=StaffForm,
         initial=StaffForm.initial_for(current),
         form_kwargs={"editing": True},
-        run=lambda data: services.staff_update(staff=current, changes=data, now=timezone.now()),
+        run=lambda data: services.staff_update(
+            staff=current, changes=data, now=timezone.now(), by=request.user
+        ),
         done=lambda s: reverse("company:staff") + f"#staff-{s.pk}",
         title=_("Edit %(staff)s") % {"staff": current},
         submit=_("Save"),
@@ -234,9 +227,9 @@ def staff_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.EDIT_PEOPLE)
 @require_POST
 def staff_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.staff_get, pk)
+    current = found(selectors.staff_get, pk=pk)
     try:
-        services.staff_remove(staff=current, now=timezone.now())
+        services.staff_remove(staff=current, now=timezone.now(), by=request.user)
         messages.success(request, _("%(staff)s removed from the staff.") % {"staff": current})
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -266,7 +259,9 @@ def contact_new(request: HttpRequest) -> HttpResponse:
         form_class=ContactForm,
         initial=None,
         form_kwargs={"people": selectors.people_choices()},
-        run=lambda data: services.person_create(**_contact_data(data), now=timezone.now()),
+        run=lambda data: services.person_create(
+            **_contact_data(data), now=timezone.now(), by=request.user
+        ),
         done=lambda p: reverse("company:contacts") + f"#person-{p.pk}",
         title=_("New contact"),
         submit=_("Add contact"),
@@ -277,14 +272,14 @@ def contact_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_PEOPLE)
 def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.contact_get, pk)
+    current = found(selectors.contact_get, pk=pk)
     return _form_page(
         request,
         form_class=ContactForm,
         initial=ContactForm.initial_for(current),
         form_kwargs={"people": selectors.people_choices()},
         run=lambda data: services.person_update(
-            person=current, changes=_contact_data(data), now=timezone.now()
+            person=current, changes=_contact_data(data), now=timezone.now(), by=request.user
         ),
         done=lambda p: reverse("company:contacts") + f"#person-{p.pk}",
         title=_("Edit %(name)s") % {"name": current.full_name},
@@ -319,7 +314,9 @@ def studio_new(request: HttpRequest) -> HttpResponse:
         request,
         form_class=StudioForm,
         initial={"has_piano": True, "active": True},
-        run=lambda data: services.studio_create(**_studio_data(data), now=timezone.now()),
+        run=lambda data: services.studio_create(
+            **_studio_data(data), now=timezone.now(), by=request.user
+        ),
         done=lambda s: reverse("company:studios") + f"#studio-{s.pk}",
         title=_("New studio"),
         submit=_("Add studio"),
@@ -330,13 +327,13 @@ def studio_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_STUDIOS)
 def studio_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.studio_get, pk)
+    current = found(selectors.studio_get, pk=pk)
     return _form_page(
         request,
         form_class=StudioForm,
         initial=StudioForm.initial_for(current),
         run=lambda data: services.studio_update(
-            studio=current, changes=_studio_data(data), now=timezone.now()
+            studio=current, changes=_studio_data(data), now=timezone.now(), by=request.user
         ),
         done=lambda s: reverse("company:studios") + f"#studio-{s.pk}",
         title=_("Edit %(studio)s") % {"studio": current.name},
@@ -352,7 +349,7 @@ def site_new(request: HttpRequest) -> HttpResponse:
         request,
         form_class=SiteForm,
         initial=None,
-        run=lambda data: services.site_create(**data, now=timezone.now()),
+        run=lambda data: services.site_create(**data, now=timezone.now(), by=request.user),
         done=lambda s: reverse("company:studios") + f"#site-{s.pk}",
         title=_("New site"),
         submit=_("Add site"),
@@ -363,12 +360,14 @@ def site_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_STUDIOS)
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.site_get, pk)
+    current = found(selectors.site_get, pk=pk)
     return _form_page(
         request,
         form_class=SiteForm,
         initial={"name": current.name, "address": current.address},
-        run=lambda data: services.site_update(site=current, changes=data, now=timezone.now()),
+        run=lambda data: services.site_update(
+            site=current, changes=data, now=timezone.now(), by=request.user
+        ),
         done=lambda s: reverse("company:studios") + f"#site-{s.pk}",
         title=_("Edit %(site)s") % {"site": current.name},
         submit=_("Save"),
@@ -390,6 +389,7 @@ def site_travel(request: HttpRequest) -> HttpResponse:
             destination_id=form.cleaned_data["destination"].pk,
             minutes=form.cleaned_data["minutes"],
             now=timezone.now(),
+            by=request.user,
         )
         messages.success(request, _("Travel time saved."))
     except DomainError as exc:
@@ -419,7 +419,9 @@ def labour_new(request: HttpRequest) -> HttpResponse:
             "class_counts_as_work": True,
             "performance_counts_as_work": True,
         },
-        run=lambda data: services.labour_profile_create(data=data, now=timezone.now()),
+        run=lambda data: services.labour_profile_create(
+            data=data, now=timezone.now(), by=request.user
+        ),
         done=lambda p: reverse("company:labour") + f"#profile-{p.pk}",
         title=_("New labour agreement"),
         submit=_("Save agreement"),
@@ -430,13 +432,13 @@ def labour_new(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_LABOUR)
 def labour_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.labour_profile_get, pk)
+    current = found(selectors.labour_profile_get, pk=pk)
     return _form_page(
         request,
         form_class=LabourProfileForm,
         initial=LabourProfileForm.initial_for(current),
         run=lambda data: services.labour_profile_update(
-            profile=current, changes=data, now=timezone.now()
+            profile=current, changes=data, now=timezone.now(), by=request.user
         ),
         done=lambda p: reverse("company:labour") + f"#profile-{p.pk}",
         title=_("Edit %(name)s") % {"name": current.name},
@@ -455,7 +457,7 @@ def labour_from_preset(request: HttpRequest) -> HttpResponse:
         return redirect("company:labour")
     try:
         profile = services.labour_profile_from_preset(
-            key=form.cleaned_data["key"], now=timezone.now()
+            key=form.cleaned_data["key"], now=timezone.now(), by=request.user
         )
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -469,9 +471,9 @@ def labour_from_preset(request: HttpRequest) -> HttpResponse:
 @page_requires(Cap.EDIT_LABOUR)
 @require_POST
 def labour_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    current = _found(selectors.labour_profile_get, pk)
+    current = found(selectors.labour_profile_get, pk=pk)
     try:
-        services.labour_profile_activate(profile=current, now=timezone.now())
+        services.labour_profile_activate(profile=current, now=timezone.now(), by=request.user)
         messages.success(request, _("“%(name)s” is now in force.") % {"name": current.name})
     except DomainError as exc:
         messages.error(request, exc.message)
@@ -497,7 +499,10 @@ def roster_import(request: HttpRequest) -> HttpResponse:
             else:
                 try:
                     report = services.roster_import(
-                        data=data, dry_run=form.cleaned_data["dry_run"], now=timezone.now()
+                        data=data,
+                        dry_run=form.cleaned_data["dry_run"],
+                        now=timezone.now(),
+                        by=request.user,
                     )
                 except DomainError as exc:
                     form.add_error(None, exc.message)

@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Schema
 from ninja.security import APIKeyCookie, HttpBearer
-from pydantic import NaiveDatetime, WithJsonSchema
+from pydantic import Field, NaiveDatetime, WithJsonSchema, field_validator
 
 from callboard.core.services import api_token_authenticate
 
@@ -65,6 +65,21 @@ LocalDateTime = Annotated[
         }
     ),
 ]
+
+
+# A record's id in a path or a body: a whole number a database key can hold.
+Id = Annotated[int, Field(ge=1, le=2**62)]
+
+
+class In(Schema):
+    """Base of every request body: text may not carry NUL characters (PostgreSQL refuses them)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
 
 
 class ErrorOut(Schema):

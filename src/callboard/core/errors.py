@@ -6,7 +6,10 @@ turn them into a form error, a flash message, an API 4xx or a CLI exit code 2.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 
 class DomainError(Exception):
@@ -42,3 +45,12 @@ class Conflict(DomainError):
     """The change clashes with what is already there (a duplicate, a taken seat)."""
 
     status_code = 409
+
+
+def reject_unknown_fields(changes: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """An update's ``changes`` may only name fields the service changes."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationFailed(
+            _("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+        )

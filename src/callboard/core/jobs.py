@@ -23,7 +23,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from celery import shared_task
+from celery import Celery, current_app, shared_task
 from django.conf import settings
 from django.db import connections
 
@@ -40,8 +40,14 @@ def resolve(fn_path: str) -> Callable[..., Any]:
     return found
 
 
+def celery_app() -> Celery:
+    """Callboard's Celery app. ``callboard.celery`` makes it (and makes it the current app);
+    the site app imports that module at start-up, and ``celery -A callboard`` does in workers."""
+    return current_app._get_current_object()
+
+
 def mode() -> str:
-    value = getattr(settings, "CALLBOARD_JOBS", "thread")
+    value = settings.CALLBOARD_JOBS
     if value not in MODES:
         raise ValueError(f"CALLBOARD_JOBS must be one of {', '.join(MODES)}, not {value!r}")
     return str(value)
@@ -66,8 +72,7 @@ def enqueue(fn_path: str, **kwargs: Any) -> str:
     fn = resolve(fn_path)  # fail now, in the caller, on a typo
     how = mode()
     if how == "celery":
-        from callboard.celery import app
-
+        app = celery_app()
         if hasattr(fn, "apply_async"):
             return str(app.send_task(getattr(fn, "name", fn_path), kwargs=kwargs).id)
         return str(app.send_task(run_job.name, args=[fn_path], kwargs={"job_kwargs": kwargs}).id)

@@ -5,7 +5,6 @@ from callboard.core import views
 from callboard.core.signin import SignInView
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path(
         "password-reset/",

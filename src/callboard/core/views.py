@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from callboard.core import selectors, services
+from callboard.core import services
 from callboard.core.errors import DomainError
 from callboard.core.models import ApiToken
 
@@ -19,13 +19,6 @@ from callboard.core.models import ApiToken
 def _user(request: HttpRequest) -> User:
     """The signed-in user (every view here is behind login_required)."""
     return cast(User, request.user)
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/home.html", selectors.home_panels(user=_user(request), now=timezone.now())
-    )
 
 
 @login_required

@@ -1,5 +1,9 @@
+"""Reception in the admin: read only. Reports, reviews and audience answers change through
+reception's pages, the API and the services, never here."""
+
 from django.contrib import admin
 
+from callboard.core.admin_readonly import ReadOnlyAdmin, ReadOnlyInline
 from callboard.reception.models import (
     ActTiming,
     Feedback,
@@ -9,13 +13,13 @@ from callboard.reception.models import (
 )
 
 
-class ActTimingInline(admin.TabularInline):
+class ActTimingInline(ReadOnlyInline):
     model = ActTiming
     extra = 0
 
 
 @admin.register(PerformanceReport)
-class PerformanceReportAdmin(admin.ModelAdmin):
+class PerformanceReportAdmin(ReadOnlyAdmin):
     list_display = ("performance", "curtain_calls", "standing_ovation", "attendance_typed")
     list_select_related = ("performance__venue", "performance__programme")
     inlines = [ActTimingInline]
@@ -23,7 +27,7 @@ class PerformanceReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ReadOnlyAdmin):
     list_display = ("outlet", "critic", "performance", "published_on", "rating")
     list_select_related = ("critic", "performance__venue", "performance__programme")
     search_fields = ("outlet", "quote", "headline", "critic__family_name")
@@ -32,14 +36,14 @@ class ReviewAdmin(admin.ModelAdmin):
 
 
 @admin.register(FeedbackSurvey)
-class FeedbackSurveyAdmin(admin.ModelAdmin):
+class FeedbackSurveyAdmin(ReadOnlyAdmin):
     list_display = ("performance", "created_at")
     list_select_related = ("performance__venue", "performance__programme")
     raw_id_fields = ("performance",)
 
 
 @admin.register(Feedback)
-class FeedbackAdmin(admin.ModelAdmin):
+class FeedbackAdmin(ReadOnlyAdmin):
     list_display = ("performance", "rating", "status", "submitted_at")
     list_filter = ("status", "rating")
     list_select_related = ("performance__venue", "performance__programme")

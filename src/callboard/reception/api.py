@@ -9,32 +9,21 @@ or quoted, except on the moderation endpoints (press office).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
 
 from callboard.company.models import Person
+from callboard.core.api_parts import Id, In
 from callboard.core.errors import ValidationFailed
 from callboard.core.roles import Cap, require
 from callboard.reception import selectors, services
 from callboard.reception.models import Feedback, PerformanceReport, Review
 
 router = Router(tags=["reception"])
-
-Id = Annotated[int, Field(ge=1, le=2**62)]
-
-
-class In(Schema):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text may not contain NUL characters")
-        return value
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -280,11 +269,13 @@ def review_patch(request: HttpRequest, review_id: Id, body: ReviewPatch) -> Any:
     work_ids = changes.pop("work_ids", None)
     services.review_update(
         review=review,
-        critic=_critic(critic_id) if critic_id else None,
-        work_ids=work_ids,
         by=request.user,
         now=timezone.now(),
-        **changes,
+        changes={
+            "critic": _critic(critic_id) if critic_id else None,
+            "work_ids": work_ids,
+            **changes,
+        },
     )
     return _review_out(selectors.review_get(pk=review_id))
 

@@ -1,6 +1,6 @@
 """Press and reception for the demo company, on the demo's records.
 
-``build_reception_demo(now=...)`` runs after the company demo (``callboard.core.demo``;
+``build_reception_demo(now=...)`` runs after the company demo (``callboard.site.demo``;
 casting and box office may run before or after it) and writes through the same services a
 person uses:
 
@@ -27,7 +27,10 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from callboard.casting import services as casting
+from callboard.casting.models import CastAssignment
 from callboard.company.models import Dancer, Person
+from callboard.core.actors import CALLBOARD, Actor
 from callboard.core.errors import DomainError
 from callboard.reception import services
 from callboard.reception.models import Feedback, PerformanceReport, Review
@@ -52,8 +55,9 @@ class ReceptionDemoSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def _user(username: str) -> object | None:
-    return get_user_model().objects.filter(username=username).first()
+def _user(username: str) -> Actor:
+    """The demo user acting, or Callboard itself where the demo has no such user."""
+    return get_user_model().objects.filter(username=username).first() or CALLBOARD
 
 
 def _person(given: str, family: str) -> Person | None:
@@ -115,8 +119,6 @@ def _uglich_performance(now: dt.datetime, summary: ReceptionDemoSummary) -> Perf
 
 def _cast_preview(performance: Performance, eleonora: Dancer, now: dt.datetime) -> None:
     """Eleonora as Odette/Odile and a partner who knows Siegfried, written as danced."""
-    from callboard.casting import services as casting
-    from callboard.casting.models import CastAssignment
 
     wanted = [("Odette/Odile", eleonora)]
     prince = Role.objects.filter(work__title=SWAN_LAKE, name="Prince Siegfried").first()
@@ -251,7 +253,7 @@ ANSWERS = {
 
 
 def _answers(
-    key: str, performance: Performance, press: object | None, summary: ReceptionDemoSummary
+    key: str, performance: Performance, press: Actor, summary: ReceptionDemoSummary
 ) -> None:
     if Feedback.objects.filter(performance=performance).exists():
         return

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from callboard.company.models import Person
-from callboard.core.errors import DomainError
 from callboard.reception.models import Feedback
 from callboard.reception.services import ActInput
 from callboard.repertoire.models import Work
@@ -18,12 +17,6 @@ from callboard.season.models import Performance
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def show_error(form: forms.BaseForm, exc: DomainError) -> None:
-    """Put a service's error next to the field it is about (or on top of the form)."""
-    name = exc.field if exc.field in form.fields else None
-    form.add_error(name, exc.message)
 
 
 class NoNulForm(forms.Form):

@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,8 +24,17 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from callboard.audit import services as audit
 from callboard.company.models import Person
-from callboard.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from callboard.core.actors import Actor, user_of
+from callboard.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    ValidationFailed,
+    reject_unknown_fields,
+)
+from callboard.core.roles import Cap, require
 from callboard.reception.models import (
     ActTiming,
     Feedback,
@@ -146,7 +155,7 @@ def performance_report_save(
     incidents: str = "",
     notes: str = "",
     acts: Sequence[ActInput] = (),
-    by: Any,
+    by: Actor,
     now: dt.datetime,
 ) -> PerformanceReport:
     """Write (or rewrite) the report of a performance that has begun.
@@ -154,6 +163,7 @@ def performance_report_save(
     Attendance is typed only when the box office sold no tickets for the performance;
     otherwise it is counted from the door check-ins and a typed number is refused.
     """
+    require(by, Cap.EDIT_PERFORMANCE_REPORT)
     Performance.objects.select_for_update().filter(pk=performance.pk).first()
     _require_after_curtain(performance, now, _("report"))
     if isinstance(curtain_calls, bool) or not isinstance(curtain_calls, int):
@@ -195,7 +205,7 @@ def performance_report_save(
             "incidents": _text(incidents, field="incidents", limit=5000, label=_("Incidents")),
             "notes": _text(notes, field="notes", limit=5000, label=_("Notes")),
             "updated_at": now,
-            "updated_by": by,
+            "updated_by": user_of(by),
         },
     )
     report.acts.all().delete()
@@ -210,6 +220,18 @@ def performance_report_save(
             )
             for i, act in enumerate(checked, start=1)
         ]
+    )
+    audit.record(
+        actor=by,
+        action="reception.report_save",
+        obj=report,
+        parent=performance,
+        at=now,
+        summary=_("Performance report of %(billing)s saved") % {"billing": performance.billing},
+        changes={
+            "curtain_calls": [None, curtain_calls],
+            "standing_ovation": [None, bool(standing_ovation)],
+        },
     )
     return report
 
@@ -308,10 +330,11 @@ def review_create(
     url: str = "",
     headline: str = "",
     work_ids: Iterable[int] | None = None,
-    by: Any,
+    by: Actor,
     now: dt.datetime,
 ) -> Review:
     """Add a review of a performance; ``work_ids`` default to every work on its programme."""
+    require(by, Cap.EDIT_REVIEWS)
     _require_after_curtain(performance, now, _("review"))
     fields = _review_fields(
         performance=performance,
@@ -337,34 +360,46 @@ def review_create(
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                performance=performance, critic=critic, created_at=now, created_by=by, **fields
+                performance=performance,
+                critic=critic,
+                created_at=now,
+                created_by=user_of(by),
+                **fields,
             )
     except IntegrityError as exc:
         raise Conflict(
             _("This review was just recorded by someone else; reload the page.")
         ) from exc
     review.works.set(works)
+    audit.record(
+        actor=by,
+        action="reception.review_create",
+        obj=review,
+        parent=performance,
+        at=now,
+        summary=_("Review by %(critic)s in %(outlet)s added")
+        % {"critic": critic.full_name, "outlet": review.outlet},
+    )
     return review
 
 
 @transaction.atomic
 def review_update(
-    *,
-    review: Review,
-    by: Any,
-    now: dt.datetime,
-    critic: Person | None = None,
-    work_ids: Iterable[int] | None = None,
-    **changes: Any,
+    *, review: Review, changes: Mapping[str, Any], by: Actor, now: dt.datetime
 ) -> Review:
+    """Change a review (``changes``: the fields that change; ``critic`` and ``work_ids``, when
+    given and not None, replace the critic and the works reviewed)."""
+    require(by, Cap.EDIT_REVIEWS)
+    before = {
+        name: getattr(review, name)
+        for name in ("outlet", "published_on", "url", "headline", "rating", "quote")
+    }
     known = {"outlet", "published_on", "url", "headline", "rating", "quote"}
-    unknown = set(changes) - known
-    if unknown:
-        raise ValidationFailed(
-            _("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+    reject_unknown_fields(changes, {*known, "critic", "work_ids"})
+    critic: Person | None = changes.get("critic")
+    work_ids: Iterable[int] | None = changes.get("work_ids")
     current = {name: getattr(review, name) for name in known}
-    current.update(changes)
+    current.update({k: v for k, v in changes.items() if k in known})
     fields = _review_fields(performance=review.performance, now=now, **current)
     if critic is not None:
         review.critic = critic
@@ -385,11 +420,28 @@ def review_update(
     review.save()
     if work_ids is not None:
         review.works.set(_review_works(review.performance, work_ids))
+    audit.record(
+        actor=by,
+        action="reception.review_update",
+        obj=review,
+        parent=review.performance,
+        at=now,
+        summary=_("Review in %(outlet)s changed") % {"outlet": review.outlet},
+        changes=audit.diff(before, fields),
+    )
     return review
 
 
 @transaction.atomic
-def review_delete(*, review: Review, by: Any, now: dt.datetime) -> None:
+def review_delete(*, review: Review, by: Actor, now: dt.datetime) -> None:
+    require(by, Cap.EDIT_REVIEWS)
+    audit.record(
+        actor=by,
+        action="reception.review_delete",
+        obj=review.performance,
+        at=now,
+        summary=_("Review in %(outlet)s removed") % {"outlet": review.outlet},
+    )
     review.delete()
 
 
@@ -563,9 +615,10 @@ def feedback_submit(
 
 @transaction.atomic
 def feedback_moderate(
-    *, feedback_ids: Iterable[int], approve: bool, by: Any, now: dt.datetime
+    *, feedback_ids: Iterable[int], approve: bool, by: Actor, now: dt.datetime
 ) -> int:
     """Approve or reject answers (any status may be changed again). Returns how many."""
+    require(by, Cap.MODERATE_FEEDBACK)
     ids = sorted({int(i) for i in feedback_ids})
     if not ids:
         raise ValidationFailed(_("Choose at least one answer to moderate."), field="ids")
@@ -575,16 +628,17 @@ def feedback_moderate(
     if found.count() != len(ids):
         raise NotFound(_("Some of these answers no longer exist; reload the page."))
     status = Feedback.Status.APPROVED if approve else Feedback.Status.REJECTED
-    return found.update(status=status, moderated_at=now, moderated_by=by)
+    return found.update(status=status, moderated_at=now, moderated_by=user_of(by))
 
 
 @transaction.atomic
 def feedback_approve_ratings_only(
-    *, by: Any, now: dt.datetime, performance: Performance | None = None
+    *, by: Actor, now: dt.datetime, performance: Performance | None = None
 ) -> int:
     """Approve every waiting answer that has no words in it (a rating alone shows nothing
     a person wrote, so there is nothing to read first)."""
+    require(by, Cap.MODERATE_FEEDBACK)
     qs = Feedback.objects.filter(status=Feedback.Status.PENDING, favourite_moment="", comment="")
     if performance is not None:
         qs = qs.filter(performance=performance)
-    return qs.update(status=Feedback.Status.APPROVED, moderated_at=now, moderated_by=by)
+    return qs.update(status=Feedback.Status.APPROVED, moderated_at=now, moderated_by=user_of(by))

@@ -5,7 +5,6 @@ The public survey (``/feedback/<token>/``) needs no sign-in; everything else doe
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, TypeVar
 
 import qrcode
@@ -13,16 +12,16 @@ import qrcode.image.svg
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from callboard.core.charts import bar_chart
 from callboard.core.errors import DomainError, NotFound
+from callboard.core.pages import forbidden, found, show_error
 from callboard.core.roles import Cap, can, page_requires
 from callboard.reception import selectors, services
-from callboard.reception.charts import bar_chart
 from callboard.reception.forms import (
     ActFormSet,
     ModerateForm,
@@ -31,23 +30,11 @@ from callboard.reception.forms import (
     SurveyForm,
     act_initial,
     acts_from,
-    show_error,
 )
 from callboard.reception.models import Feedback
 from callboard.season.models import Performance
 
 T = TypeVar("T")
-
-
-def _found(lookup: Callable[..., T], **kwargs: Any) -> T:
-    try:
-        return lookup(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return TemplateResponse(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 def _may_share_survey(user: Any) -> bool:
@@ -78,7 +65,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def performance(request: HttpRequest, pk: int) -> HttpResponse:
-    perf = _found(selectors.performance_get, pk=pk)
+    perf = found(selectors.performance_get, pk=pk)
     data = selectors.performance_reception(performance=perf, user=request.user)
     chart = None
     if data.feedback.count:
@@ -110,7 +97,7 @@ def performance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_PERFORMANCE_REPORT)
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    perf = _found(selectors.performance_get, pk=pk)
+    perf = found(selectors.performance_get, pk=pk)
     current = selectors.performance_reception(performance=perf, user=request.user)
     report = current.report
     initial = (
@@ -175,7 +162,7 @@ def _review_fields(data: dict[str, Any]) -> dict[str, Any]:
 
 @page_requires(Cap.EDIT_REVIEWS)
 def review_new(request: HttpRequest, pk: int) -> HttpResponse:
-    perf = _found(selectors.performance_get, pk=pk)
+    perf = found(selectors.performance_get, pk=pk)
     initial = {"published_on": timezone.localdate()}
     form = ReviewForm(request.POST or None, performance=perf, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -199,7 +186,7 @@ def review_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_REVIEWS)
 def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _found(selectors.review_get, pk=pk)
+    review = found(selectors.review_get, pk=pk)
     perf = review.performance
     initial = {
         "critic": review.critic_id,
@@ -216,9 +203,9 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.review_update(
                 review=review,
-                **_review_fields(form.cleaned_data),
                 by=request.user,
                 now=timezone.now(),
+                changes=_review_fields(form.cleaned_data),
             )
             messages.success(request, _("Review saved."))
             return redirect("reception:performance", pk=perf.pk)
@@ -234,7 +221,7 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @page_requires(Cap.EDIT_REVIEWS)
 @require_POST
 def review_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _found(selectors.review_get, pk=pk)
+    review = found(selectors.review_get, pk=pk)
     perf_pk = review.performance_id
     services.review_delete(review=review, by=request.user, now=timezone.now())
     messages.success(request, _("Review removed."))
@@ -273,13 +260,13 @@ def _press_page(request: HttpRequest, press: selectors.Press, kind: str, obj: An
 
 @page_requires(Cap.VIEW_COMPANY)
 def work_press(request: HttpRequest, pk: int) -> HttpResponse:
-    work = _found(selectors.work_get, pk=pk)
+    work = found(selectors.work_get, pk=pk)
     return _press_page(request, selectors.work_press(work=work, now=timezone.now()), "work", work)
 
 
 @page_requires(Cap.VIEW_COMPANY)
 def programme_press(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _found(selectors.programme_get, pk=pk)
+    programme = found(selectors.programme_get, pk=pk)
     press = selectors.programme_press(programme=programme, now=timezone.now())
     return _press_page(request, press, "programme", programme)
 
@@ -291,8 +278,8 @@ def programme_press(request: HttpRequest, pk: int) -> HttpResponse:
 def survey_card(request: HttpRequest, pk: int) -> HttpResponse:
     """The survey's link and QR code, to print in the programme."""
     if not _may_share_survey(request.user):
-        return _forbidden(request, _("The survey link is shared by the press office."))
-    perf = _found(selectors.performance_get, pk=pk)
+        return forbidden(request, _("The survey link is shared by the press office."))
+    perf = found(selectors.performance_get, pk=pk)
     try:
         survey = services.survey_ensure(performance=perf, now=timezone.now())
     except DomainError as exc:
@@ -316,8 +303,8 @@ def _qr_svg(url: str) -> str:
 @page_requires(Cap.VIEW_COMPANY)
 def survey_qr(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_share_survey(request.user):
-        return _forbidden(request, _("The survey link is shared by the press office."))
-    perf = _found(selectors.performance_get, pk=pk)
+        return forbidden(request, _("The survey link is shared by the press office."))
+    perf = found(selectors.performance_get, pk=pk)
     try:
         survey = services.survey_ensure(performance=perf, now=timezone.now())
     except DomainError as exc:

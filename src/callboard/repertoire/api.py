@@ -288,7 +288,7 @@ def work_get(request: HttpRequest, work_id: int) -> Any:
 def work_create(request: HttpRequest, payload: WorkIn) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
     fields = _person_refs(payload.model_dump(), "choreographer")
-    return Status(201, services.work_create(**fields))
+    return Status(201, services.work_create(**fields, by=request.user, now=timezone.now()))
 
 
 @router.patch("/works/{work_id}", response={200: WorkOut, **ERRORS})
@@ -296,7 +296,7 @@ def work_patch(request: HttpRequest, work_id: int, payload: WorkPatchIn) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
     work = selectors.work_get(pk=work_id)
     changes = _person_refs(payload.model_dump(exclude_unset=True), "choreographer")
-    return services.work_update(work=work, changes=changes)
+    return services.work_update(work=work, changes=changes, by=request.user, now=timezone.now())
 
 
 # --------------------------------------------------------------------------- sections
@@ -313,7 +313,12 @@ def _parent(changes: dict[str, Any]) -> dict[str, Any]:
 def section_create(request: HttpRequest, work_id: int, payload: SectionIn) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
     work = selectors.work_get(pk=work_id)
-    return Status(201, services.section_create(work=work, **_parent(payload.model_dump())))
+    return Status(
+        201,
+        services.section_create(
+            work=work, **_parent(payload.model_dump()), by=request.user, now=timezone.now()
+        ),
+    )
 
 
 @router.patch("/sections/{section_id}", response={200: SectionOut, **ERRORS})
@@ -321,7 +326,9 @@ def section_patch(request: HttpRequest, section_id: int, payload: SectionPatchIn
     require(request.user, Cap.EDIT_REPERTOIRE)
     section = selectors.section_get(pk=section_id)
     changes = _parent(payload.model_dump(exclude_unset=True))
-    return services.section_update(section=section, changes=changes)
+    return services.section_update(
+        section=section, changes=changes, by=request.user, now=timezone.now()
+    )
 
 
 @router.post("/sections/{section_id}/move", response={200: SectionOut, **ERRORS})
@@ -329,13 +336,17 @@ def section_move(request: HttpRequest, section_id: int, payload: SectionMoveIn) 
     """Move a section one place up or down among its siblings."""
     require(request.user, Cap.EDIT_REPERTOIRE)
     section = selectors.section_get(pk=section_id)
-    return services.section_move(section=section, direction=payload.direction)
+    return services.section_move(
+        section=section, direction=payload.direction, by=request.user, now=timezone.now()
+    )
 
 
 @router.delete("/sections/{section_id}", response={204: None, **ERRORS})
 def section_delete(request: HttpRequest, section_id: int) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
-    services.section_delete(section=selectors.section_get(pk=section_id))
+    services.section_delete(
+        section=selectors.section_get(pk=section_id), by=request.user, now=timezone.now()
+    )
     return Status(204, None)
 
 
@@ -353,7 +364,9 @@ def _sections(changes: dict[str, Any]) -> dict[str, Any]:
 def role_create(request: HttpRequest, work_id: int, payload: RoleIn) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
     work = selectors.work_get(pk=work_id)
-    role = services.role_create(work=work, **_sections(payload.model_dump()))
+    role = services.role_create(
+        work=work, **_sections(payload.model_dump()), by=request.user, now=timezone.now()
+    )
     return Status(201, _role_out(role.pk))
 
 
@@ -364,14 +377,14 @@ def role_patch(request: HttpRequest, role_id: int, payload: RolePatchIn) -> Any:
     changes = _sections(payload.model_dump(exclude_unset=True))
     if changes.get("sections", ()) is None:
         changes["sections"] = []
-    services.role_update(role=role, changes=changes)
+    services.role_update(role=role, changes=changes, by=request.user, now=timezone.now())
     return _role_out(role.pk)
 
 
 @router.delete("/roles/{role_id}", response={204: None, **ERRORS})
 def role_delete(request: HttpRequest, role_id: int) -> Any:
     require(request.user, Cap.EDIT_REPERTOIRE)
-    services.role_delete(role=selectors.role_get(pk=role_id))
+    services.role_delete(role=selectors.role_get(pk=role_id), by=request.user, now=timezone.now())
     return Status(204, None)
 
 
@@ -384,7 +397,12 @@ def dancer_role_set(
     role = selectors.role_get(pk=role_id)
     dancer = selectors.dancer_get(pk=dancer_id)
     return services.dancer_role_set(
-        dancer=dancer, role=role, status=payload.status, since=payload.since
+        dancer=dancer,
+        role=role,
+        status=payload.status,
+        since=payload.since,
+        by=request.user,
+        now=timezone.now(),
     )
 
 
@@ -393,7 +411,7 @@ def dancer_role_remove(request: HttpRequest, role_id: int, dancer_id: int) -> An
     require(request.user, Cap.EDIT_REPERTOIRE)
     role = selectors.role_get(pk=role_id)
     dancer = selectors.dancer_get(pk=dancer_id)
-    services.dancer_role_remove(dancer=dancer, role=role)
+    services.dancer_role_remove(dancer=dancer, role=role, by=request.user, now=timezone.now())
     return Status(204, None)
 
 
@@ -417,7 +435,7 @@ def commission_create(request: HttpRequest, payload: CommissionIn) -> Any:
     """Commission a new work; the work is created with status ``commissioned``."""
     require(request.user, Cap.EDIT_COMMISSIONS)
     fields = _person_refs(payload.model_dump(), "creator", "commissioned_by")
-    commission = services.commission_create(now=timezone.now(), **fields)
+    commission = services.commission_create(now=timezone.now(), **fields, by=request.user)
     return Status(201, selectors.commission_detail(pk=commission.pk))
 
 
@@ -436,7 +454,12 @@ def commission_advance(request: HttpRequest, commission_id: int, payload: Advanc
 def milestone_create(request: HttpRequest, commission_id: int, payload: MilestoneIn) -> Any:
     require(request.user, Cap.EDIT_COMMISSIONS)
     commission = selectors.commission_get(pk=commission_id)
-    return Status(201, services.milestone_create(commission=commission, **payload.model_dump()))
+    return Status(
+        201,
+        services.milestone_create(
+            commission=commission, **payload.model_dump(), by=request.user, now=timezone.now()
+        ),
+    )
 
 
 @router.post("/milestones/{milestone_id}/complete", response={200: MilestoneOut, **ERRORS})
@@ -445,5 +468,5 @@ def milestone_complete(request: HttpRequest, milestone_id: int, payload: Milesto
     require(request.user, Cap.EDIT_COMMISSIONS)
     milestone = selectors.milestone_get(pk=milestone_id)
     return services.milestone_complete(
-        milestone=milestone, now=timezone.now(), done_on=payload.done_on
+        milestone=milestone, now=timezone.now(), done_on=payload.done_on, by=request.user
     )

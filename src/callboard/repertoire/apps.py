@@ -5,3 +5,9 @@ class RepertoireConfig(AppConfig):
     name = "callboard.repertoire"
     label = "repertoire"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from callboard.company.selectors import DANCER_PAGE
+        from callboard.repertoire.selectors import dancer_roles
+
+        DANCER_PAGE.register("repertoire", dancer_roles)

@@ -7,19 +7,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from callboard.core.errors import DomainError
 from callboard.repertoire import selectors
 from callboard.repertoire.models import Commission, DancerRole, Section, Work
 
 
 class DateInput(forms.DateInput):
     input_type = "date"
-
-
-def show_error(form: forms.Form, exc: DomainError) -> None:
-    """Put a service's error on the field it concerns, or on the form as a whole."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 class PersonChoiceField(forms.ModelChoiceField):

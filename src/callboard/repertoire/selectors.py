@@ -15,11 +15,10 @@ from django.utils.translation import gettext as _
 
 from callboard.company.models import Dancer, Person
 from callboard.core.errors import NotFound
+from callboard.core.pages import PageParts
 from callboard.core.text import search_key
 from callboard.repertoire.models import Commission, DancerRole, Milestone, Role, Section, Work
 
-PAST_PERFORMANCES_SHOWN = 25
-UPCOMING_PERFORMANCES_SHOWN = 50
 CLOSED_COMMISSIONS_SHOWN = 20
 
 
@@ -165,20 +164,26 @@ def flat_sections(tree: list[SectionNode]) -> list[SectionNode]:
     return out
 
 
-def work_performances(*, work: Work, now: dt.datetime) -> dict[str, Any]:
-    """Upcoming and past performances of programmes that include ``work``."""
-    from callboard.season.models import Performance
+# The work's page shows its performances, which the season app knows: it registers that
+# part here in its AppConfig.ready().
+WORK_PAGE = PageParts("work")
 
-    performances = Performance.objects.filter(programme__items__work=work).select_related(
-        "venue", "programme", "tour"
+
+def dancer_roles(*, dancer: Dancer, now: dt.datetime) -> dict[str, Any]:
+    """The dancer page's roles: learned, being learned, and danced (one query)."""
+    known = list(
+        DancerRole.objects.filter(dancer=dancer)
+        .select_related("role__work")
+        .order_by("role__work__title", "role__name")
     )
-    upcoming = list(
-        performances.filter(starts_at__gte=now).order_by("starts_at")[:UPCOMING_PERFORMANCES_SHOWN]
-    )
-    past_all = performances.filter(starts_at__lt=now)
-    past = list(past_all.order_by("-starts_at")[:PAST_PERFORMANCES_SHOWN])
-    past_count = past_all.count()
-    return {"upcoming": upcoming, "past": past, "past_count": past_count}
+    return {
+        "learned": [dr for dr in known if dr.status == DancerRole.Status.LEARNED],
+        "learning": [dr for dr in known if dr.status == DancerRole.Status.LEARNING],
+        "danced": sorted(
+            (dr for dr in known if dr.times_danced or dr.first_danced_on),
+            key=lambda dr: (dr.first_danced_on or dt.date.max, dr.role.work.title),
+        ),
+    }
 
 
 def work_page(*, pk: Any, now: dt.datetime) -> dict[str, Any]:
@@ -190,7 +195,7 @@ def work_page(*, pk: Any, now: dt.datetime) -> dict[str, Any]:
         "sections_flat": flat_sections(tree),
         "roles": list(work.roles.all()),
         "commission": getattr(work, "commission", None),
-        **work_performances(work=work, now=now),
+        **WORK_PAGE.gather(work=work, now=now),
     }
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from callboard.core.errors import DomainError, NotFound
+from callboard.core.pages import show_error
 from callboard.core.roles import Cap, page_requires
 from callboard.repertoire import forms, selectors, services
 from callboard.repertoire.models import Commission
@@ -62,9 +63,9 @@ def work_create(request: HttpRequest) -> HttpResponse:
     form = forms.WorkForm(request.POST or None, initial={"status": "in_repertoire"})
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.work_create(**form.cleaned_data)
+            new = services.work_create(**form.cleaned_data, by=request.user, now=timezone.now())
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("“%(title)s” added to the repertoire.") % {"title": new})
             return redirect("repertoire:work", pk=new.pk)
@@ -84,9 +85,9 @@ def work_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         changes = {k: v for k, v in form.cleaned_data.items() if form.fields[k].disabled is False}
         try:
-            services.work_update(work=current, changes=changes)
+            services.work_update(work=current, changes=changes, by=request.user, now=timezone.now())
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Changes to “%(title)s” saved.") % {"title": current})
             return redirect("repertoire:work", pk=current.pk)
@@ -105,9 +106,11 @@ def section_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.SectionForm(request.POST or None, work=parent_work)
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_create(work=parent_work, **form.cleaned_data)
+            services.section_create(
+                work=parent_work, **form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Section added."))
             return redirect(reverse("repertoire:work", args=[parent_work.pk]) + "#sections")
@@ -132,9 +135,11 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.section_update(section=section, changes=form.cleaned_data)
+            services.section_update(
+                section=section, changes=form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Section saved."))
             return redirect(reverse("repertoire:work", args=[section.work_id]) + "#sections")
@@ -150,7 +155,12 @@ def section_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def section_move(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         section = selectors.section_get(pk=pk)
-        services.section_move(section=section, direction=request.POST.get("direction", ""))
+        services.section_move(
+            section=section,
+            direction=request.POST.get("direction", ""),
+            by=request.user,
+            now=timezone.now(),
+        )
     except NotFound as exc:
         return _not_found(request, exc)
     except DomainError as exc:
@@ -163,7 +173,7 @@ def section_move(request: HttpRequest, pk: int) -> HttpResponse:
 def section_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         section = selectors.section_get(pk=pk)
-        services.section_delete(section=section)
+        services.section_delete(section=section, by=request.user, now=timezone.now())
     except NotFound as exc:
         return _not_found(request, exc)
     except DomainError as exc:
@@ -185,9 +195,11 @@ def role_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RoleForm(request.POST or None, work=parent_work)
     if request.method == "POST" and form.is_valid():
         try:
-            role = services.role_create(work=parent_work, **form.cleaned_data)
+            role = services.role_create(
+                work=parent_work, **form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Role “%(name)s” added.") % {"name": role.name})
             return redirect(reverse("repertoire:work", args=[parent_work.pk]) + "#roles")
@@ -211,9 +223,11 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RoleForm(request.POST or None, initial=initial, work=role.work)
     if request.method == "POST" and form.is_valid():
         try:
-            services.role_update(role=role, changes=form.cleaned_data)
+            services.role_update(
+                role=role, changes=form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Role “%(name)s” saved.") % {"name": role.name})
             return redirect(reverse("repertoire:work", args=[role.work_id]) + "#roles")
@@ -234,7 +248,7 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def role_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         role = selectors.role_get(pk=pk)
-        services.role_delete(role=role)
+        services.role_delete(role=role, by=request.user, now=timezone.now())
     except NotFound as exc:
         return _not_found(request, exc)
     except DomainError as exc:
@@ -254,7 +268,9 @@ def dancer_role_set(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DancerRoleForm(request.POST)
     if form.is_valid():
         try:
-            services.dancer_role_set(role=role, **form.cleaned_data)
+            services.dancer_role_set(
+                role=role, **form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -281,7 +297,7 @@ def dancer_role_remove(request: HttpRequest, pk: int, dancer_pk: int) -> HttpRes
         return _not_found(request, exc)
     try:
         dancer = selectors.dancer_get(pk=dancer_pk)
-        services.dancer_role_remove(dancer=dancer, role=role)
+        services.dancer_role_remove(dancer=dancer, role=role, by=request.user, now=timezone.now())
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -320,9 +336,11 @@ def commission_create(request: HttpRequest) -> HttpResponse:
     form = forms.CommissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            new = services.commission_create(now=timezone.now(), **form.cleaned_data)
+            new = services.commission_create(
+                now=timezone.now(), **form.cleaned_data, by=request.user
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(
                 request, _("Commission of “%(title)s” recorded.") % {"title": new.work}
@@ -341,9 +359,11 @@ def commission_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.CommissionEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.commission_update(commission=current, changes=form.cleaned_data)
+            services.commission_update(
+                commission=current, changes=form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("Commission saved."))
             return redirect("repertoire:commission", pk=current.pk)
@@ -397,7 +417,9 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.MilestoneForm(request.POST)
     if form.is_valid():
         try:
-            services.milestone_create(commission=current, **form.cleaned_data)
+            services.milestone_create(
+                commission=current, **form.cleaned_data, by=request.user, now=timezone.now()
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
@@ -418,10 +440,13 @@ def milestone_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if request.POST.get("reopen"):
-                services.milestone_reopen(milestone=milestone)
+                services.milestone_reopen(milestone=milestone, by=request.user, now=timezone.now())
             else:
                 services.milestone_complete(
-                    milestone=milestone, now=timezone.now(), done_on=form.cleaned_data["done_on"]
+                    milestone=milestone,
+                    now=timezone.now(),
+                    done_on=form.cleaned_data["done_on"],
+                    by=request.user,
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -439,7 +464,7 @@ def milestone_delete(request: HttpRequest, pk: int) -> HttpResponse:
         milestone = selectors.milestone_get(pk=pk)
     except NotFound as exc:
         return _not_found(request, exc)
-    services.milestone_delete(milestone=milestone)
+    services.milestone_delete(milestone=milestone, by=request.user, now=timezone.now())
     messages.success(request, _("Milestone “%(title)s” removed.") % {"title": milestone.title})
     return redirect(
         reverse("repertoire:commission", args=[milestone.commission_id]) + "#milestones"

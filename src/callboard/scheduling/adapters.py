@@ -15,17 +15,19 @@ import dataclasses
 import datetime as dt
 import math
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from callboard.casting.models import CastAssignment
 from callboard.company.models import Company, Dancer, LabourProfile, Person, SiteTravel, Studio
+from callboard.core.zones import company_zone, local_day_bounds
+from callboard.scheduling.limits import scheduling_limits
+from callboard.scheduling.models import CallRequest, FixedEvent, StudioClosure, Unavailability
 from callboard.scheduling.solver import problem as sp
 from callboard.scheduling.solver.check import RULES, Checker, Violation
 from callboard.scheduling.solver.explain import GOAL_TITLES, explain, unplaced_reasons
@@ -34,6 +36,7 @@ from callboard.scheduling.solver.solution import Call as SolverCall
 from callboard.scheduling.solver.solution import Solution, Status
 from callboard.scheduling.solver.solve import Progress
 from callboard.scheduling.solver.solve import solve as engine_solve
+from callboard.season.models import Performance
 
 DAY = sp.DAY
 DEFAULT_OPEN = 9 * 60
@@ -46,40 +49,6 @@ AWAY_STATUSES = {
     Dancer.Status.GUESTING,
     Dancer.Status.RETIRED,
 }
-
-
-# The company's time zone is read once per web request (pages ask for it often), again when
-# the company record is saved, and, for work outside requests (job workers, the shell), at
-# most every _ZONE_SECONDS. A page therefore makes the same queries whatever the clock.
-_ZONE_SECONDS = 5.0
-_zone_cache: tuple[float, str] | None = None
-
-
-def forget_company_zone(**_kwargs: Any) -> None:
-    """Read the company's time zone afresh next time (a request began, the company changed)."""
-    global _zone_cache
-    _zone_cache = None
-
-
-def company_zone() -> ZoneInfo:
-    """The company's time zone (read once per request, see ``forget_company_zone``)."""
-    global _zone_cache
-    moment = time.monotonic()
-    if _zone_cache is not None and moment - _zone_cache[0] < _ZONE_SECONDS:
-        name = _zone_cache[1]
-    else:
-        name = Company.objects.values_list("time_zone", flat=True).first() or settings.TIME_ZONE
-        _zone_cache = (moment, name)
-    try:
-        return ZoneInfo(name)
-    except Exception:  # a bad zone name in the company record must not break the callboard
-        return ZoneInfo(settings.TIME_ZONE)
-
-
-def local_day_bounds(day: dt.date, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=zone)
-    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=zone)
-    return start, end
 
 
 # --------------------------------------------------------------------------- call rows
@@ -230,9 +199,6 @@ class Inputs:
 
 
 def load_inputs(period: Any, *, extra_person_pks: Iterable[int] = ()) -> Inputs:
-    from callboard.casting.models import CastAssignment
-    from callboard.scheduling.models import CallRequest, FixedEvent, StudioClosure, Unavailability
-    from callboard.season.models import Performance
 
     zone = company_zone()
     start, _end = local_day_bounds(period.first_day, zone)
@@ -290,7 +256,6 @@ def load_inputs(period: Any, *, extra_person_pks: Iterable[int] = ()) -> Inputs:
 
 def _wellbeing_limits(inputs: Inputs, person_pks: Iterable[int]) -> dict[int, Any]:
     """Return-to-dance caps, medical unavailability and spike limits, by dancer id."""
-    from callboard.wellbeing.selectors import scheduling_limits
 
     dancers = [
         p.dancer

@@ -9,9 +9,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from callboard.core import zones
 from callboard.core.errors import NotFound, PermissionDenied, ValidationFailed
 from callboard.core.roles import Cap, can, require
-from callboard.scheduling import adapters, selectors, services
+from callboard.scheduling import selectors, services
 from callboard.scheduling.models import Call, Notice, Schedule, SchedulePeriod, SolveRun
 
 router = Router(tags=["schedule"])
@@ -136,7 +137,7 @@ def _person(request: HttpRequest) -> Any:
 
 
 def _today() -> dt.date:
-    return timezone.now().astimezone(adapters.company_zone()).date()
+    return timezone.now().astimezone(zones.company_zone()).date()
 
 
 def _days(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
@@ -190,7 +191,7 @@ def versions(request: HttpRequest, plan_id: int) -> list[dict[str, Any]]:
     """The draft and the published versions of a plan."""
     if not can(request.user, Cap.VIEW_ALL_CALLS):
         raise PermissionDenied("Your role does not allow this. Ask the company manager for access.")
-    period = services.get_period(plan_id)
+    period = selectors.get_period(plan_id)
     rows = Schedule.objects.filter(period=period).order_by("status", "-number")
     if not can(request.user, Cap.PLAN_SCHEDULE):
         rows = rows.filter(status=Schedule.Status.PUBLISHED)
@@ -222,7 +223,7 @@ def version_calls(request: HttpRequest, version_id: int) -> list[dict[str, Any]]
 @router.post("/plans/{plan_id}/runs", response={202: RunOut}, summary="Start a solve run")
 def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> Status:
     require(request.user, Cap.PLAN_SCHEDULE)
-    period = services.get_period(plan_id)
+    period = selectors.get_period(plan_id)
     run = services.solve_run_start(
         period=period,
         by=request.user,
@@ -238,7 +239,7 @@ def run_start(request: HttpRequest, plan_id: int, payload: RunIn) -> Status:
 @router.get("/runs/{run_id}", response=RunOut, summary="Poll a run")
 def run_poll(request: HttpRequest, run_id: int) -> dict[str, Any]:
     require(request.user, Cap.PLAN_SCHEDULE)
-    run = services.solve_run_refresh(run=services.get_run(run_id), now=timezone.now())
+    run = services.solve_run_refresh(run=selectors.get_run(run_id), now=timezone.now())
     return _run_out(run)
 
 
@@ -246,5 +247,5 @@ def run_poll(request: HttpRequest, run_id: int) -> dict[str, Any]:
     "/runs/{run_id}/stop", response=RunOut, summary="Stop a run, keeping its best schedule"
 )
 def run_stop(request: HttpRequest, run_id: int) -> dict[str, Any]:
-    run = services.get_run(run_id)
+    run = selectors.get_run(run_id)
     return _run_out(services.solve_run_stop(run=run, by=request.user, now=timezone.now()))

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from callboard.company.models import Person, Staff, Studio
+from callboard.core import zones
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from callboard.core.text import search_key
 from callboard.repertoire.models import Role, Work
-from callboard.scheduling import adapters, services
+from callboard.scheduling import services
 from callboard.scheduling.models import CallRequest, FixedEvent, SchedulePeriod, SolveRun
 
 TIME_LIMIT = 8.0
@@ -62,20 +64,20 @@ def _cast_of(work_title: str, role_name: str, limit: int) -> list[Person]:
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=adapters.company_zone())
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zones.company_zone())
 
 
 def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
     """Plan, solve and publish the demo's coming week (deterministic for the same ``now``)."""
     summary = ScheduleDemoSummary()
-    zone = adapters.company_zone()
+    zone = zones.company_zone()
     first = now.astimezone(zone).date()
     last = first + dt.timedelta(days=DAYS - 1)
     if SchedulePeriod.objects.filter(first_day__lte=last, last_day__gte=first).exists():
         summary.skipped = True
         summary.notes.append("The callboard already has a plan for these days; left as it is.")
         return summary
-    period = services.period_open(first_day=first, last_day=last, by=None, now=now)
+    period = services.period_open(first_day=first, last_day=last, by=CALLBOARD, now=now)
     summary.period_id = period.pk
 
     # Company class every morning but Sunday, in the big studio.
@@ -90,11 +92,11 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
             ends_at=_at(day, 11, 15),
             everyone=True,
             studio=big,
-            by=None,
+            by=CALLBOARD,
             now=now,
         )
 
-    imported = services.requests_import(period=period, by=None, now=now)
+    imported = services.requests_import(period=period, by=CALLBOARD, now=now)
     summary.imported = imported.created
     summary.notes.extend(imported.skipped[:3])
 
@@ -162,7 +164,7 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
                 period=period,
                 values={k: v for k, v in values.items() if v is not None},
                 people=people,
-                by=None,
+                by=CALLBOARD,
                 now=now,
             )
         except DomainError as exc:
@@ -171,7 +173,7 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
 
     run = services.solve_run_start(
         period=period,
-        by=None,
+        by=CALLBOARD,
         now=now,
         time_limit=TIME_LIMIT,
         seed=SEED,
@@ -187,7 +189,7 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
     try:
         result = services.schedule_publish(
             period=period,
-            by=None,
+            by=CALLBOARD,
             now=now,
             first_day=first,
             last_day=first,

@@ -12,7 +12,8 @@ import datetime as dt
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
-from callboard.scheduling import adapters, selectors
+from callboard.core import zones
+from callboard.scheduling import selectors
 from callboard.scheduling.models import CalendarFeedToken, Call
 
 PAST_DAYS = 30
@@ -38,7 +39,7 @@ def calendar(calls: list[Call], *, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", str(adapters.company_zone()))
+    cal.add("x-wr-timezone", str(zones.company_zone()))
     cal.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for call in calls:
         firm = selectors.is_firm(call)

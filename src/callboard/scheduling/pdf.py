@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
@@ -14,15 +15,14 @@ from callboard.scheduling import selectors
 
 # A Unicode font if the system has one (Debian: fonts-dejavu-core); otherwise the PDF core
 # font, with characters it cannot show spelled in plain Latin ("Yūki" -> "Yuki").
-FONT_PATHS = (
-    os.environ.get("CALLBOARD_PDF_FONT", ""),
+SYSTEM_FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 )
 
 
 def _font(pdf: FPDF) -> tuple[str, bool]:
-    for path in FONT_PATHS:
+    for path in (settings.CALLBOARD_PDF_FONT, *SYSTEM_FONTS):
         if path and os.path.exists(path):
             bold = path.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
             pdf.add_font("Sheet", "", path)

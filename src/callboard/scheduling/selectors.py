@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from callboard.company.models import Person, Studio
-from callboard.scheduling import adapters
+from callboard.company.models import Dancer, Person, Studio
+from callboard.core import zones
+from callboard.core.errors import NotFound
 from callboard.scheduling.models import (
     Call,
     CallPerson,
@@ -34,8 +36,8 @@ SLOT = 15  # minutes per row of the grid
 
 
 def _bounds(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    zone = adapters.company_zone()
-    return adapters.local_day_bounds(first, zone)[0], adapters.local_day_bounds(last, zone)[1]
+    zone = zones.company_zone()
+    return zones.local_day_bounds(first, zone)[0], zones.local_day_bounds(last, zone)[1]
 
 
 def _people_prefetch() -> Prefetch[Any]:
@@ -178,7 +180,7 @@ def studio_blocks(day: dt.date) -> list[tuple[int, dt.datetime, dt.datetime, str
 
 
 def local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(adapters.company_zone())
+    return moment.astimezone(zones.company_zone())
 
 
 def build_grid(
@@ -407,3 +409,37 @@ def feed_calls(*, person: Person | None, first: dt.date, last: dt.date) -> list[
 
 def runs(period: SchedulePeriod, limit: int = 20) -> list[SolveRun]:
     return list(SolveRun.objects.filter(period=period).order_by("-created_at", "-pk")[:limit])
+
+
+def get_period(pk: Any) -> SchedulePeriod:
+    try:
+        return SchedulePeriod.objects.get(pk=int(pk))
+    except (SchedulePeriod.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("There is no such plan. Open the callboard to see the plans.")) from None
+
+
+def latest_version(period: SchedulePeriod) -> Schedule | None:
+    return (
+        Schedule.objects.filter(period=period, status=Schedule.Status.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )
+
+
+def get_run(pk: Any) -> SolveRun:
+    try:
+        return SolveRun.objects.select_related("period").get(pk=int(pk))
+    except (SolveRun.DoesNotExist, TypeError, ValueError):
+        raise NotFound(_("There is no such solver run.")) from None
+
+
+def dancers_active() -> list[Person]:
+    return list(
+        Person.objects.filter(dancer__status=Dancer.Status.ACTIVE).order_by(
+            "family_name", "given_name"
+        )
+    )
+
+
+def staff_persons() -> list[Person]:
+    return list(Person.objects.filter(staff_roles__isnull=False).distinct().order_by("family_name"))

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from callboard.scheduling import services
+
 
 @shared_task(name="callboard.scheduling.solve_run", acks_late=True)
 def solve_run(run_id: int) -> str:
     """Execute a recorded solve run (see ``services.solve_run_execute``)."""
-    from callboard.scheduling import services
 
     return services.solve_run_execute(run_id=run_id).status

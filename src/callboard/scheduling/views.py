@@ -17,7 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from callboard.core.errors import DomainError, NotFound
+from callboard.core import zones
+from callboard.core.errors import DomainError
+from callboard.core.pages import found, show_error
 from callboard.core.roles import Cap, can, page_requires
 from callboard.scheduling import adapters, feeds, pdf, selectors, services
 from callboard.scheduling.adapters import GOAL_TITLES
@@ -53,7 +55,7 @@ def in_company_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        with timezone.override(adapters.company_zone()):
+        with timezone.override(zones.company_zone()):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
@@ -63,16 +65,16 @@ def in_company_zone(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
 
 
 def _today() -> dt.date:
-    return _now().astimezone(adapters.company_zone()).date()
+    return _now().astimezone(zones.company_zone()).date()
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:
-    return dt.datetime.combine(day, time, tzinfo=adapters.company_zone())
+    return dt.datetime.combine(day, time, tzinfo=zones.company_zone())
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
     if timezone.is_naive(moment):
-        return moment.replace(tzinfo=adapters.company_zone())
+        return moment.replace(tzinfo=zones.company_zone())
     return moment
 
 
@@ -84,15 +86,12 @@ def _get(model: Any, pk: int, **filters: Any) -> Any:
 
 
 def _period(pk: int) -> Any:
-    try:
-        return services.get_period(pk)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
+    return found(selectors.get_period, pk=pk)
 
 
 def _show_error(form: forms.Form, exc: DomainError) -> None:
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
+    """The error on its field, then the first few rules a hand edit would break."""
+    show_error(form, exc)
     detail = exc.detail if isinstance(exc.detail, dict) else {}
     for v in detail.get("violations", [])[1:6]:
         form.add_error(None, v["message"])
@@ -278,11 +277,13 @@ def request_edit(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.call_request_update(
                     request=item,
-                    values=_request_values(form.cleaned_data),
-                    people=list(form.cleaned_data["people"]),
-                    studios=list(form.cleaned_data["studios"]),
                     by=request.user,
                     now=_now(),
+                    changes={
+                        **_request_values(form.cleaned_data),
+                        "people": list(form.cleaned_data["people"]),
+                        "studios": list(form.cleaned_data["studios"]),
+                    },
                 )
             except DomainError as exc:
                 _show_error(form, exc)

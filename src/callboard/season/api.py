@@ -18,21 +18,20 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import AwareDatetime, PlainSerializer, field_validator
+from pydantic import AwareDatetime, PlainSerializer
 
 from callboard.company.models import Person
-from callboard.core.api_parts import LocalDateTime
+from callboard.core.api_parts import Id, In, LocalDateTime
 from callboard.core.errors import ValidationFailed
 from callboard.core.roles import Cap, require
+from callboard.core.zones import UTC, check_year, local_to_utc, zone_or_utc
 from callboard.repertoire.models import Work
 from callboard.season import selectors, services
 from callboard.season.models import Performance, Programme, Season, Tour, Venue
-from callboard.season.zones import UTC, check_year, local_to_utc, zone_or_utc
 
 router = Router(tags=["season"])
 
 M = TypeVar("M", bound=Model)
-Id = Annotated[int, Field(ge=1, le=2**62)]
 Iso = Annotated[dt.datetime, PlainSerializer(lambda v: v.isoformat(), return_type=str)]
 StatusName = Literal["planned", "on_sale", "performed", "cancelled"]
 MusicName = Literal["orchestra", "recorded", "piano"]
@@ -48,17 +47,6 @@ def _ref(queryset: QuerySet[M], pk: int | None, *, field: str, what: str) -> M:
             field=field,
         )
     return obj
-
-
-class In(Schema):
-    """Base of every request body: text may not carry NUL characters (PostgreSQL refuses them)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text may not contain NUL characters")
-        return value
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -127,7 +115,7 @@ def venue_get(request: HttpRequest, venue_id: Id) -> Any:
 @router.post("/venues", response={201: VenueOut})
 def venue_create(request: HttpRequest, payload: VenueIn) -> Any:
     _editor(request)
-    return Status(201, services.venue_create(**payload.dict()))
+    return Status(201, services.venue_create(**payload.dict(), by=request.user, now=timezone.now()))
 
 
 @router.patch("/venues/{venue_id}", response=VenueOut)
@@ -136,7 +124,7 @@ def venue_update(request: HttpRequest, venue_id: Id, payload: VenuePatch) -> Any
     venue = selectors.venue_get(pk=venue_id)
     fields = {name: getattr(venue, name) for name in VenueIn.model_fields}
     fields.update(payload.dict(exclude_unset=True))
-    return services.venue_update(venue=venue, **fields)
+    return services.venue_update(venue=venue, changes=fields, by=request.user, now=timezone.now())
 
 
 # ---------------------------------------------------------------- seasons
@@ -176,7 +164,9 @@ def season_get(request: HttpRequest, season_id: Id) -> Any:
 @router.post("/seasons", response={201: SeasonOut})
 def season_create(request: HttpRequest, payload: SeasonIn) -> Any:
     _editor(request)
-    return Status(201, services.season_create(**payload.dict()))
+    return Status(
+        201, services.season_create(**payload.dict(), by=request.user, now=timezone.now())
+    )
 
 
 @router.patch("/seasons/{season_id}", response=SeasonOut)
@@ -185,9 +175,13 @@ def season_update(request: HttpRequest, season_id: Id, payload: SeasonPatch) -> 
     season = selectors.season_get(pk=season_id)
     return services.season_update(
         season=season,
-        name=payload.name if payload.name is not None else season.name,
-        starts_on=payload.starts_on or season.starts_on,
-        ends_on=payload.ends_on or season.ends_on,
+        changes={
+            "name": payload.name if payload.name is not None else season.name,
+            "starts_on": payload.starts_on or season.starts_on,
+            "ends_on": payload.ends_on or season.ends_on,
+        },
+        by=request.user,
+        now=timezone.now(),
     )
 
 
@@ -298,6 +292,8 @@ def tour_create(request: HttpRequest, payload: TourIn) -> Any:
         starts_on=payload.starts_on,
         ends_on=payload.ends_on,
         notes=payload.notes,
+        by=request.user,
+        now=timezone.now(),
     )
     return Status(201, _tour_detail(tour))
 
@@ -314,11 +310,15 @@ def tour_update(request: HttpRequest, tour_id: Id, payload: TourPatch) -> Any:
     )
     services.tour_update(
         tour=tour,
-        season=season,
-        name=changes.get("name") or tour.name,
-        starts_on=changes.get("starts_on") or tour.starts_on,
-        ends_on=changes.get("ends_on") or tour.ends_on,
-        notes=changes["notes"] if changes.get("notes") is not None else tour.notes,
+        changes={
+            "season": season,
+            "name": changes.get("name") or tour.name,
+            "starts_on": changes.get("starts_on") or tour.starts_on,
+            "ends_on": changes.get("ends_on") or tour.ends_on,
+            "notes": changes["notes"] if changes.get("notes") is not None else tour.notes,
+        },
+        by=request.user,
+        now=timezone.now(),
     )
     return _tour_detail(tour)
 
@@ -422,7 +422,12 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Any:
     _editor(request)
     season = _ref(Season.objects.all(), payload.season_id, field="season_id", what=_("season"))
     programme = services.programme_create(
-        season=season, title=payload.title, notes=payload.notes, items=_items(payload.works)
+        season=season,
+        title=payload.title,
+        notes=payload.notes,
+        items=_items(payload.works),
+        by=request.user,
+        now=timezone.now(),
     )
     return Status(201, _programme_out(selectors.programme_get(pk=programme.pk)))
 
@@ -447,10 +452,14 @@ def programme_update(request: HttpRequest, programme_id: Id, payload: ProgrammeP
     )
     services.programme_update(
         programme=programme,
-        season=season,
-        title=changes.get("title") or programme.title,
-        notes=changes["notes"] if changes.get("notes") is not None else programme.notes,
-        items=items,
+        changes={
+            "season": season,
+            "title": changes.get("title") or programme.title,
+            "notes": changes["notes"] if changes.get("notes") is not None else programme.notes,
+            "items": items,
+        },
+        by=request.user,
+        now=timezone.now(),
     )
     return _programme_out(selectors.programme_get(pk=programme.pk))
 
@@ -674,6 +683,7 @@ def performance_create(request: HttpRequest, payload: PerformanceIn) -> Any:
             notes=payload.notes,
         ),
         now=timezone.now(),
+        by=request.user,
     )
     return Status(201, _performance_out(selectors.performance_get(pk=performance.pk)))
 
@@ -732,19 +742,22 @@ def performance_update(request: HttpRequest, performance_id: Id, payload: Perfor
 
     services.performance_update(
         performance=current,
-        data=services.PerformanceData(
-            programme=programme,
-            venue=venue,
-            starts_at=starts_at or current.starts_at,
-            ends_at=ends_at,
-            tour=tour,
-            status=pick("status"),
-            music=music,
-            conductor=conductor,
-            orchestra=orchestra,
-            title=pick("title"),
-            notes=pick("notes"),
+        changes=vars(
+            services.PerformanceData(
+                programme=programme,
+                venue=venue,
+                starts_at=starts_at or current.starts_at,
+                ends_at=ends_at,
+                tour=tour,
+                status=pick("status"),
+                music=music,
+                conductor=conductor,
+                orchestra=orchestra,
+                title=pick("title"),
+                notes=pick("notes"),
+            )
         ),
+        by=request.user,
         now=timezone.now(),
     )
     return _performance_out(selectors.performance_get(pk=current.pk))
@@ -754,5 +767,7 @@ def performance_update(request: HttpRequest, performance_id: Id, payload: Perfor
 def performance_cancel(request: HttpRequest, performance_id: Id, payload: CancelIn) -> Any:
     _editor(request)
     performance = selectors.performance_get(pk=performance_id)
-    services.performance_cancel(performance=performance, reason=payload.reason, now=timezone.now())
+    services.performance_cancel(
+        performance=performance, reason=payload.reason, now=timezone.now(), by=request.user
+    )
     return _performance_out(selectors.performance_get(pk=performance_id))

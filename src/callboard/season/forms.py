@@ -14,23 +14,15 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from callboard.core.errors import DomainError, ValidationFailed
+from callboard.core.errors import ValidationFailed
+from callboard.core.zones import local_to_utc
 from callboard.repertoire.models import Work
 from callboard.season import selectors
 from callboard.season.models import Performance, Programme, Season, Tour, Venue
 from callboard.season.services import MAX_INTERVAL_MINUTES, PerformanceData, ProgrammeItem
-from callboard.season.zones import local_to_utc
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
-
-
-def show_error(
-    form: forms.BaseForm, exc: DomainError, fields: dict[str, str] | None = None
-) -> None:
-    """Put a service's error next to the field it is about (or on top of the form)."""
-    name = (fields or {}).get(exc.field or "", exc.field)
-    form.add_error(name if name in form.fields else None, exc.message)
 
 
 class VenueForm(forms.Form):

@@ -9,8 +9,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from callboard.company.models import Person
+from callboard.core.zones import validate_time_zone, zone_or_utc
 from callboard.repertoire.models import Work
-from callboard.season.zones import validate_time_zone, zone_or_utc
 
 
 class Venue(models.Model):

@@ -11,16 +11,18 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from callboard.company.models import Company, Person, Staff
+from callboard.company.models import Company, Dancer, Person, Staff
 from callboard.core.errors import NotFound
+from callboard.core.zones import UTC, zone_or_utc
+from callboard.repertoire.models import Work
 from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
-from callboard.season.zones import UTC, zone_or_utc
 
 # ---------------------------------------------------------------- the company
 
@@ -399,3 +401,40 @@ def calendar_month(
     previous = (first - dt.timedelta(days=1)).replace(day=1)
     following = last + dt.timedelta(days=1)
     return CalendarMonth(first=first, weeks=weeks, previous=previous, next=following, count=count)
+
+
+# ---------------------------------------------------------------- parts of pages below season
+
+PAST_PERFORMANCES_SHOWN = 25
+UPCOMING_PERFORMANCES_SHOWN = 50
+
+
+def work_performances(*, work: Work, now: dt.datetime) -> dict[str, Any]:
+    """The work page's performances: upcoming and past ones of programmes that include
+    ``work`` (registered on :data:`callboard.repertoire.selectors.WORK_PAGE`)."""
+    performances = Performance.objects.filter(programme__items__work=work).select_related(
+        "venue", "programme", "tour"
+    )
+    upcoming = list(
+        performances.filter(starts_at__gte=now).order_by("starts_at")[:UPCOMING_PERFORMANCES_SHOWN]
+    )
+    past_all = performances.filter(starts_at__lt=now)
+    past = list(past_all.order_by("-starts_at")[:PAST_PERFORMANCES_SHOWN])
+    past_count = past_all.count()
+    return {"upcoming": upcoming, "past": past, "past_count": past_count}
+
+
+def dancer_upcoming(*, dancer: Dancer, now: dt.datetime) -> dict[str, Any]:
+    """The dancer page's coming performances of works the dancer knows a role in (registered
+    on :data:`callboard.company.selectors.DANCER_PAGE`)."""
+    upcoming = list(
+        Performance.objects.filter(
+            starts_at__gte=now,
+            programme__works__roles__dancers_knowing__dancer=dancer,
+        )
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("programme", "venue")
+        .distinct()
+        .order_by("starts_at")[:10]
+    )
+    return {"upcoming": upcoming}

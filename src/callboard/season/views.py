@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from callboard.core.errors import DomainError, NotFound
+from callboard.core.errors import DomainError
+from callboard.core.pages import found, show_error
 from callboard.core.roles import Cap, can, page_requires
+from callboard.core.zones import UTC, known_zones, zone_or_utc
 from callboard.season import selectors, services
 from callboard.season.forms import (
     CancelForm,
@@ -28,21 +29,11 @@ from callboard.season.forms import (
     TourForm,
     VenueForm,
     programme_items,
-    show_error,
 )
-from callboard.season.zones import UTC, known_zones, zone_or_utc
 
 T = TypeVar("T")
 PAGE_SIZE = 50
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def _found(lookup: Callable[..., T], **kwargs: Any) -> T:
-    """A selector's NotFound becomes the 404 page."""
-    try:
-        return lookup(**kwargs)
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
 
 
 def _pk(value: str | None) -> int | None:
@@ -105,7 +96,7 @@ def venues(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def venue(request: HttpRequest, pk: int) -> HttpResponse:
-    the_venue = _found(selectors.venue_get, pk=pk)
+    the_venue = found(selectors.venue_get, pk=pk)
     upcoming = selectors.venue_upcoming_performances(venue=the_venue, now=timezone.now())
     return render(
         request,
@@ -116,16 +107,20 @@ def venue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_SEASON)
 def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    the_venue = _found(selectors.venue_get, pk=pk) if pk is not None else None
+    the_venue = found(selectors.venue_get, pk=pk) if pk is not None else None
     initial = VenueForm.initial_for(the_venue) if the_venue else {"orchestra_pit": True}
     form = VenueForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             if the_venue is None:
-                the_venue = services.venue_create(**form.cleaned_data)
+                the_venue = services.venue_create(
+                    **form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Venue added."))
             else:
-                services.venue_update(venue=the_venue, **form.cleaned_data)
+                services.venue_update(
+                    venue=the_venue, changes=form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Venue saved."))
             return redirect("season:venue", pk=the_venue.pk)
         except DomainError as exc:
@@ -151,7 +146,7 @@ def seasons(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.EDIT_SEASON)
 def season_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    season = _found(selectors.season_get, pk=pk) if pk is not None else None
+    season = found(selectors.season_get, pk=pk) if pk is not None else None
     initial = (
         {"name": season.name, "starts_on": season.starts_on, "ends_on": season.ends_on}
         if season
@@ -161,10 +156,12 @@ def season_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if season is None:
-                services.season_create(**form.cleaned_data)
+                services.season_create(**form.cleaned_data, by=request.user, now=timezone.now())
                 messages.success(request, _("Season added."))
             else:
-                services.season_update(season=season, **form.cleaned_data)
+                services.season_update(
+                    season=season, changes=form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Season saved."))
             return redirect("season:seasons")
         except DomainError as exc:
@@ -183,7 +180,7 @@ def season_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def tour(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.tour_plan(tour=_found(selectors.tour_get, pk=pk))
+    plan = selectors.tour_plan(tour=found(selectors.tour_get, pk=pk))
     return render(
         request, "season/tour_detail.html", {"plan": plan, "tour": plan.tour, "section": "seasons"}
     )
@@ -191,7 +188,7 @@ def tour(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_SEASON)
 def tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    the_tour = _found(selectors.tour_get, pk=pk) if pk is not None else None
+    the_tour = found(selectors.tour_get, pk=pk) if pk is not None else None
     if the_tour:
         initial = {
             "season": the_tour.season_id,
@@ -206,10 +203,14 @@ def tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             if the_tour is None:
-                the_tour = services.tour_create(**form.cleaned_data)
+                the_tour = services.tour_create(
+                    **form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Tour added."))
             else:
-                services.tour_update(tour=the_tour, **form.cleaned_data)
+                services.tour_update(
+                    tour=the_tour, changes=form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Tour saved."))
             return redirect("season:tour", pk=the_tour.pk)
         except DomainError as exc:
@@ -231,7 +232,7 @@ def tour_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def programme(request: HttpRequest, pk: int) -> HttpResponse:
-    the_programme = _found(selectors.programme_get, pk=pk)
+    the_programme = found(selectors.programme_get, pk=pk)
     performances = selectors.performance_list(
         filters=selectors.PerformanceFilter(season_id=the_programme.season_id)
     ).filter(programme=the_programme)[:PAGE_SIZE]
@@ -244,7 +245,7 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_SEASON)
 def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    the_programme = _found(selectors.programme_get, pk=pk) if pk is not None else None
+    the_programme = found(selectors.programme_get, pk=pk) if pk is not None else None
     if the_programme:
         initial = {
             "season": the_programme.season_id,
@@ -263,10 +264,14 @@ def programme_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         fields = {**form.cleaned_data, "items": programme_items(formset)}
         try:
             if the_programme is None:
-                the_programme = services.programme_create(**fields)
+                the_programme = services.programme_create(
+                    **fields, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Programme added."))
             else:
-                services.programme_update(programme=the_programme, **fields)
+                services.programme_update(
+                    programme=the_programme, changes=fields, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Programme saved."))
             return redirect("season:programme", pk=the_programme.pk)
         except DomainError as exc:
@@ -318,7 +323,7 @@ def performances(request: HttpRequest) -> HttpResponse:
 
 @page_requires(Cap.VIEW_COMPANY)
 def performance(request: HttpRequest, pk: int) -> HttpResponse:
-    the_performance = _found(selectors.performance_get, pk=pk)
+    the_performance = found(selectors.performance_get, pk=pk)
     return render(
         request,
         "season/performance_detail.html",
@@ -332,7 +337,7 @@ def performance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @page_requires(Cap.EDIT_SEASON)
 def performance_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    the_performance = _found(selectors.performance_get, pk=pk) if pk is not None else None
+    the_performance = found(selectors.performance_get, pk=pk) if pk is not None else None
     if the_performance:
         initial = PerformanceForm.initial_for(the_performance)
     else:
@@ -347,12 +352,15 @@ def performance_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         try:
             if the_performance is None:
                 the_performance = services.performance_create(
-                    data=form.performance_data(), now=timezone.now()
+                    data=form.performance_data(), now=timezone.now(), by=request.user
                 )
                 messages.success(request, _("Performance booked."))
             else:
                 services.performance_update(
-                    performance=the_performance, data=form.performance_data(), now=timezone.now()
+                    performance=the_performance,
+                    changes=vars(form.performance_data()),
+                    by=request.user,
+                    now=timezone.now(),
                 )
                 messages.success(request, _("Performance saved."))
             return redirect("season:performance", pk=the_performance.pk)
@@ -368,11 +376,13 @@ def performance_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
 @require_POST
 @page_requires(Cap.EDIT_SEASON)
 def performance_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    the_performance = _found(selectors.performance_get, pk=pk)
+    the_performance = found(selectors.performance_get, pk=pk)
     form = CancelForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.performance_cancel(performance=the_performance, reason=reason, now=timezone.now())
+        services.performance_cancel(
+            performance=the_performance, reason=reason, now=timezone.now(), by=request.user
+        )
         messages.success(request, _("Performance cancelled."))
     except DomainError as exc:
         messages.error(request, exc.message)

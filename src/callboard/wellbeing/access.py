@@ -17,6 +17,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from callboard.company.models import Dancer
+from callboard.core.actors import is_callboard
 from callboard.core.errors import PermissionDenied
 from callboard.core.roles import CAPABILITIES, Cap, can, user_roles
 
@@ -66,3 +67,12 @@ def require_workload(user: Any, dancer_id: int) -> None:
 def require_company_workload(user: Any) -> None:
     if not can(user, Cap.VIEW_WORKLOAD):
         raise PermissionDenied(_("The company's workload is for management and the medical staff."))
+
+
+def require_self_or_medical(user: Any, dancer: Dancer, what: str) -> None:
+    """The dancer themself, the medical staff, or Callboard itself (the demo, a command)."""
+    if is_callboard(user) or own_dancer_id(user) == dancer.pk or is_medical(user):
+        return
+    raise PermissionDenied(
+        _("Only the dancer (or the medical staff) may record %(what)s.") % {"what": what}
+    )

@@ -1,4 +1,4 @@
-"""Wellbeing in the admin: ratings of exertion only.
+"""Wellbeing in the admin: ratings of exertion only, read only (dancers rate on their pages).
 
 Injuries and return-to-dance stages are deliberately *not* registered: medical records are
 private to the dancer and the medical staff, and administering the installation gives no
@@ -7,11 +7,12 @@ right to read them (see access.py). They are managed on the wellbeing pages and 
 
 from django.contrib import admin
 
+from callboard.core.admin_readonly import ReadOnlyAdmin
 from callboard.wellbeing.models import ExertionRating
 
 
 @admin.register(ExertionRating)
-class ExertionRatingAdmin(admin.ModelAdmin):
+class ExertionRatingAdmin(ReadOnlyAdmin):
     list_display = ("dancer", "day", "session", "rpe")
     list_filter = ("session",)
     list_select_related = ("dancer__person",)

@@ -1,52 +1,36 @@
-"""Wellbeing's JSON API, mounted at /api/v1/wellbeing/.
+"""Wellbeing's medical JSON API, mounted at /api/v1/wellbeing/ (the workload's endpoints,
+mounted beside it, are :mod:`callboard.workload.api`).
 
 The same rules as the pages (:mod:`callboard.wellbeing.access`):
 
-- workload: the dancer themself, management and the medical staff;
 - the planning view (limits only, no medical detail): management and the medical staff;
 - injuries and return-to-dance stages (medical detail): the dancer themself and the
   medical staff only — everyone else gets 403, superusers included;
-- injury figures: management (small counts suppressed) and the medical staff (all counts).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import field_validator
 
+from callboard.core.api_parts import Id, In
 from callboard.core.errors import NotFound, ValidationFailed
+from callboard.core.zones import company_today
 from callboard.wellbeing import access, selectors, services
-from callboard.wellbeing.models import ExertionRating, Injury, ReturnStage
+from callboard.wellbeing.models import Injury, ReturnStage
 from callboard.wellbeing.planning import DayLimit, Period
-from callboard.wellbeing.workload import Week, company_zone
 
 router = Router(tags=["wellbeing"])
 
-Id = Annotated[int, Field(ge=1, le=2**62)]
 
-
-class In(Schema):
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("text may not contain NUL characters")
-        return value
-
-
-def _today() -> dt.date:
-    return timezone.now().astimezone(company_zone()).date()
-
-
-def _range(
+def date_range(
     start: dt.date | None, end: dt.date | None, *, default_days: int, most: int
 ) -> tuple[dt.date, dt.date]:
-    today = _today()
+    today = company_today(timezone.now())
     start = start or today
     end = end or start + dt.timedelta(days=default_days)
     if end < start:
@@ -57,40 +41,6 @@ def _range(
 
 
 # --------------------------------------------------------------------------- workload
-
-
-class WeekOut(Schema):
-    start: dt.date
-    class_minutes: int
-    rehearsal_minutes: int
-    performance_minutes: int
-    minutes: int
-    load: int
-    rated_minutes: int
-    baseline_minutes: float | None
-    baseline_load: float | None
-    minutes_ratio: float | None
-    load_ratio: float | None
-    minutes_spike: bool
-    load_spike: bool
-
-
-def _week_out(w: Week) -> dict[str, Any]:
-    return {
-        "start": w.start,
-        "class_minutes": w.class_minutes,
-        "rehearsal_minutes": w.rehearsal,
-        "performance_minutes": w.performance,
-        "minutes": w.minutes,
-        "load": w.load,
-        "rated_minutes": w.rated_minutes,
-        "baseline_minutes": w.baseline_minutes,
-        "baseline_load": w.baseline_load,
-        "minutes_ratio": w.minutes_ratio,
-        "load_ratio": w.load_ratio,
-        "minutes_spike": w.minutes_spike,
-        "load_spike": w.load_spike,
-    }
 
 
 class LimitOut(Schema):
@@ -107,7 +57,7 @@ class PeriodOut(Schema):
     limit: LimitOut
 
 
-def _limit_out(limit: DayLimit) -> dict[str, Any]:
+def limit_out(limit: DayLimit) -> dict[str, Any]:
     return {
         "status": limit.status,
         "minutes_per_day": limit.cap,
@@ -117,136 +67,13 @@ def _limit_out(limit: DayLimit) -> dict[str, Any]:
     }
 
 
-def _period_out(p: Period) -> dict[str, Any]:
-    return {"first": p.first, "last": p.last, "limit": _limit_out(p.limit)}
-
-
-class DancerWorkloadOut(Schema):
-    dancer_id: int
-    name: str
-    rank: str
-    weeks: list[WeekOut]
-    limits: list[PeriodOut]
-
-
-class WeeksQuery(Schema):
-    week: dt.date | None = None
-    weeks: int = Field(8, ge=1, le=52)
-
-
-@router.get("/dancers/{dancer_id}/workload", response=DancerWorkloadOut)
-def dancer_workload(request: HttpRequest, dancer_id: Id, q: Query[WeeksQuery]) -> Any:
-    dancer = selectors.dancer_get(pk=dancer_id)
-    today = _today()
-    data = selectors.dancer_workload(
-        dancer=dancer, user=request.user, focus_week=q.week or today, weeks=q.weeks, today=today
-    )
-    return {
-        "dancer_id": dancer.pk,
-        "name": dancer.person.full_name,
-        "rank": dancer.rank,
-        "weeks": [_week_out(w) for w in data.weeks],
-        "limits": [_period_out(p) for p in (data.planning.periods if data.planning else [])],
-    }
-
-
-class CompanyRowOut(Schema):
-    dancer_id: int
-    name: str
-    rank: str
-    week: WeekOut
-    previous_minutes: int
-    today: LimitOut | None
-
-
-class CompanyWorkloadOut(Schema):
-    week: dt.date
-    week_starts: list[dt.date]
-    minutes: list[int]
-    load: list[int]
-    flagged: list[int]
-    dancers: list[CompanyRowOut]
-
-
-@router.get("/workload", response=CompanyWorkloadOut)
-def company_workload(request: HttpRequest, q: Query[WeeksQuery]) -> Any:
-    today = _today()
-    data = selectors.company_workload(
-        user=request.user, focus_week=q.week or today, weeks=max(2, min(q.weeks, 26)), today=today
-    )
-    return {
-        "week": data.focus,
-        "week_starts": data.week_starts,
-        "minutes": data.totals,
-        "load": data.loads,
-        "flagged": data.flagged,
-        "dancers": [
-            {
-                "dancer_id": r.dancer.pk,
-                "name": r.dancer.person.full_name,
-                "rank": r.dancer.rank,
-                "week": _week_out(r.focus),
-                "previous_minutes": r.previous.minutes,
-                "today": _limit_out(r.limit) if r.limit else None,
-            }
-            for r in data.rows
-        ],
-    }
-
-
-class ExertionIn(In):
-    day: dt.date
-    session: Literal["day", "class", "rehearsal", "performance"] = "day"
-    rpe: int = Field(ge=0, le=10)
-    note: str = Field("", max_length=200)
-
-
-class ExertionOut(Schema):
-    id: int
-    dancer_id: int
-    day: dt.date
-    session: str
-    rpe: int
-    note: str
-
-
-@router.post("/dancers/{dancer_id}/exertion", response={201: ExertionOut})
-def exertion_record(request: HttpRequest, dancer_id: Id, body: ExertionIn) -> Any:
-    dancer = selectors.dancer_get(pk=dancer_id)
-    rating = services.exertion_record(
-        dancer=dancer,
-        day=body.day,
-        session=body.session,
-        rpe=body.rpe,
-        note=body.note,
-        by=request.user,
-        now=timezone.now(),
-    )
-    return Status(201, rating)
+def period_out(p: Period) -> dict[str, Any]:
+    return {"first": p.first, "last": p.last, "limit": limit_out(p.limit)}
 
 
 class RangeQuery(Schema):
     start: dt.date | None = Field(None, alias="from")
     end: dt.date | None = Field(None, alias="to")
-
-
-@router.get("/dancers/{dancer_id}/exertion", response=list[ExertionOut])
-def exertion_list(request: HttpRequest, dancer_id: Id, q: Query[RangeQuery]) -> Any:
-    dancer = selectors.dancer_get(pk=dancer_id)
-    access.require_workload(request.user, dancer.pk)
-    start, end = _range(
-        q.start or _today() - dt.timedelta(days=28), q.end or _today(), default_days=28, most=366
-    )
-    return list(ExertionRating.objects.filter(dancer=dancer, day__gte=start, day__lte=end))
-
-
-@router.delete("/exertion/{rating_id}", response={204: None})
-def exertion_delete(request: HttpRequest, rating_id: Id) -> Any:
-    rating = ExertionRating.objects.select_related("dancer").filter(pk=rating_id).first()
-    if rating is None:
-        raise NotFound(f"No rating with id {rating_id}.")
-    services.exertion_delete(rating=rating, by=request.user, now=timezone.now())
-    return Status(204, None)
 
 
 # --------------------------------------------------------------------------- planning
@@ -262,12 +89,12 @@ class PlanningOut(Schema):
 def planning(request: HttpRequest, q: Query[RangeQuery]) -> Any:
     """Limits only ("unavailable", "limited to N minutes a day, no jumps"): no medical detail."""
     access.require_company_workload(request.user)
-    start, end = _range(q.start, q.end, default_days=28, most=366)
+    start, end = date_range(q.start, q.end, default_days=28, most=366)
     return [
         {
             "dancer_id": e.dancer.pk,
             "name": e.dancer.person.full_name,
-            "periods": [_period_out(p) for p in e.periods],
+            "periods": [period_out(p) for p in e.periods],
         }
         for e in selectors.planning_view(start=start, end=end)
     ]
@@ -373,7 +200,10 @@ def injury_get(request: HttpRequest, injury_id: Id) -> Any:
 def injury_patch(request: HttpRequest, injury_id: Id, body: InjuryPatch) -> Any:
     injury = selectors.injury_get(pk=injury_id, user=request.user)
     services.injury_update(
-        injury=injury, by=request.user, now=timezone.now(), **body.model_dump(exclude_unset=True)
+        injury=injury,
+        by=request.user,
+        now=timezone.now(),
+        changes=body.model_dump(exclude_unset=True),
     )
     return _injury_out(selectors.injury_get(pk=injury_id, user=request.user))
 
@@ -413,49 +243,3 @@ def stage_remove(request: HttpRequest, stage_id: Id) -> Any:
 
 
 # --------------------------------------------------------------------------- figures
-
-
-class FiguresCellOut(Schema):
-    label: str
-    injuries: int | None
-    days_lost: int | None
-    hours: float | None
-    rate_per_1000_hours: float | None
-
-
-class FiguresOut(Schema):
-    start: dt.date
-    end: dt.date
-    complete: bool
-    min_cell: int
-    total: FiguresCellOut
-    by_body_part: list[FiguresCellOut]
-    by_rank: list[FiguresCellOut]
-
-
-def _cell(c: selectors.FigureCell) -> dict[str, Any]:
-    return {
-        "label": c.label,
-        "injuries": c.injuries,
-        "days_lost": c.days_lost,
-        "hours": c.hours,
-        "rate_per_1000_hours": c.rate,
-    }
-
-
-@router.get("/figures", response=FiguresOut)
-def figures(request: HttpRequest, q: Query[RangeQuery]) -> Any:
-    today = _today()
-    start, end = _range(
-        q.start or today - dt.timedelta(days=364), q.end or today, default_days=364, most=3 * 366
-    )
-    f = selectors.injury_figures(user=request.user, start=start, end=end, today=today)
-    return {
-        "start": f.start,
-        "end": f.end,
-        "complete": f.medical,
-        "min_cell": f.min_cell,
-        "total": _cell(f.total),
-        "by_body_part": [_cell(c) for c in f.by_body_part],
-        "by_rank": [_cell(c) for c in f.by_rank],
-    }

@@ -10,7 +10,6 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from callboard.core.errors import DomainError
 from callboard.wellbeing.models import (
     Activity,
     BodyPart,
@@ -23,11 +22,6 @@ from callboard.wellbeing.models import (
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def show_error(form: forms.BaseForm, exc: DomainError) -> None:
-    name = exc.field if exc.field in form.fields else None
-    form.add_error(name, exc.message)
 
 
 def parse_day(text: str | None) -> dt.date | None:

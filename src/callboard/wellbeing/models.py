@@ -1,7 +1,7 @@
 """Workload and injuries: session ratings of exertion, injuries and return-to-dance plans.
 
 A dancer's minutes are never typed: they are derived from the published schedule, company
-class and the casting (see :mod:`callboard.wellbeing.workload`). What a dancer adds is a
+class and the casting (see :mod:`callboard.scheduling.workload`). What a dancer adds is a
 *session rating of perceived exertion* (:class:`ExertionRating`, 0–10) for a day or for one
 kind of session; load = minutes × RPE.
 

@@ -266,7 +266,7 @@ def restricting_injuries(
 # --------------------------------------------------------------------------- the snapshot
 
 # Casting asks "is this dancer available on this day?" once per dancer and cell, through a
-# function that takes no context (casting.selectors.dancer_unavailability). To keep the
+# function that takes no context (casting.availability.dancer_unavailability). To keep the
 # casting board at a fixed number of queries, the answer comes from a snapshot of the
 # injuries that restrict anything from SNAPSHOT_DAYS_BACK days ago onwards, loaded with
 # one query and reused while nothing can have changed it:

@@ -1,4 +1,5 @@
-"""Writes of wellbeing: ratings of exertion, injuries and return-to-dance stages.
+"""Writes of wellbeing's medical part: injuries and return-to-dance stages (ratings of
+exertion are the workload's, :mod:`callboard.workload.services`).
 
 Every service checks who is writing (``by``): the rules of access are in
 :mod:`callboard.wellbeing.access`. An injury's planning window (``restricts``,
@@ -9,137 +10,36 @@ planning reads can trust it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
 from callboard.company.models import Dancer
-from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
+from callboard.core.actors import Actor, user_of
+from callboard.core.errors import (
+    Conflict,
+    PermissionDenied,
+    ValidationFailed,
+    reject_unknown_fields,
+)
+from callboard.core.zones import company_today
 from callboard.wellbeing import access
+from callboard.wellbeing.cleaning import clean_choice, clean_text
 from callboard.wellbeing.models import (
     Activity,
     BodyPart,
-    ExertionRating,
     Injury,
     Mechanism,
     Restriction,
     ReturnStage,
-    Session,
     Side,
 )
-from callboard.wellbeing.planning import injury_data, restriction_window
-from callboard.wellbeing.workload import company_zone, derive_minutes
+from callboard.wellbeing.planning import injury_data, invalidate_snapshot, restriction_window
 
 EARLIEST = dt.date(1950, 1, 1)
-
-
-def _local_today(now: dt.datetime) -> dt.date:
-    return now.astimezone(company_zone()).date()
-
-
-def _text(value: str, *, field: str, limit: int, label: str) -> str:
-    value = (value or "").strip()
-    if "\x00" in value:
-        raise ValidationFailed(
-            _("%(label)s may not contain NUL characters.") % {"label": label}, field=field
-        )
-    if len(value) > limit:
-        raise ValidationFailed(
-            _("%(label)s is too long: at most %(n)d characters.") % {"label": label, "n": limit},
-            field=field,
-        )
-    return value
-
-
-def _choice(value: str, choices: Any, *, field: str, label: str) -> str:
-    if value not in choices.values:
-        raise ValidationFailed(
-            _("Choose a %(label)s from the list (one of: %(known)s).")
-            % {"label": label, "known": ", ".join(choices.values)},
-            field=field,
-        )
-    return value
-
-
-# --------------------------------------------------------------------------- exertion
-
-
-def _require_self_or_medical(user: Any, dancer: Dancer, what: str) -> None:
-    if access.own_dancer_id(user) == dancer.pk or access.is_medical(user):
-        return
-    raise PermissionDenied(
-        _("Only the dancer (or the medical staff) may record %(what)s.") % {"what": what}
-    )
-
-
-@transaction.atomic
-def exertion_record(
-    *,
-    dancer: Dancer,
-    day: dt.date,
-    session: str,
-    rpe: int,
-    note: str = "",
-    by: Any,
-    now: dt.datetime,
-) -> ExertionRating:
-    """Record (or correct) a dancer's rating of exertion for a day or a kind of session.
-
-    Refused for a day in the future, a day older than ``CALLBOARD_RPE_MAX_AGE_DAYS``, a
-    rating outside 0–10, and a kind of session the dancer did not have that day.
-    """
-    _require_self_or_medical(by, dancer, _("ratings of exertion"))
-    session = _choice(session, Session, field="session", label=_("session"))
-    if isinstance(rpe, bool) or not isinstance(rpe, int) or not 0 <= rpe <= 10:
-        raise ValidationFailed(
-            _("Rate exertion from 0 (rest) to 10 (maximal), as a whole number."), field="rpe"
-        )
-    note = _text(note, field="note", limit=200, label=_("The note"))
-    today = _local_today(now)
-    if day > today:
-        raise ValidationFailed(
-            _("Rate a session after it has happened: %(day)s is still to come.")
-            % {"day": day.isoformat()},
-            field="day",
-        )
-    max_age = int(getattr(settings, "CALLBOARD_RPE_MAX_AGE_DAYS", 14))
-    if (today - day).days > max_age:
-        raise ValidationFailed(
-            _(
-                "Ratings are taken within %(n)d days of the session, while it is fresh; "
-                "%(day)s is too long ago."
-            )
-            % {"n": max_age, "day": day.isoformat()},
-            field="day",
-        )
-    if session != Session.DAY:
-        minutes = derive_minutes(dancers=[dancer], start=day, end=day, today=today)[dancer.pk][day]
-        if minutes.of(session) == 0:
-            raise ValidationFailed(
-                _(
-                    "There was no %(session)s for you on %(day)s in the published schedule; "
-                    "rate the whole day instead, or pick another session."
-                )
-                % {"session": Session(session).label.lower(), "day": day.isoformat()},
-                field="session",
-            )
-    rating, _created = ExertionRating.objects.update_or_create(
-        dancer=dancer,
-        day=day,
-        session=session,
-        defaults={"rpe": rpe, "note": note, "recorded_at": now, "recorded_by": by},
-    )
-    return rating
-
-
-@transaction.atomic
-def exertion_delete(*, rating: ExertionRating, by: Any, now: dt.datetime) -> None:
-    _require_self_or_medical(by, rating.dancer, _("ratings of exertion"))
-    rating.delete()
 
 
 # --------------------------------------------------------------------------- injuries
@@ -159,7 +59,6 @@ def _refresh_window(injury: Injury) -> None:
         restricted_until=injury.restricted_until,
     )
     # queryset.update sends no signal: tell the planning snapshot ourselves.
-    from callboard.wellbeing.planning import invalidate_snapshot
 
     invalidate_snapshot()
 
@@ -194,14 +93,14 @@ def _injury_fields(
             field="time_lost_days",
         )
     return {
-        "body_part": _choice(body_part, BodyPart, field="body_part", label=_("body part")),
-        "side": _choice(side, Side, field="side", label=_("side")),
+        "body_part": clean_choice(body_part, BodyPart, field="body_part", label=_("body part")),
+        "side": clean_choice(side, Side, field="side", label=_("side")),
         "occurred_on": occurred_on,
-        "mechanism": _choice(mechanism, Mechanism, field="mechanism", label=_("mechanism")),
-        "activity": _choice(activity, Activity, field="activity", label=_("activity")),
-        "diagnosis": _text(diagnosis, field="diagnosis", limit=300, label=_("The diagnosis")),
+        "mechanism": clean_choice(mechanism, Mechanism, field="mechanism", label=_("mechanism")),
+        "activity": clean_choice(activity, Activity, field="activity", label=_("activity")),
+        "diagnosis": clean_text(diagnosis, field="diagnosis", limit=300, label=_("The diagnosis")),
         "time_lost_days": time_lost_days,
-        "notes": _text(notes, field="notes", limit=5000, label=_("The notes")),
+        "notes": clean_text(notes, field="notes", limit=5000, label=_("The notes")),
     }
 
 
@@ -237,7 +136,7 @@ def _injury_values(injury: Injury) -> dict[str, Any]:
 
 
 def _audit_injury(
-    *, by: Any, action: str, injury: Injury, summary: str, changes: Any, now: dt.datetime
+    *, by: Actor, action: str, injury: Injury, summary: str, changes: Any, now: dt.datetime
 ) -> None:
     """A medical history entry: read by the medical staff and the dancer only."""
     audit.record(
@@ -265,11 +164,11 @@ def injury_record(
     diagnosis: str = "",
     time_lost_days: int | None = None,
     notes: str = "",
-    by: Any,
+    by: Actor,
     now: dt.datetime,
 ) -> Injury:
     """Record an injury. The dancer records their own; the medical staff anyone's."""
-    _require_self_or_medical(by, dancer, _("an injury"))
+    access.require_self_or_medical(by, dancer, _("an injury"))
     fields = _injury_fields(
         body_part=body_part,
         side=side,
@@ -279,10 +178,10 @@ def injury_record(
         diagnosis=diagnosis,
         time_lost_days=time_lost_days,
         notes=notes,
-        today=_local_today(now),
+        today=company_today(now),
     )
     injury = Injury.objects.create(
-        dancer=dancer, recorded_at=now, recorded_by=by, updated_at=now, **fields
+        dancer=dancer, recorded_at=now, recorded_by=user_of(by), updated_at=now, **fields
     )
     _refresh_window(injury)
     _audit_injury(
@@ -298,9 +197,11 @@ def injury_record(
 
 
 @transaction.atomic
-def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) -> Injury:
-    """Change an injury's fields (any of those :func:`injury_record` takes)."""
-    _require_self_or_medical(by, injury.dancer, _("an injury"))
+def injury_update(
+    *, injury: Injury, changes: Mapping[str, Any], by: Actor, now: dt.datetime
+) -> Injury:
+    """Change an injury's fields (``changes``: any of those :func:`injury_record` takes)."""
+    access.require_self_or_medical(by, injury.dancer, _("an injury"))
     known = {
         "body_part",
         "side",
@@ -311,11 +212,7 @@ def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) 
         "time_lost_days",
         "notes",
     }
-    unknown = set(changes) - known
-    if unknown:
-        raise ValidationFailed(
-            _("These fields cannot be changed: %(names)s.") % {"names": ", ".join(sorted(unknown))}
-        )
+    reject_unknown_fields(changes, known)
     # Only time lost may be emptied (not known yet); every other field keeps a value.
     emptied = sorted(n for n, v in changes.items() if v is None and n != "time_lost_days")
     if emptied:
@@ -326,7 +223,7 @@ def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) 
         )
     current = {name: getattr(injury, name) for name in known}
     current.update(changes)
-    fields = _injury_fields(**current, today=_local_today(now))
+    fields = _injury_fields(**current, today=company_today(now))
     first_stage = injury.stages.order_by("starts_on").first()
     if first_stage is not None and first_stage.starts_on < fields["occurred_on"]:
         raise ValidationFailed(
@@ -358,7 +255,7 @@ def injury_update(*, injury: Injury, by: Any, now: dt.datetime, **changes: Any) 
 
 
 @transaction.atomic
-def injury_delete(*, injury: Injury, by: Any, now: dt.datetime) -> None:
+def injury_delete(*, injury: Injury, by: Actor, now: dt.datetime) -> None:
     """Remove a record made in error: medical staff only (a dancer asks them)."""
     if not access.is_medical(by):
         raise PermissionDenied(
@@ -406,7 +303,7 @@ def return_stage_add(
     restrictions: Iterable[str] = (),
     may_perform: bool = False,
     notes: str = "",
-    by: Any,
+    by: Actor,
     now: dt.datetime,
 ) -> ReturnStage:
     """Add a stage to an injury's return-to-dance plan (the dancer or the medical staff).
@@ -414,9 +311,9 @@ def return_stage_add(
     *Not dancing* takes no minutes or restrictions; *limited* needs a cap of minutes a day
     or at least one restriction; *full return* ends the plan.
     """
-    _require_self_or_medical(by, injury.dancer, _("a return-to-dance plan"))
+    access.require_self_or_medical(by, injury.dancer, _("a return-to-dance plan"))
     Injury.objects.select_for_update().filter(pk=injury.pk).first()
-    mode = _choice(mode, ReturnStage.Mode, field="mode", label=_("stage"))
+    mode = clean_choice(mode, ReturnStage.Mode, field="mode", label=_("stage"))
     codes = _restrictions(restrictions)
     if starts_on < injury.occurred_on:
         raise ValidationFailed(
@@ -473,7 +370,7 @@ def return_stage_add(
                 minutes_per_day=minutes_per_day if mode == ReturnStage.Mode.LIMITED else None,
                 restrictions=codes,
                 may_perform=bool(may_perform),
-                notes=_text(notes, field="notes", limit=2000, label=_("The notes")),
+                notes=clean_text(notes, field="notes", limit=2000, label=_("The notes")),
                 created_at=now,
             )
     except IntegrityError as exc:
@@ -506,9 +403,9 @@ def _stage_words(stage: ReturnStage) -> str:
 
 
 @transaction.atomic
-def return_stage_remove(*, stage: ReturnStage, by: Any, now: dt.datetime) -> None:
+def return_stage_remove(*, stage: ReturnStage, by: Actor, now: dt.datetime) -> None:
     injury = stage.injury
-    _require_self_or_medical(by, injury.dancer, _("a return-to-dance plan"))
+    access.require_self_or_medical(by, injury.dancer, _("a return-to-dance plan"))
     _audit_injury(
         by=by,
         action="injury.plan_remove",

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from callboard.boxoffice import seatmaps, services
 from callboard.boxoffice.models import Seat, SeatMap
-from callboard.core.testing.factories import PerformanceFactory, VenueFactory
 from callboard.season.models import Performance, Venue
+from callboard.season.tests.factories import PerformanceFactory, VenueFactory
 
 
 def small_map(venue: Venue, now: dt.datetime, *, rows: int = 3, seats: int = 6) -> SeatMap:

@@ -5,14 +5,14 @@ import pytest
 from callboard.boxoffice.demo import build_boxoffice_demo
 from callboard.boxoffice.models import FamilyComp, Hold, Order, Seat
 from callboard.company.models import Dancer, Person
-from callboard.core.testing.factories import (
+from callboard.season.models import Performance
+from callboard.season.tests.factories import (
     DancerFactory,
     PerformanceFactory,
     PersonFactory,
     ProgrammeFactory,
     VenueFactory,
 )
-from callboard.season.models import Performance
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from callboard.boxoffice.models import FamilyComp, Hold, Order, SeatClaim
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
 from callboard.company.models import Dancer
 from callboard.core.errors import Conflict, ValidationFailed
-from callboard.core.testing.factories import DancerFactory, PersonFactory
+from callboard.season.tests.factories import DancerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from callboard.boxoffice import services
 from callboard.boxoffice.models import FamilyComp, Order, Seat, Ticket
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
 from callboard.core.roles import Role
-from callboard.core.testing.factories import DancerFactory, PersonFactory
+from callboard.season.tests.factories import DancerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -181,7 +181,7 @@ def test_report_and_csv(client_as, perf):
 
 
 def test_seat_map_editor_generates_edits_and_exports(client_as, now):
-    from callboard.core.testing.factories import VenueFactory
+    from callboard.season.tests.factories import VenueFactory
 
     venue = VenueFactory()
     client = client_as(Role.BOX_OFFICE)

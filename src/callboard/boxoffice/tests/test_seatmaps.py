@@ -4,7 +4,7 @@ from callboard.boxoffice import seatmaps
 from callboard.boxoffice.models import Seat
 from callboard.boxoffice.tests.factories import on_sale, small_map
 from callboard.core.errors import Conflict, ValidationFailed
-from callboard.core.testing.factories import VenueFactory
+from callboard.season.tests.factories import VenueFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,7 @@ def covers_wanted(role: Role, covers: int | None) -> int:
     if covers is not None:
         return max(0, min(int(covers), 9))
     table = {"principal": 2, "other": 1}
-    table.update(getattr(settings, "CALLBOARD_CASTING_COVERS", {}))
+    table.update(settings.CALLBOARD_CASTING_COVERS)
     return int(table["principal"] if role.principal else table["other"])
 
 

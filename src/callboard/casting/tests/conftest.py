@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from callboard.company.models import Dancer
-from callboard.core.testing import factories as f
 from callboard.repertoire.models import DancerRole, Role, Section, Work
 from callboard.season.models import Performance, Programme, ProgrammeWork, Venue
+from callboard.season.tests import factories as f
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NOW = dt.datetime(2026, 11, 23, 10, 0, tzinfo=MOSCOW)
@@ -103,3 +103,7 @@ def frozen_clock(monkeypatch: pytest.MonkeyPatch) -> dt.datetime:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+# The physiotherapist, for the tests of how this app obeys return-to-dance plans.
+from callboard.wellbeing.tests.conftest import physio  # noqa: E402, F401

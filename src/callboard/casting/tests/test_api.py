@@ -6,8 +6,9 @@ import pytest
 
 from callboard.casting import services
 from callboard.casting.models import CastAssignment, CastingProposal, RehearsalNeed, Tier
+from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
+from callboard.season.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -95,11 +96,11 @@ def test_a_dancer_cannot_cast(world, client_as):
 def test_a_dancer_sees_announced_casting_only(world, now, client_as):
     p = world.performances[0]
     queen, swan = world.dancer(world.queen, rank="principal"), world.dancer(world.swans)
-    services.cast_assign(performance=p, role=world.queen, dancer=queen, by=None, now=now)
-    services.cast_assign(performance=p, role=world.swans, dancer=swan, by=None, now=now)
+    services.cast_assign(performance=p, role=world.queen, dancer=queen, by=CALLBOARD, now=now)
+    services.cast_assign(performance=p, role=world.swans, dancer=swan, by=CALLBOARD, now=now)
     client = client_as(Role.DANCER)
     assert client.get(f"{API}/performances/{p.pk}/casting").json() == []
-    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now)
     seen = client.get(f"{API}/performances/{p.pk}/casting").json()
     assert [a["dancer_id"] for a in seen] == [queen.pk]
     assert client.get(f"{API}/programmes/{world.programme.pk}/board").status_code == 403
@@ -111,12 +112,12 @@ def test_a_dancer_sees_their_own_roles_and_announced_casting(world, now, client)
     user = f.UserFactory(roles=[Role.DANCER])
     me = world.dancer(world.swans, person=f.PersonFactory(user=user))
     p = world.performances[0]
-    services.cast_assign(performance=p, role=world.swans, dancer=me, by=None, now=now)
+    services.cast_assign(performance=p, role=world.swans, dancer=me, by=CALLBOARD, now=now)
     client.force_login(user)
     body = client.get(f"{API}/me").json()
     assert body["dancer_id"] == me.pk and body["upcoming"] == []
     assert [r["role_name"] for r in body["roles"]] == ["Swans"]
-    services.casting_announce(performance=p, tier=Tier.FULL, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.FULL, by=CALLBOARD, now=now)
     assert [a["role_name"] for a in client.get(f"{API}/me").json()["upcoming"]] == ["Swans"]
     notes = client.get(f"{API}/notifications").json()
     assert len(notes) == 1 and "Casting announced" in notes[0]["subject"]
@@ -127,7 +128,7 @@ def test_a_dancer_sees_their_own_roles_and_announced_casting(world, now, client)
 def test_the_board_through_the_api(world, now, client_as):
     d = world.dancer(world.queen, rank="corps")
     services.cast_assign(
-        performance=world.performances[0], role=world.queen, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.queen, dancer=d, by=CALLBOARD, now=now
     )
     body = (
         client_as(Role.ARTISTIC_DIRECTOR).get(f"{API}/programmes/{world.programme.pk}/board").json()
@@ -161,7 +162,7 @@ def test_candidates_through_the_api_are_accent_insensitive(world, client_as):
 def test_announcing_and_copying_through_the_api(world, now, client_as):
     first, second, _ = world.performances
     d = world.dancer(world.queen, rank="principal")
-    services.cast_assign(performance=first, role=world.queen, dancer=d, by=None, now=now)
+    services.cast_assign(performance=first, role=world.queen, dancer=d, by=CALLBOARD, now=now)
     director = client_as(Role.ARTISTIC_DIRECTOR)
     copied = post(
         director, f"{API}/performances/{first.pk}/copy", {"target_ids": [second.pk]}
@@ -212,7 +213,7 @@ def test_a_suggestion_with_bad_settings_is_refused_and_nothing_is_recorded(
 def test_rehearsal_needs_through_the_api(world, now, client_as):
     d = world.dancer(world.queen, rank="principal", learning=True)
     services.cast_assign(
-        performance=world.performances[0], role=world.queen, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.queen, dancer=d, by=CALLBOARD, now=now
     )
     master = client_as(Role.BALLET_MASTER)
     needs = master.get(f"{API}/programmes/{world.programme.pk}/needs").json()

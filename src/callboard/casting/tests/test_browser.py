@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from callboard.core.actors import CALLBOARD
 from callboard.core.testing.browser import sign_in
 
 from .conftest import make_world
@@ -23,7 +24,7 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
     from callboard.casting import services
     from callboard.casting.models import CastAssignment
     from callboard.core.roles import Role
-    from callboard.core.testing import factories as f
+    from callboard.season.tests import factories as f
 
     from .conftest import NOW
 
@@ -36,7 +37,7 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
         rank="principal",
         person=f.PersonFactory(given_name="Klára", family_name="Kalmurzaev"),
     )
-    services.cast_assign(performance=opening, role=w.queen, dancer=klara, by=None, now=NOW)
+    services.cast_assign(performance=opening, role=w.queen, dancer=klara, by=CALLBOARD, now=NOW)
     f.UserFactory(username="reshetnikova", roles=[Role.BALLET_MASTER])
 
     page = tablet
@@ -75,7 +76,7 @@ def test_a_suggestion_opens_at_once_and_shows_its_answer_when_ready(live_server,
     from playwright.sync_api import expect
 
     from callboard.core.roles import Role
-    from callboard.core.testing import factories as f
+    from callboard.season.tests import factories as f
 
     settings.CALLBOARD_JOBS = "thread"
     w = make_world(performances=2)

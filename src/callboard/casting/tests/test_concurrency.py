@@ -10,6 +10,7 @@ from django.db import IntegrityError, connections, transaction
 
 from callboard.casting import services
 from callboard.casting.models import CastAssignment
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from conftest import require_postgres
 
@@ -52,7 +53,7 @@ def test_racing_editors_never_fill_a_slot_twice():
     def assign(d):
         return lambda: (
             services.cast_assign(
-                performance=p, role=w.swans, dancer=d, slot=0, by=None, now=NOW
+                performance=p, role=w.swans, dancer=d, slot=0, by=CALLBOARD, now=NOW
             ).assignment.pk
         )
 
@@ -74,12 +75,12 @@ def test_racing_edits_never_put_a_dancer_on_stage_twice():
         [
             lambda: (
                 services.cast_assign(
-                    performance=p, role=w.queen, dancer=d, by=None, now=NOW
+                    performance=p, role=w.queen, dancer=d, by=CALLBOARD, now=NOW
                 ).assignment.pk
             ),
             lambda: (
                 services.cast_assign(
-                    performance=p, role=w.swans, dancer=d, by=None, now=NOW
+                    performance=p, role=w.swans, dancer=d, by=CALLBOARD, now=NOW
                 ).assignment.pk
             ),
         ]

@@ -8,10 +8,11 @@ import pytest
 
 from callboard.casting import selectors, services
 from callboard.casting.models import CastAssignment, DancedRecord, RehearsalNeed
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import ValidationFailed
-from callboard.core.testing import factories as f
 from callboard.repertoire.models import DancerRole
 from callboard.season.models import Performance
+from callboard.season.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,7 @@ def cast(world, dancer, role, performance=None, *, now, **kw):
         performance=performance or world.performances[0],
         role=role,
         dancer=dancer,
-        by=None,
+        by=CALLBOARD,
         now=now,
         **kw,
     )
@@ -153,7 +154,7 @@ def test_a_need_edited_by_hand_survives_recomputation(world, now):
     d = world.dancer(world.queen, rank="principal", learning=True)
     cast(world, d, world.queen, now=now)
     need = RehearsalNeed.objects.get(kind="coaching")
-    services.rehearsal_need_update(need=need, values={"minutes": 900}, by=None, now=now)
+    services.rehearsal_need_update(need=need, by=CALLBOARD, now=now, changes={**{"minutes": 900}})
     services.rehearsal_needs_sync(programme=world.programme, now=now)
     need.refresh_from_db()
     assert (need.minutes, need.source) == (900, "manual")
@@ -164,7 +165,7 @@ def test_a_computed_need_removed_by_hand_does_not_come_back(world, now):
     d = world.dancer(world.queen, rank="principal", learning=True)
     cast(world, d, world.queen, now=now)
     need = RehearsalNeed.objects.get(kind="coaching")
-    services.rehearsal_need_delete(need=need, by=None, now=now)
+    services.rehearsal_need_delete(need=need, by=CALLBOARD, now=now)
     services.rehearsal_needs_sync(programme=world.programme, now=now)
     assert [n.kind for n in selectors.rehearsal_needs(programme=world.programme)].count(
         "coaching"
@@ -175,7 +176,7 @@ def test_needs_follow_the_casting_when_it_changes(world, now):
     d = world.dancer(world.queen, rank="principal", learning=True)
     cast(world, d, world.queen, now=now)
     assert RehearsalNeed.objects.filter(kind="coaching").exists()
-    services.cast_remove(performance=world.performances[0], role=world.queen, by=None, now=now)
+    services.cast_remove(performance=world.performances[0], role=world.queen, by=CALLBOARD, now=now)
     assert not RehearsalNeed.objects.filter(kind="coaching").exists()
 
 
@@ -200,7 +201,7 @@ def test_a_need_with_bad_values_is_refused(world, now, values, words):
     }
     with pytest.raises(ValidationFailed, match=words):
         services.rehearsal_need_create(
-            programme=world.programme, values={**base, **values}, by=None, now=now
+            programme=world.programme, values={**base, **values}, by=CALLBOARD, now=now
         )
     assert not RehearsalNeed.objects.exists()
 

@@ -15,9 +15,10 @@ from callboard.casting.models import (
     Tier,
 )
 from callboard.company.models import Dancer
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import PermissionDenied, ValidationFailed
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
+from callboard.season.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def cast(world, dancer, role, performance=None, *, now, **kw):
         performance=performance or world.performances[0],
         role=role,
         dancer=dancer,
-        by=None,
+        by=CALLBOARD,
         now=now,
         **kw,
     )
@@ -45,7 +46,7 @@ def test_deadlines_follow_the_labour_profile_and_show_overdue(world, now):
     assert found[Tier.PRINCIPAL].overdue and found[Tier.ANNOUNCEABLE].overdue
     assert not found[Tier.FULL].overdue
     assert found[Tier.PRINCIPAL].due == p.starts_at - dt.timedelta(days=28)
-    services.casting_announce(performance=p, tier=Tier.ANNOUNCEABLE, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.ANNOUNCEABLE, by=CALLBOARD, now=now)
     announced = selectors.deadlines(
         p, CastingAnnouncement.objects.filter(performance=p), selectors.notice_rules(), now
     )
@@ -72,7 +73,9 @@ def test_announcing_a_tier_publishes_its_roles_and_tells_each_dancer_once(
     cast(world, friend, world.friend, now=now)
     cast(world, swan, world.swans, now=now)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+        result = services.casting_announce(
+            performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now
+        )
     assert result.created and result.notified == 1
     assert list(Notification.objects.values_list("person", flat=True)) == [queen.person_id]
     assert [m.to for m in mailoutbox] == [["queen@example.org"]]
@@ -80,7 +83,7 @@ def test_announcing_a_tier_publishes_its_roles_and_tells_each_dancer_once(
     dancer_user = f.UserFactory(roles=[Role.DANCER])
     visible = {a.dancer for a in selectors.performance_casting(performance=p, user=dancer_user)}
     assert visible == {queen}
-    services.casting_announce(performance=p, tier=Tier.FULL, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.FULL, by=CALLBOARD, now=now)
     visible = {a.dancer for a in selectors.performance_casting(performance=p, user=dancer_user)}
     assert visible == {queen, friend, swan}
 
@@ -104,8 +107,8 @@ def test_announcing_needs_the_artistic_director(world, now, make_user):
 
 def test_announcing_again_changes_nothing(world, now):
     p = world.performances[0]
-    services.casting_announce(performance=p, tier=Tier.FULL, by=None, now=now)
-    again = services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.FULL, by=CALLBOARD, now=now)
+    again = services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now)
     assert not again.created
     assert CastingAnnouncement.objects.count() == 1
 
@@ -114,7 +117,7 @@ def test_a_change_to_announced_casting_needs_a_reason_and_changes_nothing_withou
     p = world.performances[0]
     a, b = world.dancer(world.queen, rank="principal"), world.dancer(world.queen, rank="principal")
     cast(world, a, world.queen, now=now)
-    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now)
     with pytest.raises(ValidationFailed, match="Say why it changes"):
         cast(world, b, world.queen, now=now, replacing=a.pk)
     assert CastAssignment.objects.get(role=world.queen).dancer == a
@@ -130,7 +133,9 @@ def test_a_change_after_announcement_is_logged_and_tells_exactly_the_dancers_it_
     bystander = world.dancer(world.swans, person=f.PersonFactory(email="c@example.org"))
     cast(world, a, world.queen, now=now)
     cast(world, bystander, world.swans, now=now)
-    services.casting_announce(performance=p, tier=Tier.FULL, by=None, now=now, send_email=False)
+    services.casting_announce(
+        performance=p, tier=Tier.FULL, by=CALLBOARD, now=now, send_email=False
+    )
     Notification.objects.all().delete()
     director = make_user(Role.ARTISTIC_DIRECTOR)
     with django_capture_on_commit_callbacks(execute=True):
@@ -161,8 +166,8 @@ def test_a_change_with_less_than_the_personal_notice_is_allowed_but_flagged_late
     p = world.performance(1, hour=9)  # tomorrow 09:00: 23 hours ahead
     a, b = world.dancer(world.swans), world.dancer(world.swans)
     cast(world, a, world.swans, p, now=now)
-    services.casting_announce(performance=p, tier=Tier.FULL, by=None, now=now)
-    services.cast_remove(performance=p, role=world.swans, by=None, now=now, reason="Illness")
+    services.casting_announce(performance=p, tier=Tier.FULL, by=CALLBOARD, now=now)
+    services.cast_remove(performance=p, role=world.swans, by=CALLBOARD, now=now, reason="Illness")
     result = cast(world, b, world.swans, p, now=now, reason="Steps in")
     assert result.change.late and result.change.notice_hours == 23
     assert CastingChange.objects.filter(late=True).count() == 2
@@ -171,7 +176,7 @@ def test_a_change_with_less_than_the_personal_notice_is_allowed_but_flagged_late
 def test_clearing_a_draft_slot_leaves_no_log(world, now):
     a = world.dancer(world.swans)
     cast(world, a, world.swans, now=now)
-    services.cast_remove(performance=world.performances[0], role=world.swans, by=None, now=now)
+    services.cast_remove(performance=world.performances[0], role=world.swans, by=CALLBOARD, now=now)
     assert not CastAssignment.objects.exists()
     assert not CastingChange.objects.exists()
 
@@ -186,7 +191,7 @@ def test_copying_a_cast_fills_the_other_performances_in_one_step(world, now):
     cast(world, queen, world.queen, first, now=now)
     for i, s in enumerate(swans):
         cast(world, s, world.swans, first, now=now, slot=i)
-    result = services.cast_copy(source=first, targets=[second, third], by=None, now=now)
+    result = services.cast_copy(source=first, targets=[second, third], by=CALLBOARD, now=now)
     assert result.copied == 10 and not result.skipped
     for p in (second, third):
         assert CastAssignment.objects.filter(performance=p).count() == 5
@@ -201,7 +206,7 @@ def test_copying_skips_a_dancer_who_cannot_dance_that_day_and_says_why(world, no
         engagement_end=first.starts_at.date(),
     )
     cast(world, guest, world.queen, first, now=now)
-    result = services.cast_copy(source=first, targets=[second], by=None, now=now)
+    result = services.cast_copy(source=first, targets=[second], by=CALLBOARD, now=now)
     assert result.copied == 0
     assert "engagement" in result.skipped[0]
     assert not CastAssignment.objects.filter(performance=second).exists()
@@ -212,9 +217,11 @@ def test_copying_keeps_casting_already_there_unless_told_to_replace(world, now):
     a, b = world.dancer(world.queen, rank="principal"), world.dancer(world.queen, rank="principal")
     cast(world, a, world.queen, first, now=now)
     cast(world, b, world.queen, second, now=now)
-    kept = services.cast_copy(source=first, targets=[second], by=None, now=now)
+    kept = services.cast_copy(source=first, targets=[second], by=CALLBOARD, now=now)
     assert kept.copied == 0 and "kept" in kept.skipped[0]
-    replaced = services.cast_copy(source=first, targets=[second], by=None, now=now, overwrite=True)
+    replaced = services.cast_copy(
+        source=first, targets=[second], by=CALLBOARD, now=now, overwrite=True
+    )
     assert replaced.copied == 1
     assert CastAssignment.objects.get(performance=second, role=world.queen).dancer == a
 
@@ -222,12 +229,12 @@ def test_copying_keeps_casting_already_there_unless_told_to_replace(world, now):
 def test_copying_into_announced_casting_needs_a_reason(world, now):
     first, second, _ = world.performances
     cast(world, world.dancer(world.queen, rank="principal"), world.queen, first, now=now)
-    services.casting_announce(performance=second, tier=Tier.FULL, by=None, now=now)
+    services.casting_announce(performance=second, tier=Tier.FULL, by=CALLBOARD, now=now)
     with pytest.raises(ValidationFailed, match="Say why"):
-        services.cast_copy(source=first, targets=[second], by=None, now=now)
+        services.cast_copy(source=first, targets=[second], by=CALLBOARD, now=now)
     assert not CastAssignment.objects.filter(performance=second).exists()
     result = services.cast_copy(
-        source=first, targets=[second], by=None, now=now, reason="Same cast as the opening"
+        source=first, targets=[second], by=CALLBOARD, now=now, reason="Same cast as the opening"
     )
     assert result.copied == 1 and CastingChange.objects.count() == 1
 
@@ -239,7 +246,7 @@ def test_copying_to_another_production_is_refused(world, now):
     first = world.performances[0]
     cast(world, world.dancer(world.swans), world.swans, first, now=now)
     with pytest.raises(ValidationFailed, match="another programme"):
-        services.cast_copy(source=first, targets=other.performances, by=None, now=now)
+        services.cast_copy(source=first, targets=other.performances, by=CALLBOARD, now=now)
 
 
 def test_copying_only_the_chosen_casts(world, now):
@@ -247,7 +254,9 @@ def test_copying_only_the_chosen_casts(world, now):
     a, b = world.dancer(world.queen, rank="principal"), world.dancer(world.queen, rank="principal")
     cast(world, a, world.queen, first, now=now)
     cast(world, b, world.queen, first, now=now, kind="cover", rank=1)
-    result = services.cast_copy(source=first, targets=[second], layers=["cover1"], by=None, now=now)
+    result = services.cast_copy(
+        source=first, targets=[second], layers=["cover1"], by=CALLBOARD, now=now
+    )
     assert result.copied == 1
     assert CastAssignment.objects.get(performance=second).kind == "cover"
 

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from callboard.casting import services
 from callboard.casting.models import CastAssignment, CastingProposal, RehearsalNeed, Tier
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
+from callboard.season.tests import factories as f
 
 from .conftest import make_world
 
@@ -51,7 +52,7 @@ def _populate(world, now, *, dancers_per_role):
                         role=role,
                         dancer=people[slot],
                         slot=slot,
-                        by=None,
+                        by=CALLBOARD,
                         now=now,
                         sync_needs=False,
                     )
@@ -77,7 +78,7 @@ def test_the_board_makes_the_same_number_of_queries_whatever_the_size(client_as,
 def test_the_board_highlights_holes_and_warnings(world, now, client_as):
     d = world.dancer(world.queen, rank="corps")
     services.cast_assign(
-        performance=world.performances[0], role=world.queen, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.queen, dancer=d, by=CALLBOARD, now=now
     )
     html = client_as(Role.BALLET_MASTER).get(board_url(world)).content.decode()
     assert html.count('class="cell hole') == 3 * 7 - 1
@@ -138,8 +139,8 @@ def test_without_javascript_a_cell_posts_and_returns_to_the_board(world, client_
 def test_an_announced_cell_asks_for_a_reason(world, now, client_as):
     a, b = world.dancer(world.queen, rank="principal"), world.dancer(world.queen, rank="principal")
     p = world.performances[0]
-    services.cast_assign(performance=p, role=world.queen, dancer=a, by=None, now=now)
-    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+    services.cast_assign(performance=p, role=world.queen, dancer=a, by=CALLBOARD, now=now)
+    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now)
     client = client_as(Role.ARTISTIC_DIRECTOR)
     data = cell_data(world, world.queen, dancer=b.pk, replacing=a.pk)
     first = client.post("/casting/cell/", data, **HTMX).content.decode()
@@ -152,7 +153,7 @@ def test_an_announced_cell_asks_for_a_reason(world, now, client_as):
 def test_clearing_a_cell(world, now, client_as):
     d = world.dancer(world.swans)
     services.cast_assign(
-        performance=world.performances[0], role=world.swans, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.swans, dancer=d, by=CALLBOARD, now=now
     )
     client_as(Role.BALLET_MASTER).post(
         "/casting/cell/", cell_data(world, world.swans, action="clear"), **HTMX
@@ -206,7 +207,7 @@ def test_copy_announce_suggest_and_accept_from_the_board(
     first, second, _ = world.performances
     d = world.dancer(world.queen, rank="principal")
     world.dancer(world.queen, rank="principal")
-    services.cast_assign(performance=first, role=world.queen, dancer=d, by=None, now=now)
+    services.cast_assign(performance=first, role=world.queen, dancer=d, by=CALLBOARD, now=now)
     client = client_as(Role.ARTISTIC_DIRECTOR)
     url = f"/casting/programmes/{world.programme.pk}"
     client.post(f"{url}/copy/", {"source": first.pk, "targets": [second.pk], "layers": ["first"]})
@@ -259,9 +260,9 @@ def test_the_sheet_prints_and_exports_announced_casting_to_dancers(world, now, c
         person=f.PersonFactory(given_name="Klára", family_name="Kalmurzaev"),
     )
     swan = world.dancer(world.swans)
-    services.cast_assign(performance=p, role=world.queen, dancer=klara, by=None, now=now)
-    services.cast_assign(performance=p, role=world.swans, dancer=swan, by=None, now=now)
-    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=None, now=now)
+    services.cast_assign(performance=p, role=world.queen, dancer=klara, by=CALLBOARD, now=now)
+    services.cast_assign(performance=p, role=world.swans, dancer=swan, by=CALLBOARD, now=now)
+    services.casting_announce(performance=p, tier=Tier.PRINCIPAL, by=CALLBOARD, now=now)
     client = client_as(Role.DANCER)
     html = client.get(f"/casting/programmes/{world.programme.pk}/sheet/").content.decode()
     assert (
@@ -284,7 +285,7 @@ def test_the_needs_page_lists_and_takes_needs(world, now, client_as):
         person=f.PersonFactory(given_name="Léa", family_name="Moreau"),
     )
     services.cast_assign(
-        performance=world.performances[0], role=world.queen, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.queen, dancer=d, by=CALLBOARD, now=now
     )
     client = client_as(Role.BALLET_MASTER)
     url = f"/casting/programmes/{world.programme.pk}/needs/"

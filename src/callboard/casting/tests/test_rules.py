@@ -7,13 +7,14 @@ import datetime as dt
 import pytest
 from django.db import IntegrityError, transaction
 
-from callboard.casting import services
+from callboard.casting import selectors, services
+from callboard.casting.availability import dancer_unavailability
 from callboard.casting.models import CastAssignment, RehearsalNeed
-from callboard.casting.selectors import dancer_unavailability
 from callboard.company.models import Dancer, Person
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, NotFound, ValidationFailed
-from callboard.core.testing import factories as f
 from callboard.season.models import Performance
+from callboard.season.tests import factories as f
 
 from .conftest import make_world
 
@@ -25,7 +26,7 @@ def cast(world, dancer, role, performance=None, *, now, **kw):
         performance=performance or world.performances[0],
         role=role,
         dancer=dancer,
-        by=None,
+        by=CALLBOARD,
         now=now,
         **kw,
     )
@@ -269,7 +270,7 @@ def test_two_days_between_leads_is_enough_by_default(world, now):
 
 def test_an_unknown_dancer_is_a_clear_not_found():
     with pytest.raises(NotFound, match="No dancer with id 999999"):
-        services.get_dancer(999999)
+        selectors.get_dancer(999999)
 
 
 def test_a_role_from_another_work_is_refused_and_nothing_changes(world, now):
@@ -315,12 +316,12 @@ def test_a_slot_that_does_not_exist_is_refused(world, now, kw, words):
 def test_a_typed_name_finds_the_dancer_whatever_the_accents(world):
     klara = world.dancer(person=f.PersonFactory(given_name="Klára", family_name="Kalmurzaev"))
     f.DancerFactory(person=f.PersonFactory(given_name="Eleonora", family_name="Kalmurzaev"))
-    assert services.dancer_by_name("klara") == klara
-    assert services.dancer_by_name("KLARA kalmurzaev") == klara
+    assert selectors.dancer_by_name("klara") == klara
+    assert selectors.dancer_by_name("KLARA kalmurzaev") == klara
     with pytest.raises(ValidationFailed, match="Several dancers match"):
-        services.dancer_by_name("kalmurzaev")
+        selectors.dancer_by_name("kalmurzaev")
     with pytest.raises(NotFound, match="No dancer in the company is called"):
-        services.dancer_by_name("Nijinsky")
+        selectors.dancer_by_name("Nijinsky")
 
 
 def test_editing_casting_needs_the_capability(world, now, make_user):

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from callboard.casting import services
+from callboard.casting.availability import dancer_unavailability
 from callboard.casting.models import CastAssignment, CastingProposal
-from callboard.casting.selectors import dancer_unavailability
 from callboard.casting.suggest import solver as s
 from callboard.casting.suggest.check import violations
 from callboard.company.models import Dancer
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
 from callboard.core.roles import Role
 from callboard.repertoire.models import DancerRole
@@ -221,7 +222,9 @@ def test_on_generated_problems_every_suggestion_keeps_every_rule(problem):
 def test_a_suggestion_changes_nothing_until_it_is_accepted(world, now):
     queens = [world.dancer(world.queen, rank="principal") for _ in range(2)]
     swans = [world.dancer(world.swans) for _ in range(8)]
-    proposal = services.suggestion_create(programme=world.programme, by=None, now=now, time_limit=5)
+    proposal = services.suggestion_create(
+        programme=world.programme, by=CALLBOARD, now=now, time_limit=5
+    )
     assert not CastAssignment.objects.exists()
     first_cast = [i for i in proposal.items.all() if i.kind == "first"]
     queen_items = [i for i in first_cast if i.role_id == world.queen.pk]
@@ -229,7 +232,7 @@ def test_a_suggestion_changes_nothing_until_it_is_accepted(world, now):
     assert {i.dancer_id for i in queen_items} == {q.pk for q in queens}  # shared between both
     assert sum(1 for i in first_cast if i.role_id == world.swans.pk) == 12
     assert {i.dancer_id for i in first_cast if i.role_id == world.swans.pk} <= {d.pk for d in swans}
-    outcome = services.suggestion_accept(proposal=proposal, by=None, now=now)
+    outcome = services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
     assert outcome["applied"] == proposal.items.count()
     assert CastAssignment.objects.count() == proposal.items.count()
 
@@ -238,9 +241,11 @@ def test_a_suggestion_changes_nothing_until_it_is_accepted(world, now):
 def test_a_suggestion_leaves_existing_casting_alone_and_does_not_clash_with_it(world, now):
     d = world.dancer(world.queen, world.swans, rank="principal")
     services.cast_assign(
-        performance=world.performances[0], role=world.queen, dancer=d, by=None, now=now
+        performance=world.performances[0], role=world.queen, dancer=d, by=CALLBOARD, now=now
     )
-    proposal = services.suggestion_create(programme=world.programme, by=None, now=now, time_limit=5)
+    proposal = services.suggestion_create(
+        programme=world.programme, by=CALLBOARD, now=now, time_limit=5
+    )
     items = list(proposal.items.all())
     assert not [
         i
@@ -261,13 +266,15 @@ def test_a_suggestion_leaves_existing_casting_alone_and_does_not_clash_with_it(w
 @pytest.mark.django_db
 def test_accepting_checks_every_line_again(world, now):
     a, b = world.dancer(world.queen, rank="principal"), world.dancer(world.queen, rank="principal")
-    proposal = services.suggestion_create(programme=world.programme, by=None, now=now, time_limit=5)
+    proposal = services.suggestion_create(
+        programme=world.programme, by=CALLBOARD, now=now, time_limit=5
+    )
     item = proposal.items.filter(role=world.queen, kind="first").first()
     other = b if item.dancer_id == a.pk else a
     services.cast_assign(
-        performance=item.performance, role=world.queen, dancer=other, by=None, now=now
+        performance=item.performance, role=world.queen, dancer=other, by=CALLBOARD, now=now
     )
-    outcome = services.suggestion_accept(proposal=proposal, by=None, now=now)
+    outcome = services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
     assert len(outcome["skipped"]) >= 1 and "already cast here" in " ".join(outcome["skipped"])
     assert (
         CastAssignment.objects.get(
@@ -276,23 +283,27 @@ def test_accepting_checks_every_line_again(world, now):
         == other
     )
     with pytest.raises(Conflict, match="already been accepted"):
-        services.suggestion_accept(proposal=proposal, by=None, now=now)
+        services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
 
 
 @pytest.mark.django_db
 def test_only_the_chosen_lines_are_applied(world, now):
     world.dancer(world.queen, rank="principal")
-    proposal = services.suggestion_create(programme=world.programme, by=None, now=now, time_limit=5)
+    proposal = services.suggestion_create(
+        programme=world.programme, by=CALLBOARD, now=now, time_limit=5
+    )
     chosen = [proposal.items.first().pk]
-    outcome = services.suggestion_accept(proposal=proposal, by=None, now=now, item_ids=chosen)
+    outcome = services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now, item_ids=chosen)
     assert outcome["applied"] == 1 and CastAssignment.objects.count() == 1
 
 
 @pytest.mark.django_db
 def test_discarding_a_suggestion_changes_nothing(world, now):
     world.dancer(world.queen, rank="principal")
-    proposal = services.suggestion_create(programme=world.programme, by=None, now=now, time_limit=5)
-    services.suggestion_discard(proposal=proposal, by=None, now=now)
+    proposal = services.suggestion_create(
+        programme=world.programme, by=CALLBOARD, now=now, time_limit=5
+    )
+    services.suggestion_discard(proposal=proposal, by=CALLBOARD, now=now)
     assert (
         CastingProposal.objects.get().status == "discarded" and not CastAssignment.objects.exists()
     )
@@ -314,7 +325,7 @@ def test_the_ballet_master_suggests_and_the_artistic_director_accepts(world, now
 def test_a_production_with_nothing_coming_cannot_be_suggested(now):
     w = make_world(performances=0)
     with pytest.raises(ValidationFailed, match="no coming performances"):
-        services.suggestion_create(programme=w.programme, by=None, now=now)
+        services.suggestion_create(programme=w.programme, by=CALLBOARD, now=now)
 
 
 @pytest.mark.django_db
@@ -341,7 +352,7 @@ def test_on_generated_companies_no_suggestion_names_an_unqualified_or_unavailabl
         knows = rng.sample(roles, rng.randint(0, 3))
         w.dancer(*knows, rank=rank, status=rng.choice(statuses), learning=rng.random() < 0.3, **kw)
     proposal = services.suggestion_create(
-        programme=w.programme, by=None, now=now, time_limit=3, seed=seed
+        programme=w.programme, by=CALLBOARD, now=now, time_limit=3, seed=seed
     )
     items = list(proposal.items.select_related("dancer__person", "performance__venue", "role"))
     assert items, "a generated company this size always has someone to cast"
@@ -349,5 +360,5 @@ def test_on_generated_companies_no_suggestion_names_an_unqualified_or_unavailabl
         assert DancerRole.objects.filter(dancer=item.dancer, role=item.role).exists()
         day = item.performance.starts_at.date()
         assert dancer_unavailability(item.dancer, day) is None
-    outcome = services.suggestion_accept(proposal=proposal, by=None, now=now)
+    outcome = services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
     assert outcome["skipped"] == []  # every line passes the board's own rules

@@ -11,6 +11,8 @@ import pytest
 
 from callboard.casting import services
 from callboard.casting.models import CastAssignment, CastingProposal, ProposalItem
+from callboard.core import jobs
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict
 
 from .conftest import make_world
@@ -31,7 +33,7 @@ def test_asking_records_a_proposal_being_worked_out_and_queues_it_after_commit(
     settings.CALLBOARD_JOBS = "inline"
     with django_capture_on_commit_callbacks(execute=False) as queued:
         proposal = services.suggestion_request(
-            programme=cast_world.programme, by=None, now=now, time_limit=5, covers=0
+            programme=cast_world.programme, by=CALLBOARD, now=now, time_limit=5, covers=0
         )
     assert proposal.status == CastingProposal.Status.WORKING
     assert not proposal.items.exists() and proposal.covers == 0
@@ -48,17 +50,17 @@ def test_asking_records_a_proposal_being_worked_out_and_queues_it_after_commit(
 
 def test_a_proposal_being_worked_out_cannot_be_accepted(cast_world, now):
     proposal = services.suggestion_request(
-        programme=cast_world.programme, by=None, now=now, enqueue=False
+        programme=cast_world.programme, by=CALLBOARD, now=now, enqueue=False
     )
     with pytest.raises(Conflict, match="still being worked out"):
-        services.suggestion_accept(proposal=proposal, by=None, now=now)
+        services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
 
 
 def test_discarding_while_it_is_worked_out_drops_the_answer(cast_world, now):
     proposal = services.suggestion_request(
-        programme=cast_world.programme, by=None, now=now, time_limit=5, enqueue=False
+        programme=cast_world.programme, by=CALLBOARD, now=now, time_limit=5, enqueue=False
     )
-    services.suggestion_discard(proposal=proposal, by=None, now=now)
+    services.suggestion_discard(proposal=proposal, by=CALLBOARD, now=now)
     done = services.suggestion_work_out(proposal_id=proposal.pk, now=now)
     assert done.status == CastingProposal.Status.DISCARDED
     assert not ProposalItem.objects.exists() and not CastAssignment.objects.exists()
@@ -66,7 +68,7 @@ def test_discarding_while_it_is_worked_out_drops_the_answer(cast_world, now):
 
 def test_a_proposal_whose_worker_stopped_is_marked_failed_when_looked_at(cast_world, now):
     proposal = services.suggestion_request(
-        programme=cast_world.programme, by=None, now=now, time_limit=5, enqueue=False
+        programme=cast_world.programme, by=CALLBOARD, now=now, time_limit=5, enqueue=False
     )
     # the worker starts it (its first write), then dies without an answer
     CastingProposal.objects.filter(pk=proposal.pk).update(started_at=now)
@@ -77,7 +79,7 @@ def test_a_proposal_whose_worker_stopped_is_marked_failed_when_looked_at(cast_wo
     lost = services.suggestion_refresh(proposal=proposal, now=late)
     assert lost.status == CastingProposal.Status.FAILED and "worker working it out" in lost.error
     with pytest.raises(Conflict, match="could not be worked out"):
-        services.suggestion_accept(proposal=lost, by=None, now=late)
+        services.suggestion_accept(proposal=lost, by=CALLBOARD, now=late)
     # a worker that comes back after all finds the proposal given up and leaves it alone
     assert services.suggestion_work_out(proposal_id=proposal.pk, now=late).status == "failed"
     assert not ProposalItem.objects.exists()
@@ -85,7 +87,7 @@ def test_a_proposal_whose_worker_stopped_is_marked_failed_when_looked_at(cast_wo
 
 def test_a_proposal_no_worker_takes_waits_its_turn_then_says_so(cast_world, now):
     proposal = services.suggestion_request(
-        programme=cast_world.programme, by=None, now=now, time_limit=5, enqueue=False
+        programme=cast_world.programme, by=CALLBOARD, now=now, time_limit=5, enqueue=False
     )
     busy = now + dt.timedelta(seconds=services.SUGGESTION_QUEUE_SECONDS)
     assert services.suggestion_refresh(proposal=proposal, now=busy).status == "working"
@@ -103,7 +105,7 @@ def test_a_solver_failure_marks_the_proposal_failed_and_writes_nothing(
 
     monkeypatch.setattr(adapter, "build_problem", broken)
     proposal = services.suggestion_request(
-        programme=cast_world.programme, by=None, now=now, enqueue=False
+        programme=cast_world.programme, by=CALLBOARD, now=now, enqueue=False
     )
     failed = services.suggestion_work_out(proposal_id=proposal.pk, now=now)
     assert failed.status == CastingProposal.Status.FAILED and "Ask for a new one" in failed.error
@@ -116,7 +118,9 @@ def test_the_embedded_worker_thread_works_it_out(now, settings):
     w = make_world()
     for _ in range(2):
         w.dancer(w.queen, rank="principal")
-    proposal = services.suggestion_request(programme=w.programme, by=None, now=now, time_limit=5)
+    proposal = services.suggestion_request(
+        programme=w.programme, by=CALLBOARD, now=now, time_limit=5
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         proposal.refresh_from_db()
@@ -128,7 +132,7 @@ def test_the_embedded_worker_thread_works_it_out(now, settings):
 
 
 def test_the_celery_worker_knows_the_suggestion_task():
-    from callboard.celery import app
+    app = jobs.celery_app()
 
     app.loader.import_default_modules()
     assert "callboard.casting.suggestion_work_out" in app.tasks

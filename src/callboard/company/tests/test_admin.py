@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from callboard.company import models as cm
-from callboard.core.testing.factories import (
+from callboard.company.tests.factories import (
     DancerFactory,
     LabourProfileFactory,
     StaffFactory,

@@ -7,8 +7,7 @@ import datetime as dt
 import pytest
 
 from callboard.company.models import Dancer, LabourProfile, Person, Studio
-from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.company.tests.factories import (
     DancerFactory,
     LabourProfileFactory,
     PersonFactory,
@@ -17,6 +16,7 @@ from callboard.core.testing.factories import (
     StudioFactory,
     UserFactory,
 )
+from callboard.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

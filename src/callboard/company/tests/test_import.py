@@ -14,8 +14,9 @@ from django.urls import reverse
 
 from callboard.company import services
 from callboard.company.models import Dancer, Person
+from callboard.company.tests.factories import DancerFactory, PersonFactory
+from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
-from callboard.core.testing.factories import DancerFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +33,7 @@ ROSTER = (
 
 
 def _import(data, now, dry_run=False):
-    return services.roster_import(data=data, dry_run=dry_run, now=now)
+    return services.roster_import(data=data, dry_run=dry_run, now=now, by=CALLBOARD)
 
 
 def test_import_creates_dancers_and_reports_them(now):
@@ -126,8 +127,12 @@ def test_a_dancer_twice_in_one_file_is_rejected(now):
 
 
 def test_two_rows_reaching_one_dancer_are_rejected(now):
-    services.dancer_create(given_name="Anna", family_name="Petrova", rank="corps", now=now)
-    services.dancer_create(given_name="Olga", family_name="Smirnova", rank="corps", now=now)
+    services.dancer_create(
+        given_name="Anna", family_name="Petrova", rank="corps", now=now, by=CALLBOARD
+    )
+    services.dancer_create(
+        given_name="Olga", family_name="Smirnova", rank="corps", now=now, by=CALLBOARD
+    )
     data = (
         HEADER
         + "Anna,Petrova,soloist,,olga@example.org,,,,,,\n"  # matched by name, takes the e-mail
@@ -141,9 +146,16 @@ def test_two_rows_reaching_one_dancer_are_rejected(now):
 
 def test_a_row_renaming_a_dancer_onto_another_is_rejected_as_a_duplicate(now):
     services.dancer_create(
-        given_name="Anna", family_name="Petrova", rank="corps", email="anna@example.org", now=now
+        given_name="Anna",
+        family_name="Petrova",
+        rank="corps",
+        email="anna@example.org",
+        now=now,
+        by=CALLBOARD,
     )
-    services.dancer_create(given_name="Olga", family_name="Smirnova", rank="corps", now=now)
+    services.dancer_create(
+        given_name="Olga", family_name="Smirnova", rank="corps", now=now, by=CALLBOARD
+    )
     report = _import(HEADER + "Olga,Smirnova,soloist,,anna@example.org,,,,,,\n", now)
     assert [r.row for r in report.rejected] == [2]
     assert "already on the roster" in report.rejected[0].detail

@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from callboard.company import services
 from callboard.company.models import Dancer, LabourProfile, Person, SiteTravel, Staff, Studio
-from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.company.tests.factories import (
     DancerFactory,
     LabourProfileFactory,
     PersonFactory,
@@ -20,6 +19,8 @@ from callboard.core.testing.factories import (
     StaffFactory,
     StudioFactory,
 )
+from callboard.core.actors import CALLBOARD
+from callboard.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -244,7 +245,7 @@ def test_management_sees_private_facts(client_as):
 
 def test_dancer_page_shows_training_and_is_labelled_for_known_works(client_as, now):
     dancer = DancerFactory()
-    services.training_add(dancer=dancer, institution="Grozny folk ensemble", now=now)
+    services.training_add(dancer=dancer, institution="Grozny folk ensemble", now=now, by=CALLBOARD)
     page = client_as(Role.DANCER).get(_url("dancer", dancer.pk)).content.decode()
     assert "Grozny folk ensemble" in page
     assert "Coming performances of works they know" in page
@@ -447,8 +448,8 @@ def test_studio_edit(client_as):
 
 
 def test_labour_page_shows_the_agreement_in_force_in_plain_words(client_as, now):
-    profile = services.labour_profile_from_preset(key="us_ballet", now=now)
-    services.labour_profile_activate(profile=profile, now=now)
+    profile = services.labour_profile_from_preset(key="us_ballet", now=now, by=CALLBOARD)
+    services.labour_profile_activate(profile=profile, now=now, by=CALLBOARD)
     page = client_as(Role.DANCER).get(_url("labour")).content.decode()
     assert "In force at" in page
     assert "At most 6 hours of work a day and 30 hours a week." in page

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from callboard.company import presets, selectors, services
 from callboard.company.models import Dancer
+from callboard.company.tests.factories import (
+    DancerFactory,
+    PersonFactory,
+    StaffFactory,
+)
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import NotFound, ValidationFailed
 from callboard.core.roles import Role
-from callboard.core.testing.factories import (
-    DancerFactory,
-    DancerRoleFactory,
-    PerformanceFactory,
-    PersonFactory,
-    ProgrammeFactory,
-    RoleFactory,
-    StaffFactory,
-    WorkFactory,
-)
-from callboard.repertoire.models import DancerRole
-from callboard.season.models import Performance, ProgrammeWork
 
 pytestmark = pytest.mark.django_db
 
@@ -67,45 +59,6 @@ def test_roster_page_is_bounded():
     assert len(selectors.roster_page(page="nonsense").object_list) == selectors.ROSTER_PAGE_SIZE
 
 
-def test_dancer_profile_splits_roles_and_finds_performances_of_known_works(make_user, now):
-    dancer = DancerFactory()
-    swan_lake = WorkFactory(title="Swan Lake")
-    giselle = WorkFactory(title="Giselle")
-    unknown = WorkFactory(title="The Nutcracker")
-    DancerRoleFactory(
-        dancer=dancer,
-        role=RoleFactory(work=swan_lake, name="Odette/Odile"),
-        status=DancerRole.Status.LEARNED,
-        first_danced_on=dt.date(2024, 3, 1),
-        times_danced=12,
-    )
-    DancerRoleFactory(
-        dancer=dancer,
-        role=RoleFactory(work=giselle, name="Myrtha"),
-        status=DancerRole.Status.LEARNING,
-    )
-    programme = ProgrammeFactory(title="Volga tour")
-    ProgrammeWork.objects.create(programme=programme, work=swan_lake)
-    other_programme = ProgrammeFactory(title="Nutcracker run")
-    ProgrammeWork.objects.create(programme=other_programme, work=unknown)
-    coming = PerformanceFactory(programme=programme, starts_at=now + dt.timedelta(days=3))
-    PerformanceFactory(programme=programme, starts_at=now - dt.timedelta(days=3))  # past
-    PerformanceFactory(
-        programme=programme,
-        starts_at=now + dt.timedelta(days=4),
-        status=Performance.Status.CANCELLED,
-    )
-    PerformanceFactory(programme=other_programme, starts_at=now + dt.timedelta(days=5))
-
-    profile = selectors.dancer_profile(pk=dancer.pk, user=make_user(Role.DANCER), now=now)
-
-    assert [dr.role.name for dr in profile.learned] == ["Odette/Odile"]
-    assert [dr.role.name for dr in profile.learning] == ["Myrtha"]
-    assert [dr.role.name for dr in profile.danced] == ["Odette/Odile"]
-    assert profile.upcoming == [coming]
-    assert profile.show_private is False
-
-
 def test_private_facts_are_for_the_dancer_and_management(make_user):
     user = make_user(Role.DANCER)
     dancer = DancerFactory(person=PersonFactory(user=user))
@@ -132,7 +85,7 @@ def test_staff_by_kind_groups_in_kind_order():
 
 
 def test_labour_terms_speak_plainly(now):
-    profile = services.labour_profile_from_preset(key="us_ballet", now=now)
+    profile = services.labour_profile_from_preset(key="us_ballet", now=now, by=CALLBOARD)
     terms = selectors.labour_terms(profile)
     assert terms[0] == "At most 6 hours of work a day and 30 hours a week."
     assert "No call lasts longer than 3 hours." in terms
@@ -142,7 +95,7 @@ def test_labour_terms_speak_plainly(now):
 
 
 def test_labour_terms_mention_rest_between_days(now):
-    profile = services.labour_profile_from_preset(key="uk_minimum", now=now)
+    profile = services.labour_profile_from_preset(key="uk_minimum", now=now, by=CALLBOARD)
     assert "At least 11 hours of rest between two working days." in selectors.labour_terms(profile)
     assert presets.PRESETS["uk_minimum"]["min_rest_between_days_minutes"] == 660
 
@@ -154,8 +107,8 @@ def test_duration_words():
 
 
 def test_labour_overview_shows_the_profile_in_force(now):
-    profile = services.labour_profile_from_preset(key="us_ballet", now=now)
-    services.labour_profile_activate(profile=profile, now=now)
+    profile = services.labour_profile_from_preset(key="us_ballet", now=now, by=CALLBOARD)
+    services.labour_profile_activate(profile=profile, now=now, by=CALLBOARD)
     overview = selectors.labour_overview()
     assert overview.in_force == profile
     assert [p for p, _terms in overview.profiles] == [profile]

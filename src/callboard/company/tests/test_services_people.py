@@ -8,8 +8,9 @@ import pytest
 
 from callboard.company import services
 from callboard.company.models import Company, Dancer, Person, Staff, TrainingEntry
+from callboard.company.tests.factories import DancerFactory, PersonFactory, StaffFactory
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, NotFound, ValidationFailed
-from callboard.core.testing.factories import DancerFactory, PersonFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def _klara(now, **extra):
         "heritage": "Tatar family from Chechnya",
         "now": now,
     }
-    return services.dancer_create(**{**fields, **extra})
+    return services.dancer_create(**{**fields, **extra}, by=CALLBOARD)
 
 
 # --------------------------------------------------------------------------- company
@@ -52,14 +53,16 @@ def test_dancer_create_saves_person_and_dancer_with_search_key(now):
 
 def test_dancer_create_marks_a_guest_artist_as_guest(now):
     dancer = services.dancer_create(
-        given_name="Eleonora", family_name="Kalmurzaev", rank="guest", now=now
+        given_name="Eleonora", family_name="Kalmurzaev", rank="guest", now=now, by=CALLBOARD
     )
     assert dancer.person.kind == Person.Kind.GUEST
 
 
 def test_dancer_create_rejects_unknown_rank_and_writes_nothing(now):
     with pytest.raises(ValidationFailed) as caught:
-        services.dancer_create(given_name="Anna", family_name="Petrova", rank="prima", now=now)
+        services.dancer_create(
+            given_name="Anna", family_name="Petrova", rank="prima", now=now, by=CALLBOARD
+        )
     assert "prima" in caught.value.message
     assert "principal" in caught.value.message  # says what to use instead
     assert caught.value.field == "rank"
@@ -69,7 +72,12 @@ def test_dancer_create_rejects_unknown_rank_and_writes_nothing(now):
 def test_dancer_create_rejects_unknown_status(now):
     with pytest.raises(ValidationFailed) as caught:
         services.dancer_create(
-            given_name="Anna", family_name="Petrova", rank="corps", status="asleep", now=now
+            given_name="Anna",
+            family_name="Petrova",
+            rank="corps",
+            status="asleep",
+            now=now,
+            by=CALLBOARD,
         )
     assert caught.value.field == "status"
     assert not Dancer.objects.exists()
@@ -77,7 +85,9 @@ def test_dancer_create_rejects_unknown_status(now):
 
 def test_dancer_create_needs_both_names(now):
     with pytest.raises(ValidationFailed) as caught:
-        services.dancer_create(given_name="  ", family_name="Petrova", rank="corps", now=now)
+        services.dancer_create(
+            given_name="  ", family_name="Petrova", rank="corps", now=now, by=CALLBOARD
+        )
     assert caught.value.field == "given_name"
     assert not Person.objects.exists()
 
@@ -85,14 +95,21 @@ def test_dancer_create_needs_both_names(now):
 def test_dancer_create_rejects_a_malformed_email(now):
     with pytest.raises(ValidationFailed) as caught:
         services.dancer_create(
-            given_name="Anna", family_name="Petrova", rank="corps", email="not-mail", now=now
+            given_name="Anna",
+            family_name="Petrova",
+            rank="corps",
+            email="not-mail",
+            now=now,
+            by=CALLBOARD,
         )
     assert caught.value.field == "email"
 
 
 def test_dancer_create_rejects_a_too_long_name_before_the_database_does(now):
     with pytest.raises(ValidationFailed):
-        services.dancer_create(given_name="A" * 101, family_name="Petrova", rank="corps", now=now)
+        services.dancer_create(
+            given_name="A" * 101, family_name="Petrova", rank="corps", now=now, by=CALLBOARD
+        )
     assert not Person.objects.exists()
 
 
@@ -105,6 +122,7 @@ def test_duplicate_dancer_same_name_and_birth_date_is_a_conflict_naming_the_exis
             rank="soloist",
             birth_date=dt.date(1996, 4, 2),
             now=now,
+            by=CALLBOARD,
         )
     assert "Klára Kalmurzaev" in caught.value.message
     assert caught.value.detail["existing_dancer_id"] == existing.pk
@@ -113,9 +131,13 @@ def test_duplicate_dancer_same_name_and_birth_date_is_a_conflict_naming_the_exis
 
 
 def test_duplicate_dancer_both_without_birth_date_is_a_conflict(now):
-    services.dancer_create(given_name="Anna", family_name="Petrova", rank="corps", now=now)
+    services.dancer_create(
+        given_name="Anna", family_name="Petrova", rank="corps", now=now, by=CALLBOARD
+    )
     with pytest.raises(Conflict):
-        services.dancer_create(given_name="Anna", family_name="Petrova", rank="corps", now=now)
+        services.dancer_create(
+            given_name="Anna", family_name="Petrova", rank="corps", now=now, by=CALLBOARD
+        )
     assert Dancer.objects.count() == 1
 
 
@@ -135,6 +157,7 @@ def test_guest_engagement_ending_before_it_starts_is_refused(now):
             engagement_start=dt.date(2027, 3, 1),
             engagement_end=dt.date(2027, 2, 1),
             now=now,
+            by=CALLBOARD,
         )
     assert caught.value.field == "engagement_end"
     assert not Person.objects.exists()
@@ -145,7 +168,7 @@ def test_guest_engagement_ending_before_it_starts_is_refused(now):
 
 def test_dancer_update_changes_only_the_given_fields(now):
     dancer = _klara(now, nationality="Russian")
-    services.dancer_update(dancer=dancer, changes={"status": "injured"}, now=now)
+    services.dancer_update(dancer=dancer, changes={"status": "injured"}, now=now, by=CALLBOARD)
     dancer.refresh_from_db()
     assert dancer.status == Dancer.Status.INJURED
     assert dancer.person.nationality == "Russian"
@@ -153,7 +176,9 @@ def test_dancer_update_changes_only_the_given_fields(now):
 
 def test_dancer_update_renaming_keeps_search_key_in_step(now):
     dancer = _klara(now)
-    services.dancer_update(dancer=dancer, changes={"family_name": "Kalmurzaeva"}, now=now)
+    services.dancer_update(
+        dancer=dancer, changes={"family_name": "Kalmurzaeva"}, now=now, by=CALLBOARD
+    )
     dancer.person.refresh_from_db()
     assert dancer.person.search_name == "klara kalmurzaeva"
 
@@ -166,10 +191,14 @@ def test_dancer_update_into_a_duplicate_is_refused_and_nothing_changes(now):
         rank="corps",
         birth_date=dt.date(1996, 4, 2),
         now=now,
+        by=CALLBOARD,
     )
     with pytest.raises(Conflict):
         services.dancer_update(
-            dancer=other, changes={"family_name": "Kalmurzaev", "rank": "soloist"}, now=now
+            dancer=other,
+            changes={"family_name": "Kalmurzaev", "rank": "soloist"},
+            now=now,
+            by=CALLBOARD,
         )
     other.refresh_from_db()
     assert other.person.family_name == "Other"
@@ -179,7 +208,9 @@ def test_dancer_update_into_a_duplicate_is_refused_and_nothing_changes(now):
 def test_dancer_update_rejects_unknown_rank_and_leaves_the_dancer(now):
     dancer = _klara(now)
     with pytest.raises(ValidationFailed):
-        services.dancer_update(dancer=dancer, changes={"rank": "star", "nationality": "X"}, now=now)
+        services.dancer_update(
+            dancer=dancer, changes={"rank": "star", "nationality": "X"}, now=now, by=CALLBOARD
+        )
     dancer.refresh_from_db()
     assert dancer.rank == Dancer.Rank.PRINCIPAL
     assert dancer.person.nationality == ""
@@ -188,7 +219,7 @@ def test_dancer_update_rejects_unknown_rank_and_leaves_the_dancer(now):
 def test_dancer_update_refuses_fields_it_does_not_know(now):
     dancer = _klara(now)
     with pytest.raises(ValidationFailed) as caught:
-        services.dancer_update(dancer=dancer, changes={"salary": 1}, now=now)
+        services.dancer_update(dancer=dancer, changes={"salary": 1}, now=now, by=CALLBOARD)
     assert "salary" in caught.value.message
 
 
@@ -196,7 +227,7 @@ def test_dancer_update_refuses_engagement_end_before_start(now):
     dancer = DancerFactory(rank="guest", engagement_start=dt.date(2027, 1, 10))
     with pytest.raises(ValidationFailed):
         services.dancer_update(
-            dancer=dancer, changes={"engagement_end": dt.date(2027, 1, 9)}, now=now
+            dancer=dancer, changes={"engagement_end": dt.date(2027, 1, 9)}, now=now, by=CALLBOARD
         )
     dancer.refresh_from_db()
     assert dancer.engagement_end is None
@@ -205,7 +236,7 @@ def test_dancer_update_refuses_engagement_end_before_start(now):
 def test_dancer_update_of_a_dancer_no_longer_there_is_not_found(now):
     gone = Dancer(pk=987654)
     with pytest.raises(NotFound):
-        services.dancer_update(dancer=gone, changes={"status": "active"}, now=now)
+        services.dancer_update(dancer=gone, changes={"status": "active"}, now=now, by=CALLBOARD)
 
 
 # --------------------------------------------------------------------------- training
@@ -220,11 +251,12 @@ def test_training_add_and_remove(now):
         start_year=2008,
         end_year=2014,
         now=now,
+        by=CALLBOARD,
     )
     assert list(dancer.training.values_list("institution", flat=True)) == [
         "Moscow State Academy of Choreography"
     ]
-    services.training_remove(dancer=dancer, entry_id=entry.pk, now=now)
+    services.training_remove(dancer=dancer, entry_id=entry.pk, now=now, by=CALLBOARD)
     assert not TrainingEntry.objects.exists()
 
 
@@ -237,6 +269,7 @@ def test_training_years_out_of_order_are_refused(now):
             start_year=2010,
             end_year=2004,
             now=now,
+            by=CALLBOARD,
         )
     assert caught.value.field == "end_year"
     assert not TrainingEntry.objects.exists()
@@ -245,17 +278,19 @@ def test_training_years_out_of_order_are_refused(now):
 def test_training_needs_an_institution_and_a_plausible_year(now):
     dancer = DancerFactory()
     with pytest.raises(ValidationFailed):
-        services.training_add(dancer=dancer, institution=" ", now=now)
+        services.training_add(dancer=dancer, institution=" ", now=now, by=CALLBOARD)
     with pytest.raises(ValidationFailed):
-        services.training_add(dancer=dancer, institution="School", start_year=99999, now=now)
+        services.training_add(
+            dancer=dancer, institution="School", start_year=99999, now=now, by=CALLBOARD
+        )
     assert not TrainingEntry.objects.exists()
 
 
 def test_training_remove_of_another_dancers_entry_is_not_found(now):
     mine, theirs = DancerFactory(), DancerFactory()
-    entry = services.training_add(dancer=theirs, institution="Vaganova", now=now)
+    entry = services.training_add(dancer=theirs, institution="Vaganova", now=now, by=CALLBOARD)
     with pytest.raises(NotFound):
-        services.training_remove(dancer=mine, entry_id=entry.pk, now=now)
+        services.training_remove(dancer=mine, entry_id=entry.pk, now=now, by=CALLBOARD)
     assert TrainingEntry.objects.filter(pk=entry.pk).exists()
 
 
@@ -264,7 +299,12 @@ def test_training_remove_of_another_dancers_entry_is_not_found(now):
 
 def test_staff_create_names_a_new_person(now):
     staff = services.staff_create(
-        kind="conductor", given_name="Ivan", family_name="Sokolov", title="Music director", now=now
+        kind="conductor",
+        given_name="Ivan",
+        family_name="Sokolov",
+        title="Music director",
+        now=now,
+        by=CALLBOARD,
     )
     assert staff.person.full_name == "Ivan Sokolov"
     assert staff.get_kind_display() == "Conductor"
@@ -272,7 +312,7 @@ def test_staff_create_names_a_new_person(now):
 
 def test_staff_create_gives_an_existing_person_a_second_role(now):
     pavlov = StaffFactory(kind="artistic_director").person
-    services.staff_create(kind="choreographer", person_id=pavlov.pk, now=now)
+    services.staff_create(kind="choreographer", person_id=pavlov.pk, now=now, by=CALLBOARD)
     assert set(pavlov.staff_roles.values_list("kind", flat=True)) == {
         "artistic_director",
         "choreographer",
@@ -282,22 +322,24 @@ def test_staff_create_gives_an_existing_person_a_second_role(now):
 def test_staff_create_twice_the_same_role_is_a_conflict(now):
     pavlov = StaffFactory(kind="choreographer").person
     with pytest.raises(Conflict):
-        services.staff_create(kind="choreographer", person_id=pavlov.pk, now=now)
+        services.staff_create(kind="choreographer", person_id=pavlov.pk, now=now, by=CALLBOARD)
     assert Staff.objects.count() == 1
 
 
 def test_staff_create_unknown_kind_writes_no_person(now):
     with pytest.raises(ValidationFailed) as caught:
-        services.staff_create(kind="juggler", given_name="A", family_name="B", now=now)
+        services.staff_create(
+            kind="juggler", given_name="A", family_name="B", now=now, by=CALLBOARD
+        )
     assert "juggler" in caught.value.message
     assert not Person.objects.exists()
 
 
 def test_staff_create_needs_a_name_or_a_person(now):
     with pytest.raises(ValidationFailed):
-        services.staff_create(kind="pianist", now=now)
+        services.staff_create(kind="pianist", now=now, by=CALLBOARD)
     with pytest.raises(ValidationFailed):
-        services.staff_create(kind="pianist", person_id=987654, now=now)
+        services.staff_create(kind="pianist", person_id=987654, now=now, by=CALLBOARD)
     assert not Staff.objects.exists()
 
 
@@ -307,6 +349,7 @@ def test_staff_update_changes_role_and_person(now):
         staff=staff,
         changes={"kind": "repetiteur", "given_name": "Olga", "title": "Senior"},
         now=now,
+        by=CALLBOARD,
     )
     staff.refresh_from_db()
     assert staff.kind == "repetiteur"
@@ -316,7 +359,7 @@ def test_staff_update_changes_role_and_person(now):
 
 def test_staff_remove_keeps_the_person(now):
     staff = StaffFactory()
-    services.staff_remove(staff=staff, now=now)
+    services.staff_remove(staff=staff, now=now, by=CALLBOARD)
     assert not Staff.objects.exists()
     assert Person.objects.filter(pk=staff.person_id).exists()
 
@@ -332,6 +375,7 @@ def test_person_create_records_a_relative_of_a_dancer(now):
         contact_role="Klára's mother",
         related_to_id=klara.person.pk,
         now=now,
+        by=CALLBOARD,
     )
     assert mother.kind == Person.Kind.CONTACT
     assert list(klara.person.relatives.all()) == [mother]
@@ -339,22 +383,28 @@ def test_person_create_records_a_relative_of_a_dancer(now):
 
 def test_person_create_refuses_an_unknown_relation_and_kind(now):
     with pytest.raises(ValidationFailed):
-        services.person_create(given_name="A", family_name="B", related_to_id=424242, now=now)
+        services.person_create(
+            given_name="A", family_name="B", related_to_id=424242, now=now, by=CALLBOARD
+        )
     with pytest.raises(ValidationFailed):
-        services.person_create(given_name="A", family_name="B", kind="alien", now=now)
+        services.person_create(given_name="A", family_name="B", kind="alien", now=now, by=CALLBOARD)
     assert not Person.objects.exists()
 
 
 def test_person_update_cannot_relate_someone_to_themself(now):
     critic = PersonFactory(kind=Person.Kind.CONTACT)
     with pytest.raises(ValidationFailed):
-        services.person_update(person=critic, changes={"related_to_id": critic.pk}, now=now)
+        services.person_update(
+            person=critic, changes={"related_to_id": critic.pk}, now=now, by=CALLBOARD
+        )
     critic.refresh_from_db()
     assert critic.related_to_id is None
 
 
 def test_person_update_changes_organisation(now):
     critic = PersonFactory(kind=Person.Kind.CONTACT)
-    services.person_update(person=critic, changes={"organisation": "The Moscow Times"}, now=now)
+    services.person_update(
+        person=critic, changes={"organisation": "The Moscow Times"}, now=now, by=CALLBOARD
+    )
     critic.refresh_from_db()
     assert critic.organisation == "The Moscow Times"

@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import cache
 
 from callboard.company.models import Person
-from callboard.core.testing import factories as f
 from callboard.season.models import Performance, ProgrammeWork
+from callboard.season.tests import factories as f
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 NIGHT = dt.datetime(2026, 11, 20, 19, 0, tzinfo=MOSCOW)  # three days before conftest's NOW

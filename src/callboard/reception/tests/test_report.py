@@ -8,6 +8,7 @@ import pytest
 
 from callboard.boxoffice import services as boxoffice
 from callboard.boxoffice.tests.factories import buy, seat_ids, small_map
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import ValidationFailed
 from callboard.core.roles import Role
 from callboard.reception import selectors, services
@@ -33,7 +34,7 @@ def test_a_report_gives_running_time_stage_time_and_intervals(gala, now):
         attendance=1600,
         acts=acts((3, 40), (60, 98)),
         incidents="A fallen veil in the third variation.",
-        by=None,
+        by=CALLBOARD,
         now=now,
     )
     data = selectors.performance_reception(performance=gala, user=None)
@@ -51,7 +52,7 @@ def test_saving_again_replaces_the_acts(gala, now):
             curtain_calls=1,
             standing_ovation=False,
             acts=acts(*spans),
-            by=None,
+            by=CALLBOARD,
             now=now,
         )
     report = PerformanceReport.objects.get()
@@ -62,12 +63,12 @@ def test_no_report_before_the_curtain_or_for_a_cancelled_performance(now):
     coming = mixed_bill(starts_at=now + dt.timedelta(days=2))
     with pytest.raises(ValidationFailed, match="not gone up yet"):
         services.performance_report_save(
-            performance=coming, curtain_calls=0, standing_ovation=False, by=None, now=now
+            performance=coming, curtain_calls=0, standing_ovation=False, by=CALLBOARD, now=now
         )
     cancelled = mixed_bill(status="cancelled")
     with pytest.raises(ValidationFailed, match="cancelled"):
         services.performance_report_save(
-            performance=cancelled, curtain_calls=0, standing_ovation=False, by=None, now=now
+            performance=cancelled, curtain_calls=0, standing_ovation=False, by=CALLBOARD, now=now
         )
     assert not PerformanceReport.objects.exists()
 
@@ -88,7 +89,7 @@ def test_no_report_before_the_curtain_or_for_a_cancelled_performance(now):
 def test_bad_report_input_is_refused_and_nothing_is_saved(gala, now, kwargs, field):
     params = {"curtain_calls": 3, "standing_ovation": False, **kwargs}
     with pytest.raises(ValidationFailed) as exc:
-        services.performance_report_save(performance=gala, by=None, now=now, **params)
+        services.performance_report_save(performance=gala, by=CALLBOARD, now=now, **params)
     assert exc.value.field == field
     assert not PerformanceReport.objects.exists()
 
@@ -108,11 +109,11 @@ def test_attendance_is_counted_at_the_door_when_tickets_were_sold(now):
             curtain_calls=2,
             standing_ovation=False,
             attendance=90,
-            by=None,
+            by=CALLBOARD,
             now=now,
         )
     services.performance_report_save(
-        performance=performance, curtain_calls=2, standing_ovation=False, by=None, now=now
+        performance=performance, curtain_calls=2, standing_ovation=False, by=CALLBOARD, now=now
     )
     data = selectors.performance_reception(performance=performance, user=None)
     assert (data.attendance.people, data.attendance.source, data.attendance.tickets_sold) == (
@@ -124,7 +125,12 @@ def test_attendance_is_counted_at_the_door_when_tickets_were_sold(now):
 
 def test_the_report_page_prints_and_shows_the_press_and_reception_section(gala, client_as, now):
     services.performance_report_save(
-        performance=gala, curtain_calls=4, standing_ovation=True, attendance=1500, by=None, now=now
+        performance=gala,
+        curtain_calls=4,
+        standing_ovation=True,
+        attendance=1500,
+        by=CALLBOARD,
+        now=now,
     )
     response = client_as(Role.DANCER).get(f"/reception/performances/{gala.pk}/")
     html = response.content.decode()

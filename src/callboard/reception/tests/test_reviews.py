@@ -10,12 +10,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from callboard.casting.models import CastAssignment
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, ValidationFailed
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
 from callboard.reception import selectors, services
 from callboard.reception.models import Feedback, Review
 from callboard.reception.tests.conftest import NIGHT, mixed_bill
+from callboard.season.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def review(performance, critic, now, **kw):
         **kw,
     }
     return services.review_create(
-        performance=performance, critic=critic, by=None, now=now, **params
+        performance=performance, critic=critic, by=CALLBOARD, now=now, **params
     )
 
 
@@ -80,12 +81,14 @@ def test_no_review_before_the_curtain(critic, now):
 
 def test_a_review_is_edited_and_removed(gala, critic, now):
     r = review(gala, critic, now)
-    services.review_update(review=r, rating=5, headline="Seven veils, one voice", by=None, now=now)
+    services.review_update(
+        review=r, by=CALLBOARD, now=now, changes={"rating": 5, "headline": "Seven veils, one voice"}
+    )
     r.refresh_from_db()
     assert (r.rating, r.headline) == (5, "Seven veils, one voice")
     with pytest.raises(ValidationFailed):
-        services.review_update(review=r, rating=9, by=None, now=now)
-    services.review_delete(review=r, by=None, now=now)
+        services.review_update(review=r, by=CALLBOARD, now=now, changes={"rating": 9})
+    services.review_delete(review=r, by=CALLBOARD, now=now)
     assert not Review.objects.exists()
 
 
@@ -137,7 +140,7 @@ def _season_of_reviews(work_count: int, now) -> tuple:
         critic = f.PersonFactory(kind="contact")
         review(p, critic, now, outlet=f"Outlet {k}", published_on=DAY_AFTER)
         services.performance_report_save(
-            performance=p, curtain_calls=k, standing_ovation=k % 2 == 0, by=None, now=now
+            performance=p, curtain_calls=k, standing_ovation=k % 2 == 0, by=CALLBOARD, now=now
         )
         Feedback.objects.create(
             performance=p,
@@ -190,7 +193,7 @@ def test_a_performance_lands_on_the_dancers_and_the_works_history(gala, critic, 
     gala.status = "performed"
     gala.save()
     services.performance_report_save(
-        performance=gala, curtain_calls=8, standing_ovation=True, by=None, now=now
+        performance=gala, curtain_calls=8, standing_ovation=True, by=CALLBOARD, now=now
     )
     review(gala, critic, now)
     lines = selectors.dancer_reception_history(dancer=dancer)

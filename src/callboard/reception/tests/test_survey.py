@@ -8,6 +8,7 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import NotFound, ValidationFailed
 from callboard.core.roles import Role
 from callboard.reception import selectors, services
@@ -63,8 +64,8 @@ def test_approved_answers_are_summarised_and_rejected_ones_never_shown(gala, tok
             would_return="yes" if i < 3 else "no",
         )
     ids = list(Feedback.objects.order_by("pk").values_list("pk", flat=True))
-    services.feedback_moderate(feedback_ids=ids[:3], approve=True, by=None, now=now)
-    services.feedback_moderate(feedback_ids=ids[3:], approve=False, by=None, now=now)
+    services.feedback_moderate(feedback_ids=ids[:3], approve=True, by=CALLBOARD, now=now)
+    services.feedback_moderate(feedback_ids=ids[3:], approve=False, by=CALLBOARD, now=now)
     summary = selectors.feedback_summary([gala.pk])
     assert summary.count == 3
     assert summary.distribution == {1: 0, 2: 0, 3: 0, 4: 1, 5: 2}
@@ -287,9 +288,9 @@ def test_the_survey_card_has_a_qr_code_of_the_link(gala, signed_in):
 
 def test_moderation_refuses_unknown_answers(now):
     with pytest.raises(NotFound):
-        services.feedback_moderate(feedback_ids=[424242], approve=True, by=None, now=now)
+        services.feedback_moderate(feedback_ids=[424242], approve=True, by=CALLBOARD, now=now)
     with pytest.raises(ValidationFailed):
-        services.feedback_moderate(feedback_ids=[], approve=True, by=None, now=now)
+        services.feedback_moderate(feedback_ids=[], approve=True, by=CALLBOARD, now=now)
 
 
 def test_the_moderation_api_lists_waiting_answers_and_decides(token, signed_in):

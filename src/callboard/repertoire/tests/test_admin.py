@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from callboard.core.testing.factories import (
+from callboard.repertoire.tests.factories import (
     CommissionFactory,
     DancerRoleFactory,
+    MilestoneFactory,
     RoleFactory,
     SectionFactory,
     UserFactory,
 )
-from callboard.repertoire.tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,9 @@ import datetime as dt
 import pytest
 
 from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.repertoire.models import Commission, DancerRole, Section, Work
+from callboard.repertoire.models import Role as WorkRole
+from callboard.repertoire.tests.factories import (
     CommissionFactory,
     DancerFactory,
     DancerRoleFactory,
@@ -14,8 +16,6 @@ from callboard.core.testing.factories import (
     SectionFactory,
     WorkFactory,
 )
-from callboard.repertoire.models import Commission, DancerRole, Section, Work
-from callboard.repertoire.models import Role as WorkRole
 
 pytestmark = pytest.mark.django_db
 

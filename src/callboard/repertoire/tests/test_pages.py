@@ -6,18 +6,18 @@ import pytest
 from django.urls import reverse
 
 from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.repertoire.models import Commission, DancerRole, Section, Work
+from callboard.repertoire.models import Role as WorkRole
+from callboard.repertoire.tests.factories import (
     CommissionFactory,
     DancerFactory,
     DancerRoleFactory,
+    MilestoneFactory,
     PersonFactory,
     RoleFactory,
     SectionFactory,
     WorkFactory,
 )
-from callboard.repertoire.models import Commission, DancerRole, Section, Work
-from callboard.repertoire.models import Role as WorkRole
-from callboard.repertoire.tests.factories import MilestoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -162,23 +162,6 @@ def test_the_work_page_shows_sections_roles_and_who_knows_them(client_as):
     assert "Eleonora Kalmurzaev" in learned and "Klára" not in learned
     assert "Klára Kalmurzaev" in learning
     assert reverse("repertoire:work_edit", args=[work.pk]) not in page
-
-
-def test_the_work_page_shows_performances_in_the_venues_time_zone(client_as, now):
-    from callboard.core.testing.factories import PerformanceFactory, VenueFactory
-    from callboard.season.models import ProgrammeWork
-
-    work = WorkFactory(title="Swan Lake")
-    uglich = VenueFactory(name="Uglich Town Theatre", city="Uglich", time_zone="Asia/Yekaterinburg")
-    performance = PerformanceFactory(
-        venue=uglich,
-        title="Volga tour",
-        starts_at=dt.datetime(2026, 12, 5, 16, 0, tzinfo=dt.UTC),
-    )
-    ProgrammeWork.objects.create(programme=performance.programme, work=work)
-    page = client_as(Role.DANCER).get(reverse("repertoire:work", args=[work.pk])).content.decode()
-    assert "Volga tour" in page
-    assert "21:00" in page  # 16:00 UTC is 21:00 in Yekaterinburg
 
 
 # --------------------------------------------------------------------------- editing

@@ -1,24 +1,20 @@
 """Pages make a fixed number of queries whatever the size of the repertoire."""
 
-import datetime as dt
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.repertoire.tests.factories import (
     CommissionFactory,
     DancerFactory,
     DancerRoleFactory,
-    PerformanceFactory,
+    MilestoneFactory,
     RoleFactory,
     SectionFactory,
     WorkFactory,
 )
-from callboard.repertoire.tests.factories import MilestoneFactory
-from callboard.season.models import ProgrammeWork
 
 pytestmark = pytest.mark.django_db
 
@@ -41,26 +37,6 @@ def _works(n: int) -> None:
             RoleFactory(work=work).sections.set(sections)
 
 
-def _work(sections: int, roles: int, dancers_per_role: int, performances: int):
-    work = WorkFactory(choreographer=DancerFactory().person)
-    acts = [SectionFactory(work=work) for _ in range(max(1, sections // 2))]
-    scenes = [
-        SectionFactory(work=work, parent=acts[i % len(acts)], kind="scene")
-        for i in range(sections // 2)
-    ]
-    for _ in range(roles):
-        role = RoleFactory(work=work)
-        role.sections.set([*acts, *scenes][:3])
-        for _ in range(dancers_per_role):
-            DancerRoleFactory(role=role)
-    for i in range(performances):
-        performance = PerformanceFactory(
-            starts_at=dt.datetime(2026, 1, 1, 19, tzinfo=dt.UTC) + dt.timedelta(days=60 * i)
-        )
-        ProgrammeWork.objects.create(programme=performance.programme, work=work)
-    return work
-
-
 @pytest.mark.parametrize("role", [Role.DANCER, Role.ARTISTIC_DIRECTOR])
 def test_the_list_page_makes_the_same_queries_for_3_and_30_works(
     client_as, role, django_assert_max_num_queries
@@ -75,21 +51,6 @@ def test_the_list_page_makes_the_same_queries_for_3_and_30_works(
     assert few == many
     with django_assert_max_num_queries(MAX_QUERIES):
         client.get(url, {"q": "work", "status": "in_repertoire"})
-
-
-@pytest.mark.parametrize("role", [Role.DANCER, Role.BALLET_MASTER])
-def test_the_work_page_makes_the_same_queries_whatever_its_size(
-    client_as, role, django_assert_max_num_queries
-):
-    client = client_as(role)
-    small = _work(sections=2, roles=1, dancers_per_role=1, performances=1)
-    large = _work(sections=16, roles=12, dancers_per_role=5, performances=8)
-    _queries(client, reverse("repertoire:work", args=[small.pk]))
-    few = _queries(client, reverse("repertoire:work", args=[small.pk]))
-    many = _queries(client, reverse("repertoire:work", args=[large.pk]))
-    assert few == many
-    with django_assert_max_num_queries(MAX_QUERIES + 4):
-        client.get(reverse("repertoire:work", args=[large.pk]))
 
 
 def test_the_board_makes_the_same_queries_for_2_and_20_commissions(client_as):

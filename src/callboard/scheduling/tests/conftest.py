@@ -1,6 +1,6 @@
 """The scheduling tests' world: a small company, two studios, a three-day plan.
 
-The company, its studios and the plan's days come from :mod:`callboard.core.testing.plans`
+The company, its studios and the plan's days come from :mod:`callboard.company.tests.plans`
 (shared with the history tests); the people and the requests are the scheduling tests' own.
 """
 
@@ -13,11 +13,11 @@ from typing import Any
 import pytest
 
 from callboard.company import models as cm
+from callboard.company.tests.plans import DAY1, DAY3, company_with_studios, make_dancer
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
-from callboard.core.testing.plans import DAY1, DAY3, company_with_studios, make_dancer
 from callboard.scheduling import services
 from callboard.scheduling.models import SchedulePeriod
+from callboard.season.tests import factories as f
 
 
 @dataclass
@@ -96,3 +96,9 @@ def solve(world: World, now: dt.datetime, **kwargs: Any) -> Any:
         **kwargs,
     )
     return services.solve_run_execute(run_id=run.pk)
+
+
+# The physiotherapist, for the tests of how this app obeys return-to-dance plans.
+# The history tests' plan world.
+from callboard.scheduling.tests.history import plan  # noqa: E402, F401
+from callboard.wellbeing.tests.conftest import physio  # noqa: E402, F401

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.test import override_settings
 
-from callboard.core.testing.plans import DAY1, DAY3
+from callboard.company.tests.plans import DAY1, DAY3
 from callboard.scheduling import services
 from callboard.scheduling.models import Notice, SolveRun
 from callboard.scheduling.tests.conftest import solve

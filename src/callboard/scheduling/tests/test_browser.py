@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from callboard.company.tests.plans import DAY1
 from callboard.core.testing.browser import sign_in
 from callboard.core.testing.factories import PASSWORD
-from callboard.core.testing.plans import DAY1
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

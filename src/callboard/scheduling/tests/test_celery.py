@@ -9,6 +9,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 
+from callboard.core import jobs
 from callboard.scheduling import services
 from callboard.scheduling.models import SolveRun
 from conftest import require_redis
@@ -19,7 +20,7 @@ REDIS_DB = 13  # a database of the test's own; only its own keys are removed
 @pytest.fixture
 def celery_on_redis(settings):
     require_redis()
-    from callboard.celery import app
+    app = jobs.celery_app()
 
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     queue = f"callboard-test-{uuid.uuid4().hex[:8]}"

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from callboard.core.testing.plans import DAY1, DAY3
+from callboard.company.tests.plans import DAY1, DAY3
 from callboard.scheduling.models import Schedule
 
 pytestmark = pytest.mark.django_db

@@ -26,8 +26,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from callboard.core.testing.plans import DAY1, DAY3, make_dancer
-from callboard.core.tests.test_faults import database_lost_after_first_save
+from callboard.company.tests.plans import DAY1, DAY3, make_dancer
+from callboard.core import jobs
+from callboard.core.testing.faults import database_lost_after_first_save
 from callboard.scheduling import services
 from callboard.scheduling.models import Call, CallPerson, Schedule, SolveRun
 from callboard.scheduling.tests.conftest import World, solve
@@ -201,7 +202,7 @@ def celery_worker_process(postgres: None, settings: Any) -> Iterator[Any]:
     require_redis()
     import redis
 
-    from callboard.celery import app
+    app = jobs.celery_app()
 
     url = "redis://127.0.0.1:6379/13"
     queue = f"callboard-faults-{uuid.uuid4().hex[:8]}"

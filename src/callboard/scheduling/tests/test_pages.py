@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from callboard.company.tests.plans import DAY1, at, make_dancer
 from callboard.core.roles import Role
-from callboard.core.testing.plans import DAY1, at, make_dancer
 from callboard.scheduling import services
 from callboard.scheduling.models import Call, CallRequest, FixedEvent, Schedule, SolveRun
 from callboard.scheduling.tests.conftest import solve

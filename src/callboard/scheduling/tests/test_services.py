@@ -8,9 +8,8 @@ import pytest
 from django.core import mail
 
 from callboard.casting.models import RehearsalNeed
+from callboard.company.tests.plans import DAY1, DAY3, at
 from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
-from callboard.core.testing import factories as f
-from callboard.core.testing.plans import DAY1, DAY3, at
 from callboard.scheduling import services
 from callboard.scheduling.models import (
     Call,
@@ -22,6 +21,7 @@ from callboard.scheduling.models import (
     SchedulePeriod,
 )
 from callboard.scheduling.tests.conftest import solve
+from callboard.season.tests import factories as f
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
+from callboard.company.tests.plans import DAY1
 from callboard.core.roles import Role
-from callboard.core.testing.plans import DAY1
 from callboard.scheduling.models import Call
 from callboard.scheduling.tests.conftest import solve
 from callboard.wellbeing import services as wellbeing

@@ -1,4 +1,5 @@
-"""Season-specific factories on top of callboard.core.testing.factories."""
+"""factory_boy factories and builders for the season's records (and those of the apps below:
+tests of the apps above season import their factories from here)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,63 @@ from zoneinfo import ZoneInfo
 import factory
 
 from callboard.company import models as cm
-from callboard.core.testing.factories import (
+from callboard.repertoire.tests.factories import (
+    MOSCOW,
+    PASSWORD,
+    CommissionFactory,
+    DancerFactory,
+    DancerRoleFactory,
+    LabourProfileFactory,
+    MilestoneFactory,
     PersonFactory,
-    ProgrammeFactory,
-    SeasonFactory,
+    RoleFactory,
+    SectionFactory,
+    SiteFactory,
     StaffFactory,
-    VenueFactory,
+    StudioFactory,
+    UserFactory,
     WorkFactory,
 )
 from callboard.season import models as sm
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.Venue
+
+    name = factory.Sequence(lambda n: f"Theatre {n}")
+    city = "Moscow"
+    time_zone = "Europe/Moscow"
+    capacity = 1000
+
+
+class SeasonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.Season
+
+    name = factory.Sequence(lambda n: f"Season {2026 + n}")
+    starts_on = dt.date(2026, 9, 1)
+    ends_on = dt.date(2027, 6, 30)
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.Programme
+
+    season = factory.SubFactory(SeasonFactory)
+    title = factory.Sequence(lambda n: f"Programme {n}")
+
+
+class PerformanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sm.Performance
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    venue = factory.SubFactory(VenueFactory)
+    starts_at = factory.Sequence(
+        lambda n: dt.datetime(2026, 12, 1, 19, 0, tzinfo=MOSCOW) + dt.timedelta(days=n)
+    )
+    ends_at = factory.LazyAttribute(lambda p: p.starts_at + dt.timedelta(hours=2, minutes=30))
 
 
 def at(day: dt.date | str, time: str, zone: str = "Europe/Moscow") -> dt.datetime:
@@ -65,9 +114,27 @@ def conductor(**kwargs: object) -> cm.Person:
 
 
 __all__ = [
+    "MOSCOW",
+    "PASSWORD",
+    "CommissionFactory",
+    "DancerFactory",
+    "DancerRoleFactory",
+    "LabourProfileFactory",
+    "MilestoneFactory",
+    "PerformanceFactory",
+    "PersonFactory",
+    "ProgrammeFactory",
     "ProgrammeWorkFactory",
+    "RoleFactory",
+    "SeasonFactory",
+    "SectionFactory",
+    "SiteFactory",
+    "StaffFactory",
+    "StudioFactory",
     "TourFactory",
+    "UserFactory",
     "VenueFactory",
+    "WorkFactory",
     "at",
     "conductor",
     "programme_with",

@@ -1,7 +1,11 @@
 import pytest
 
-from callboard.core.testing.factories import PerformanceFactory, UserFactory
-from callboard.season.tests.factories import ProgrammeWorkFactory, TourFactory
+from callboard.season.tests.factories import (
+    PerformanceFactory,
+    ProgrammeWorkFactory,
+    TourFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -4,15 +4,18 @@ import json
 import pytest
 
 from callboard.core.roles import Role
-from callboard.core.testing.factories import (
+from callboard.season.models import Performance, Programme, Season, Tour, Venue
+from callboard.season.tests.factories import (
     PerformanceFactory,
     PersonFactory,
     SeasonFactory,
+    TourFactory,
     VenueFactory,
     WorkFactory,
+    at,
+    conductor,
+    programme_with,
 )
-from callboard.season.models import Performance, Programme, Season, Tour, Venue
-from callboard.season.tests.factories import TourFactory, at, conductor, programme_with
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ import pytest
 
 from callboard.company.models import Company
 from callboard.core.roles import Role
-from callboard.core.testing.factories import PerformanceFactory, VenueFactory
 from callboard.season import views
 from callboard.season.selectors import calendar_month
-from callboard.season.tests.factories import at
+from callboard.season.tests.factories import PerformanceFactory, VenueFactory, at
 from callboard.season.views import parse_month
 
 pytestmark = pytest.mark.django_db

@@ -3,21 +3,26 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, ValidationFailed
-from callboard.core.testing.factories import (
+from callboard.season import services
+from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
+from callboard.season.services import PerformanceData, ProgrammeItem
+from callboard.season.tests.factories import (
     PerformanceFactory,
     PersonFactory,
     ProgrammeFactory,
     SeasonFactory,
     StaffFactory,
+    TourFactory,
     VenueFactory,
     WorkFactory,
+    at,
+    conductor,
+    programme_with,
 )
-from callboard.season import services
-from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
-from callboard.season.services import PerformanceData, ProgrammeItem
-from callboard.season.tests.factories import TourFactory, at, conductor, programme_with
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +38,7 @@ def book(**overrides):
         "starts_at": at("2026-12-01", "19:00"),
     }
     fields.update(overrides)
-    return services.performance_create(data=PerformanceData(**fields), now=now)
+    return services.performance_create(data=PerformanceData(**fields), now=now, by=CALLBOARD)
 
 
 # ---------------------------------------------------------------- venues
@@ -50,6 +55,8 @@ def test_venue_is_created_with_its_stage():
         stage_depth_m=Decimal("7.0"),
         stage_notes="Worn wooden stage, slight rake",
         orchestra_pit=False,
+        by=CALLBOARD,
+        now=timezone.now(),
     )
     venue.refresh_from_db()
     assert (venue.capacity, venue.orchestra_pit) == (152, False)
@@ -58,7 +65,14 @@ def test_venue_is_created_with_its_stage():
 
 def test_venue_with_an_unknown_time_zone_is_refused_and_not_written():
     with pytest.raises(ValidationFailed) as caught:
-        services.venue_create(name="Nowhere", city="Uglich", time_zone="Moscow", capacity=100)
+        services.venue_create(
+            name="Nowhere",
+            city="Uglich",
+            time_zone="Moscow",
+            capacity=100,
+            by=CALLBOARD,
+            now=timezone.now(),
+        )
     assert caught.value.field == "time_zone"
     assert "Europe/Moscow" in caught.value.message
     assert not Venue.objects.exists()
@@ -68,7 +82,12 @@ def test_second_venue_with_the_same_name_is_a_conflict():
     VenueFactory(name="Volga Regional Theatre")
     with pytest.raises(Conflict):
         services.venue_create(
-            name="volga regional theatre", city="Yaroslavl", time_zone="Europe/Moscow", capacity=720
+            name="volga regional theatre",
+            city="Yaroslavl",
+            time_zone="Europe/Moscow",
+            capacity=720,
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     assert Venue.objects.count() == 1
 
@@ -77,10 +96,14 @@ def test_venue_update_changes_the_zone():
     venue = VenueFactory()
     services.venue_update(
         venue=venue,
-        name=venue.name,
-        city="Yekaterinburg",
-        time_zone="Asia/Yekaterinburg",
-        capacity=500,
+        changes={
+            "name": venue.name,
+            "city": "Yekaterinburg",
+            "time_zone": "Asia/Yekaterinburg",
+            "capacity": 500,
+        },
+        by=CALLBOARD,
+        now=timezone.now(),
     )
     venue.refresh_from_db()
     assert venue.time_zone == "Asia/Yekaterinburg"
@@ -92,7 +115,11 @@ def test_venue_update_changes_the_zone():
 def test_season_ending_before_it_starts_is_refused():
     with pytest.raises(ValidationFailed):
         services.season_create(
-            name="2026–27", starts_on=dt.date(2027, 6, 30), ends_on=dt.date(2026, 9, 1)
+            name="2026–27",
+            starts_on=dt.date(2027, 6, 30),
+            ends_on=dt.date(2026, 9, 1),
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     assert not Season.objects.exists()
 
@@ -103,9 +130,9 @@ def test_season_cannot_shrink_away_from_its_tour():
     with pytest.raises(ValidationFailed) as caught:
         services.season_update(
             season=season,
-            name=season.name,
-            starts_on=season.starts_on,
-            ends_on=dt.date(2027, 4, 30),
+            changes={"ends_on": dt.date(2027, 4, 30)},
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     assert tour.name in caught.value.message
     season.refresh_from_db()
@@ -117,7 +144,10 @@ def test_season_cannot_shrink_away_from_its_performances():
     season = performance.programme.season
     with pytest.raises(ValidationFailed):
         services.season_update(
-            season=season, name=season.name, starts_on=season.starts_on, ends_on=dt.date(2027, 6, 1)
+            season=season,
+            changes={"ends_on": dt.date(2027, 6, 1)},
+            by=CALLBOARD,
+            now=timezone.now(),
         )
 
 
@@ -129,6 +159,8 @@ def test_tour_must_lie_inside_its_season():
             name="Volga tour",
             starts_on=dt.date(2027, 6, 25),
             ends_on=dt.date(2027, 7, 5),
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     assert caught.value.field == "starts_on"
     assert not Tour.objects.exists()
@@ -141,6 +173,8 @@ def test_tour_dates_ordered():
             name="Volga tour",
             starts_on=dt.date(2027, 3, 5),
             ends_on=dt.date(2027, 3, 1),
+            by=CALLBOARD,
+            now=timezone.now(),
         )
 
 
@@ -154,10 +188,9 @@ def test_tour_cannot_shrink_away_from_its_performances():
     with pytest.raises(ValidationFailed):
         services.tour_update(
             tour=tour,
-            season=tour.season,
-            name=tour.name,
-            starts_on=dt.date(2027, 3, 1),
-            ends_on=dt.date(2027, 3, 10),
+            changes={"starts_on": dt.date(2027, 3, 1), "ends_on": dt.date(2027, 3, 10)},
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     tour.refresh_from_db()
     assert tour.ends_on == dt.date(2027, 3, 31)
@@ -171,6 +204,8 @@ def test_duplicate_tour_name_in_a_season_is_a_conflict():
             name="Volga Tour",
             starts_on=dt.date(2027, 4, 1),
             ends_on=dt.date(2027, 4, 5),
+            by=CALLBOARD,
+            now=timezone.now(),
         )
 
 
@@ -186,6 +221,8 @@ def test_programme_keeps_works_in_order_and_adds_intervals_to_running_time():
             ProgrammeItem(work=gala_opening, interval_after_minutes=20),
             ProgrammeItem(work=premiere),
         ],
+        by=CALLBOARD,
+        now=timezone.now(),
     )
     programme = Programme.objects.get(pk=programme.pk)
     assert [i.work for i in programme.items.all()] == [gala_opening, premiere]
@@ -198,7 +235,9 @@ def test_interval_after_the_last_work_does_not_count():
 
 def test_programme_needs_a_work():
     with pytest.raises(ValidationFailed):
-        services.programme_create(season=SeasonFactory(), title="Empty", items=[])
+        services.programme_create(
+            season=SeasonFactory(), title="Empty", items=[], by=CALLBOARD, now=timezone.now()
+        )
     assert not Programme.objects.exists()
 
 
@@ -209,6 +248,8 @@ def test_programme_lists_each_work_once():
             season=SeasonFactory(),
             title="Twice",
             items=[ProgrammeItem(work=work), ProgrammeItem(work=work)],
+            by=CALLBOARD,
+            now=timezone.now(),
         )
     assert not ProgrammeWork.objects.exists()
 
@@ -218,9 +259,9 @@ def test_programme_update_replaces_its_works():
     giselle = WorkFactory(title="Giselle", duration_minutes=110)
     services.programme_update(
         programme=programme,
-        season=programme.season,
-        title="Giselle",
-        items=[ProgrammeItem(work=giselle)],
+        changes={"title": "Giselle", "items": [ProgrammeItem(work=giselle)]},
+        by=CALLBOARD,
+        now=timezone.now(),
     )
     programme = Programme.objects.get(pk=programme.pk)
     assert [i.work.title for i in programme.items.all()] == ["Giselle"]
@@ -233,9 +274,9 @@ def test_programme_with_performances_cannot_change_season():
     with pytest.raises(ValidationFailed):
         services.programme_update(
             programme=programme,
-            season=SeasonFactory(),
-            title=programme.title,
-            items=[ProgrammeItem(work=WorkFactory())],
+            changes={"season": SeasonFactory(), "items": [ProgrammeItem(work=WorkFactory())]},
+            by=CALLBOARD,
+            now=timezone.now(),
         )
 
 
@@ -292,7 +333,7 @@ def test_the_same_time_at_another_venue_is_allowed():
 def test_a_cancelled_performance_frees_its_slot():
     venue = VenueFactory()
     first = book(venue=venue)
-    services.performance_cancel(performance=first, now=at("2026-11-23", "10:00"))
+    services.performance_cancel(performance=first, now=at("2026-11-23", "10:00"), by=CALLBOARD)
     second = book(venue=venue)
     assert second.starts_at == first.starts_at
 
@@ -374,12 +415,15 @@ def test_update_does_not_clash_with_itself_and_moves_the_performance():
     performance = book(starts_at=at("2026-12-01", "19:00"))
     services.performance_update(
         performance=performance,
-        data=PerformanceData(
-            programme=performance.programme,
-            venue=performance.venue,
-            starts_at=at("2026-12-01", "19:30"),
-            title="Annual Gala",
+        changes=vars(
+            PerformanceData(
+                programme=performance.programme,
+                venue=performance.venue,
+                starts_at=at("2026-12-01", "19:30"),
+                title="Annual Gala",
+            )
         ),
+        by=CALLBOARD,
         now=at("2026-11-23", "10:00"),
     )
     performance.refresh_from_db()
@@ -394,9 +438,12 @@ def test_update_into_another_booking_is_a_conflict_and_changes_nothing():
     with pytest.raises(Conflict):
         services.performance_update(
             performance=other,
-            data=PerformanceData(
-                programme=other.programme, venue=venue, starts_at=at("2026-12-01", "18:00")
+            changes=vars(
+                PerformanceData(
+                    programme=other.programme, venue=venue, starts_at=at("2026-12-01", "18:00")
+                )
             ),
+            by=CALLBOARD,
             now=at("2026-11-23", "10:00"),
         )
     other.refresh_from_db()
@@ -406,7 +453,7 @@ def test_update_into_another_booking_is_a_conflict_and_changes_nothing():
 def test_cancel_records_the_reason():
     performance = book()
     services.performance_cancel(
-        performance=performance, reason="Snowstorm", now=at("2026-11-30", "09:00")
+        performance=performance, reason="Snowstorm", now=at("2026-11-30", "09:00"), by=CALLBOARD
     )
     performance.refresh_from_db()
     assert performance.status == Performance.Status.CANCELLED
@@ -416,7 +463,9 @@ def test_cancel_records_the_reason():
 def test_a_performance_that_took_place_cannot_be_cancelled():
     performance = PerformanceFactory(status=Performance.Status.PERFORMED)
     with pytest.raises(ValidationFailed):
-        services.performance_cancel(performance=performance, now=at("2026-12-30", "09:00"))
+        services.performance_cancel(
+            performance=performance, now=at("2026-12-30", "09:00"), by=CALLBOARD
+        )
     performance.refresh_from_db()
     assert performance.status == Performance.Status.PERFORMED
 

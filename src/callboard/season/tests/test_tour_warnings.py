@@ -3,10 +3,16 @@ import datetime as dt
 import pytest
 
 from callboard.company.models import Company
-from callboard.core.testing.factories import LabourProfileFactory, PerformanceFactory, VenueFactory
 from callboard.season.models import Performance
 from callboard.season.selectors import tour_plan, tour_warnings
-from callboard.season.tests.factories import TourFactory, at, programme_with
+from callboard.season.tests.factories import (
+    LabourProfileFactory,
+    PerformanceFactory,
+    TourFactory,
+    VenueFactory,
+    at,
+    programme_with,
+)
 
 pytestmark = pytest.mark.django_db
 

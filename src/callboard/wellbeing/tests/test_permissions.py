@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from callboard.core.roles import Role
-from callboard.core.testing import factories as f
+from callboard.season.tests import factories as f
 from callboard.wellbeing import services
 from callboard.wellbeing.models import Injury, ReturnStage
 from callboard.wellbeing.tests.conftest import dancer_with_user

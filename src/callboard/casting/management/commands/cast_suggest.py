@@ -8,7 +8,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from callboard.casting import selectors, services
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
+from callboard.repertoire.models import Work
 
 
 class Command(BaseCommand):
@@ -33,11 +35,10 @@ class Command(BaseCommand):
         parser.add_argument("--accept", action="store_true", help="apply the suggestion at once")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from callboard.repertoire.models import Work
 
         now = timezone.now()
         try:
-            programme = services.get_programme(options["programme"])
+            programme = selectors.get_programme(options["programme"])
             work = None
             if options.get("work"):
                 work = Work.objects.filter(pk=options["work"]).first()
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             proposal = services.suggestion_create(
                 programme=programme,
                 work=work,
-                by=None,
+                by=CALLBOARD,
                 now=now,
                 time_limit=options["time_limit"],
                 covers=options["covers"],
@@ -70,7 +71,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {item.role.name:<30} {what:<12} {item.dancer.person}{note}")
         if options["accept"]:
             try:
-                outcome = services.suggestion_accept(proposal=proposal, by=None, now=now)
+                outcome = services.suggestion_accept(proposal=proposal, by=CALLBOARD, now=now)
             except DomainError as exc:
                 raise CommandError(exc.message, returncode=2) from exc
             self.stdout.write(f"\nAccepted: {outcome['applied']} place(s) applied.")

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from callboard.company import services
-from callboard.company.importing import COLUMNS, MAX_BYTES
+from callboard.company.services.importing import COLUMNS, MAX_BYTES
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 
 
@@ -38,7 +39,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror or exc}", returncode=2) from exc
         try:
-            report = services.roster_import(data=data, dry_run=dry_run, now=timezone.now())
+            report = services.roster_import(
+                data=data, dry_run=dry_run, now=timezone.now(), by=CALLBOARD
+            )
         except DomainError as exc:
             raise CommandError(exc.message, returncode=2) from exc
         self.stdout.write("\n".join(report.lines()))

@@ -23,6 +23,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from callboard.scheduling import selectors, services
 from callboard.scheduling.models import Schedule, SchedulePeriod, SolveRun
@@ -85,10 +86,10 @@ class Command(BaseCommand):
     def _solve(self, o: dict[str, Any]) -> None:
         first, last = _date(o["first"], "--from"), _date(o["last"], "--to")
         now = timezone.now()
-        period = services.period_open(first_day=first, last_day=last, by=None, now=now)
+        period = services.period_open(first_day=first, last_day=last, by=CALLBOARD, now=now)
         run = services.solve_run_start(
             period=period,
-            by=None,
+            by=CALLBOARD,
             now=now,
             time_limit=o["time_limit"],
             seed=o["seed"],
@@ -169,7 +170,7 @@ class Command(BaseCommand):
             last_day=last,
             firm=o["firm"],
             note=o["note"],
-            by=None,
+            by=CALLBOARD,
             now=timezone.now(),
         )
         self.stdout.write(

@@ -7,16 +7,13 @@ Plain pytest, no database. The published instances are read from ../shared/bench
 from __future__ import annotations
 
 import itertools
-import json
 import re
 import subprocess
 import sys
-from io import StringIO
 from pathlib import Path
 
 import numpy as np
 import pytest
-from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -302,34 +299,6 @@ def test_an_instance_beyond_the_exact_solver_still_gets_a_costed_order() -> None
 
 
 # --- the command --------------------------------------------------------------------------------
-
-
-@needs_bench
-def test_command_prints_one_json_object_per_file() -> None:
-    out = StringIO()
-    call_command("talent", str(BENCH / "tiny"), str(BENCH / "concert.dzn"), "--json", stdout=out)
-    rows = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [r["instance"] for r in rows] == ["tiny", "concert.dzn"]
-    assert rows[0]["total"] == 29 and rows[0]["idle"] == 2 and rows[0]["optimal"] is True
-    assert sorted(rows[1]["order"]) == list(range(1, 10))  # pieces numbered from 1
-    assert set(rows[0]) == {"instance", "total", "idle", "optimal", "seconds", "order"}
-
-
-def test_command_table_names_each_instance(tmp_path: Path) -> None:
-    path = tmp_path / "two.dat"
-    path.write_text("two\n2 2\n1 1 3\n1 0 2\n4 5\n")
-    out = StringIO()
-    call_command("talent", str(path), stdout=out)
-    assert "two.dat" in out.getvalue()
-    assert "two.dat order:" in out.getvalue()
-
-
-def test_command_refuses_a_malformed_file_with_exit_code_2(tmp_path: Path) -> None:
-    bad = tmp_path / "broken.dzn"
-    bad.write_text("numScenes = 3;\nnumActors = 1;\nia = [|1,0|];\nc=[1];\nd=[1,2,3];\n")
-    with pytest.raises(CommandError, match=r"broken.dzn: ia row 1 has 2 values") as info:
-        call_command("talent", str(bad))
-    assert info.value.returncode == 2
 
 
 def test_console_script_exits_2_without_a_traceback(tmp_path: Path) -> None:

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class WorkloadConfig(AppConfig):
+    """The workload part of wellbeing: derived from published calls, so above scheduling.
+    Its records (ratings of exertion) are wellbeing's models; its pages share wellbeing's
+    URL namespace and templates."""
+
+    name = "callboard.workload"
+    label = "workload"
+    verbose_name = "Workload"
