@@ -18,10 +18,18 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
+from callboard.boxoffice.models import CheckIn, Ticket
+from callboard.casting.models import CastAssignment
 from callboard.company.models import Dancer
 from callboard.core.errors import NotFound
 from callboard.core.roles import Cap, can
-from callboard.reception.models import ActTiming, Feedback, PerformanceReport, Review
+from callboard.reception.models import (
+    ActTiming,
+    Feedback,
+    FeedbackSurvey,
+    PerformanceReport,
+    Review,
+)
 from callboard.repertoire.models import Work
 from callboard.season.models import Performance, Programme
 
@@ -96,7 +104,6 @@ class Attendance:
 
 def attendance_of(performance: Performance, report: PerformanceReport | None) -> Attendance:
     """Counted at the door when the box office sold tickets; typed otherwise (2 queries)."""
-    from callboard.boxoffice.models import CheckIn, Ticket
 
     sold = Ticket.objects.filter(performance=performance, status=Ticket.Status.VALID).count()
     capacity = performance.venue.capacity
@@ -252,8 +259,6 @@ def performance_reception(*, performance: Performance, user: Any) -> Performance
     )
     token = None
     if may_share:
-        from callboard.reception.models import FeedbackSurvey
-
         token = (
             FeedbackSurvey.objects.filter(performance=performance)
             .values_list("token", flat=True)
@@ -404,7 +409,6 @@ def dancer_reception_history(*, dancer: Dancer, limit: int = 50) -> list[History
 
     For the dancer's profile and history pages.
     """
-    from callboard.casting.models import CastAssignment
 
     cast = list(
         CastAssignment.objects.filter(

@@ -25,6 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
+from callboard.boxoffice.models import Ticket
 from callboard.company.models import Person
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import (
@@ -98,7 +99,6 @@ class ActInput:
 
 
 def tickets_sold(performance: Performance) -> int:
-    from callboard.boxoffice.models import Ticket
 
     return Ticket.objects.filter(performance=performance, status=Ticket.Status.VALID).count()
 
@@ -466,7 +466,7 @@ def survey_ensure(*, performance: Performance, now: dt.datetime) -> FeedbackSurv
 
 def survey_window(performance: Performance) -> tuple[dt.datetime, dt.datetime]:
     """Answers are taken from the curtain up until ``CALLBOARD_FEEDBACK_OPEN_DAYS`` after."""
-    days = int(getattr(settings, "CALLBOARD_FEEDBACK_OPEN_DAYS", 14))
+    days = int(settings.CALLBOARD_FEEDBACK_OPEN_DAYS)
     return performance.starts_at, performance.ends_at + dt.timedelta(days=days)
 
 
@@ -574,10 +574,10 @@ def feedback_submit(
         raise SurveyClosed(_("This survey has closed. Thank you for coming!"))
     fields = _clean_answer(answer)
     p = performance.pk
-    session_limit = int(getattr(settings, "CALLBOARD_FEEDBACK_PER_SESSION", 1))
-    address_limit = int(getattr(settings, "CALLBOARD_FEEDBACK_PER_ADDRESS", 5))
-    address_window = int(getattr(settings, "CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600))
-    per_minute = int(getattr(settings, "CALLBOARD_FEEDBACK_PER_MINUTE", 60))
+    session_limit = int(settings.CALLBOARD_FEEDBACK_PER_SESSION)
+    address_limit = int(settings.CALLBOARD_FEEDBACK_PER_ADDRESS)
+    address_window = int(settings.CALLBOARD_FEEDBACK_ADDRESS_WINDOW)
+    per_minute = int(settings.CALLBOARD_FEEDBACK_PER_MINUTE)
     session_window = max(1, int((closes - opens).total_seconds()))
     if trap:
         raise TooManyAnswers(_("Your answer could not be taken. Please try again later."))
