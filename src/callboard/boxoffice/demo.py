@@ -18,6 +18,7 @@ from django.db import transaction
 from callboard.boxoffice import seatmaps, services
 from callboard.boxoffice.models import FamilyComp, Hold, Order, Seat, SeatMap
 from callboard.company.models import Dancer, Person
+from callboard.core.actors import CALLBOARD
 from callboard.season.models import Performance, Venue
 
 MAIN_STAGE = "Pavlov Theatre Main Stage"
@@ -294,6 +295,7 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
         reason="Review of the gala and the premiere of Dance of the Seven Veils",
         seat_ids=ids("Stalls", 5, 15, 16),
         now=now,
+        by=CALLBOARD,
     )
     services.hold_create(
         performance=gala,
@@ -303,6 +305,7 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
         seat_ids=ids("Stalls", 4, 14, 15, 16, 17),
         release_at=gala.starts_at - dt.timedelta(days=2),
         now=now,
+        by=CALLBOARD,
     )
     services.hold_create(
         performance=gala,
@@ -311,6 +314,7 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
         reason="Camera position for the archive recording",
         seat_ids=ids("Stalls", 14, 1, 2, 3),
         now=now,
+        by=CALLBOARD,
     )
     summary.holds += 3
 
@@ -328,8 +332,11 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
                 seats=1,
                 note=parent.contact_role,
                 now=now,
+                by=CALLBOARD,
             )
-            services.comp_confirm(claim=claim, seat_ids=ids("Stalls", 6, 15 + i), now=now)
+            services.comp_confirm(
+                claim=claim, seat_ids=ids("Stalls", 6, 15 + i), now=now, by=CALLBOARD
+            )
             summary.family_comps += 1
             summary.holds += 1
 
@@ -385,10 +392,11 @@ def _uglich(performance: Performance, now: dt.datetime, summary: BoxOfficeDemo) 
         seats=1,
         note="Eleonora's grandmother",
         now=now,
+        by=CALLBOARD,
     )
     front = Seat.objects.get(
         seat_map__venue=performance.venue, section__name="Stalls", row="3", number="6"
     )
-    services.comp_confirm(claim=claim, seat_ids=[front.pk], now=now)
+    services.comp_confirm(claim=claim, seat_ids=[front.pk], now=now, by=CALLBOARD)
     summary.family_comps += 1
     summary.holds += 1

@@ -512,7 +512,9 @@ def comps_queue(request: HttpRequest) -> HttpResponse:
         action = request.POST.get("action")
         try:
             if action == "quota" and quota_form.is_valid():
-                services.comp_quota_set(**quota_form.cleaned_data)
+                services.comp_quota_set(
+                    **quota_form.cleaned_data, by=request.user, now=timezone.now()
+                )
                 messages.success(request, _("Quota saved."))
                 return redirect("boxoffice:comps_queue")
             claim = FamilyComp.objects.filter(pk=_post_id(request, "claim")).first()

@@ -6,6 +6,7 @@ from django.utils import timezone
 from callboard.boxoffice import services
 from callboard.boxoffice.models import Hold, Order, Ticket
 from callboard.boxoffice.tests.factories import on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
 from callboard.core.services import api_token_create
 
@@ -70,6 +71,7 @@ def test_held_seat_is_a_409_seats_taken(client, perf):
         reason="Camera",
         seat_ids=seat_ids(perf, "1", 1),
         now=timezone.now(),
+        by=CALLBOARD,
     )
     response = _cart(client, perf, {"seats": seat_ids(perf, "1", 1)})
     assert response.status_code == 409
@@ -127,7 +129,7 @@ def test_door_scan_twice_is_flagged(client, perf, make_user):
     body = {"code": code, "performance_id": perf.pk}
     unpaid = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
     assert unpaid.json()["result"] == "unpaid" and unpaid.json()["admitted"] is False
-    services.order_mark_paid(order=ticket.order, now=timezone.now())
+    services.order_mark_paid(order=ticket.order, now=timezone.now(), by=CALLBOARD)
     first = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
     second = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
     assert first.json()["admitted"] is True

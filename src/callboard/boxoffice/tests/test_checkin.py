@@ -5,6 +5,7 @@ import pytest
 from callboard.boxoffice import services
 from callboard.boxoffice.models import CheckIn
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +13,9 @@ pytestmark = pytest.mark.django_db
 def test_second_scan_is_flagged_not_counted(now):
     perf = on_sale(now)
     ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
-    first = services.ticket_check_in(code=ticket.code, performance=perf, now=now)
+    first = services.ticket_check_in(code=ticket.code, performance=perf, now=now, by=CALLBOARD)
     second = services.ticket_check_in(
-        code=ticket.code, performance=perf, now=now + dt.timedelta(minutes=1)
+        code=ticket.code, performance=perf, now=now + dt.timedelta(minutes=1), by=CALLBOARD
     )
     assert first.admitted
     assert not second.admitted
@@ -28,20 +29,24 @@ def test_typed_code_with_spaces_and_lower_case_is_accepted(now):
     perf = on_sale(now)
     ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
     typed = " ".join([ticket.code[:4].lower(), ticket.code[4:]])
-    assert services.ticket_check_in(code=typed, performance=perf, now=now).admitted
+    assert services.ticket_check_in(code=typed, performance=perf, now=now, by=CALLBOARD).admitted
 
 
 def test_refunded_ticket_and_unknown_code_are_refused(now):
     perf = on_sale(now)
     order = buy(perf, seat_ids(perf, "1", 1), now)
     ticket = order.tickets.get()
-    services.order_refund(order=order, now=now)
+    services.order_refund(order=order, now=now, by=CALLBOARD)
     assert (
-        services.ticket_check_in(code=ticket.code, performance=perf, now=now).checkin.result
+        services.ticket_check_in(
+            code=ticket.code, performance=perf, now=now, by=CALLBOARD
+        ).checkin.result
         == "void"
     )
     assert (
-        services.ticket_check_in(code="NOSUCHCODE", performance=perf, now=now).checkin.result
+        services.ticket_check_in(
+            code="NOSUCHCODE", performance=perf, now=now, by=CALLBOARD
+        ).checkin.result
         == "unknown"
     )
 
@@ -50,7 +55,7 @@ def test_ticket_for_another_performance_is_refused(now):
     perf = on_sale(now)
     other = on_sale(now, venue=perf.venue)
     ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
-    scan = services.ticket_check_in(code=ticket.code, performance=other, now=now)
+    scan = services.ticket_check_in(code=ticket.code, performance=other, now=now, by=CALLBOARD)
     assert scan.checkin.result == CheckIn.Result.WRONG_PERFORMANCE
 
 
@@ -59,6 +64,6 @@ def test_scanned_ticket_cannot_be_refunded(now):
 
     perf = on_sale(now)
     order = buy(perf, seat_ids(perf, "1", 1), now, kind="sale")
-    services.ticket_check_in(code=order.tickets.get().code, performance=perf, now=now)
+    services.ticket_check_in(code=order.tickets.get().code, performance=perf, now=now, by=CALLBOARD)
     with pytest.raises(Conflict):
-        services.order_refund(order=order, now=now)
+        services.order_refund(order=order, now=now, by=CALLBOARD)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from callboard.boxoffice import services
 from callboard.boxoffice.models import FamilyComp, Order, Seat, Ticket
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
 from callboard.season.tests.factories import DancerFactory, PersonFactory
 
@@ -144,6 +145,7 @@ def test_dancer_sees_only_own_claims_and_box_office_confirms(client_as, make_use
         guest_name="Someone Else's Aunt",
         seats=1,
         now=timezone.now(),
+        by=CALLBOARD,
     )
     mother = PersonFactory(related_to=dancer.person, contact_role="mother")
     client = client_as(user=me)

@@ -13,6 +13,7 @@ from callboard.boxoffice import payments, services
 from callboard.boxoffice.models import CheckIn, Order, SeatClaim, Ticket
 from callboard.boxoffice.payments import PaymentOutcome
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +30,7 @@ def reserve(perf, ids, now, *, email="nina@example.org", address="", name="Nina 
 
 
 def scan(ticket, perf, now):
-    return services.ticket_check_in(code=ticket.code, performance=perf, now=now)
+    return services.ticket_check_in(code=ticket.code, performance=perf, now=now, by=CALLBOARD)
 
 
 # --- the door ------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def test_an_unpaid_reservation_is_refused_at_the_door_until_it_is_paid(now):
     refused = scan(ticket, perf, now + MINUTE)
     assert not refused.admitted
     assert refused.checkin.result == CheckIn.Result.UNPAID
-    services.order_mark_paid(order=order, now=now + 2 * MINUTE)
+    services.order_mark_paid(order=order, now=now + 2 * MINUTE, by=CALLBOARD)
     assert scan(ticket, perf, now + 3 * MINUTE).admitted
     assert CheckIn.objects.filter(ticket=ticket).count() == 2
 
@@ -64,8 +65,10 @@ def test_the_box_office_can_vouch_for_an_unpaid_order_with_a_reason(now):
     perf = on_sale(now)
     order = reserve(perf, seat_ids(perf, "1", 1, 2), now)
     with pytest.raises(ValidationFailed):
-        services.order_confirm(order=order, note="  ", now=now)
-    confirmed = services.order_confirm(order=order, note="School group, invoice sent", now=now)
+        services.order_confirm(order=order, note="  ", now=now, by=CALLBOARD)
+    confirmed = services.order_confirm(
+        order=order, note="School group, invoice sent", now=now, by=CALLBOARD
+    )
     assert confirmed.status == Order.Status.CONFIRMED and confirmed.pay_by is None
     # It no longer lapses: long after the online window its seats are still its own.
     later = now + dt.timedelta(hours=5)
@@ -74,7 +77,9 @@ def test_the_box_office_can_vouch_for_an_unpaid_order_with_a_reason(now):
     entry = Entry.objects.filter(action="order.confirm").get()
     assert "School group" in entry.summary
     # It is paid later, as the invoice is.
-    assert services.order_mark_paid(order=order, now=later).status == Order.Status.PAID
+    assert (
+        services.order_mark_paid(order=order, now=later, by=CALLBOARD).status == Order.Status.PAID
+    )
 
 
 # --- lapsing -------------------------------------------------------------------------------
@@ -125,7 +130,7 @@ def test_the_sweeper_lapses_unpaid_orders_and_leaves_paid_ones(now):
     perf = on_sale(now)
     unpaid = reserve(perf, seat_ids(perf, "1", 1), now)
     paid = reserve(perf, seat_ids(perf, "1", 2), now, email="paid@example.org")
-    services.order_mark_paid(order=paid, now=now + 5 * MINUTE)
+    services.order_mark_paid(order=paid, now=now + 5 * MINUTE, by=CALLBOARD)
     counts = services.sweep_expired(now=now + 31 * MINUTE)
     assert counts["orders"] == 1
     unpaid.refresh_from_db()
@@ -147,7 +152,7 @@ def test_a_payment_that_arrives_late_keeps_the_seats_if_nobody_took_them(now):
     assert swept.status == Order.Status.LAPSED
     # Both pay late (the box office takes the money); the seats are still free.
     for order in (swept, unswept):
-        paid = services.order_mark_paid(order=order, now=now + 40 * MINUTE)
+        paid = services.order_mark_paid(order=order, now=now + 40 * MINUTE, by=CALLBOARD)
         assert paid.status == Order.Status.PAID
         ticket = paid.tickets.get()
         assert ticket.status == Ticket.Status.VALID
@@ -194,7 +199,9 @@ def test_a_reservation_that_lapses_while_its_buyer_is_paying_is_refunded_not_sol
     # buys one of the seats.
     other = reserve(perf, ids[:1], now + 31 * MINUTE, email="quick@example.org")
     # Then the provider's confirmation arrives.
-    late = services.order_mark_paid(order=paying, reference="pay-ok", now=now + 33 * MINUTE)
+    late = services.order_mark_paid(
+        order=paying, reference="pay-ok", now=now + 33 * MINUTE, by=CALLBOARD
+    )
     assert late.status == Order.Status.REFUNDED
     assert provider.refunds == [Decimal("200.00")]
     assert Ticket.objects.filter(seat_id=ids[0], status="valid").get().order_id == other.pk
@@ -208,7 +215,7 @@ def test_the_box_office_is_told_not_to_take_money_for_a_lapsed_order_whose_seats
     old = reserve(perf, ids, now)
     reserve(perf, ids, now + 31 * MINUTE, email="quick@example.org")
     with pytest.raises(Conflict, match="Do not take the money"):
-        services.order_mark_paid(order=old, now=now + 40 * MINUTE)
+        services.order_mark_paid(order=old, now=now + 40 * MINUTE, by=CALLBOARD)
     old.refresh_from_db()
     assert old.status == Order.Status.LAPSED
 
@@ -238,7 +245,7 @@ def test_unpaid_reservations_are_limited_per_e_mail_whatever_its_case(now):
     other = on_sale(now)
     reserve(other, seat_ids(other, "1", 1), now)
     first = Order.objects.filter(performance=perf).order_by("pk").first()
-    services.order_mark_paid(order=first, now=now)
+    services.order_mark_paid(order=first, now=now, by=CALLBOARD)
     reserve(perf, seat_ids(perf, "1", 4), now)
     assert Order.objects.filter(performance=perf).count() == 3
 

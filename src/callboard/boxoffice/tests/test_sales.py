@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from callboard.boxoffice import services
 from callboard.boxoffice.models import Cart, Order, SeatClaim, Ticket
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_buyer_cannot_give_themselves_comps(now):
 def test_refund_puts_seats_back_on_sale(now):
     perf = on_sale(now)
     order = buy(perf, seat_ids(perf, "1", 1, 2), now, kind=Order.Kind.SALE)
-    services.order_refund(order=order, now=now)
+    services.order_refund(order=order, now=now, by=CALLBOARD)
     order.refresh_from_db()
     assert order.status == Order.Status.REFUNDED
     assert order.total == 0
@@ -114,7 +115,7 @@ def test_partial_refund_keeps_the_rest(now):
     perf = on_sale(now)
     order = buy(perf, seat_ids(perf, "1", 1, 2), now, kind=Order.Kind.SALE)
     first = order.tickets.order_by("pk").first()
-    services.order_refund(order=order, ticket_ids=[first.pk], now=now)
+    services.order_refund(order=order, ticket_ids=[first.pk], now=now, by=CALLBOARD)
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     assert order.total == Decimal("100.00")
@@ -125,7 +126,7 @@ def test_exchange_moves_ticket_and_frees_old_seat(now):
     order = buy(perf, seat_ids(perf, "1", 1), now)
     old = order.tickets.get()
     [new] = services.order_exchange(
-        order=order, ticket_ids=[old.pk], seat_ids=seat_ids(perf, "2", 3), now=now
+        order=order, ticket_ids=[old.pk], seat_ids=seat_ids(perf, "2", 3), now=now, by=CALLBOARD
     )
     old.refresh_from_db()
     order.refresh_from_db()
@@ -142,7 +143,7 @@ def test_exchange_to_a_taken_seat_changes_nothing(now):
     old = order.tickets.get()
     with pytest.raises(Conflict):
         services.order_exchange(
-            order=order, ticket_ids=[old.pk], seat_ids=seat_ids(perf, "1", 2), now=now
+            order=order, ticket_ids=[old.pk], seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD
         )
     old.refresh_from_db()
     assert old.status == Ticket.Status.VALID
@@ -192,7 +193,7 @@ def test_integrity_error_becomes_seats_taken(now, monkeypatch):
     def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(services.SeatClaim.objects, "bulk_create", clash)
+    monkeypatch.setattr(SeatClaim.objects, "bulk_create", clash)
     with pytest.raises(services.SeatsTaken):
         services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
     assert not Cart.objects.exists()
@@ -206,7 +207,7 @@ def test_lock_timeout_becomes_busy(now, monkeypatch):
     def locked(*args, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(services, "_lock", locked)
+    monkeypatch.setattr(services.locking, "_lock", locked)  # the one lock protocol
     with pytest.raises(services.Busy) as busy:
         services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
     assert busy.value.status_code == 409

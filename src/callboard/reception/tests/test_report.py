@@ -102,7 +102,7 @@ def test_attendance_is_counted_at_the_door_when_tickets_were_sold(now):
     order = buy(performance, seat_ids(performance, "1", 1, 2, 3), before, kind="sale")
     tickets = list(order.tickets.all())
     for ticket in tickets[:2]:
-        boxoffice.ticket_check_in(performance=performance, code=ticket.code, now=now)
+        boxoffice.ticket_check_in(performance=performance, code=ticket.code, now=now, by=CALLBOARD)
     with pytest.raises(ValidationFailed, match="counted at the door"):
         services.performance_report_save(
             performance=performance,
