@@ -37,6 +37,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/callboard
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .
@@ -60,7 +61,8 @@ bench-boxoffice: install
 bench-load: install
 	$(BIN)/python -m callboard.bench load $(BENCH_ARGS)
 
-# The layers of docs/architecture.md (import-linter; the contracts are in pyproject.toml).
+# The layers of docs/architecture.md alone (import-linter, also part of `make lint`; the
+# contracts are in pyproject.toml).
 .PHONY: layers
 layers: install
 	$(BIN)/lint-imports

@@ -50,8 +50,12 @@ from callboard.scheduling.solver.problem import (
     Problem,
 )
 from callboard.scheduling.solver.score import score
-from callboard.scheduling.solver.solution import Call, Status
+from callboard.scheduling.solver.solution import Call, Solution, Status
 from callboard.scheduling.solver.stopping import Stop, solve_stoppable
+
+# The engine's whole search (``solve.solve``), which plans each day: solve() passes itself in,
+# since it calls this module and this module may not import it back.
+Engine = Callable[..., Solution]
 
 PartKey = tuple[str, int]
 
@@ -467,6 +471,7 @@ def day_problem(
 def decompose(
     problem: Problem,
     *,
+    engine: Engine,
     time_limit: float,
     seed: int = 0,
     workers: int = 2,
@@ -481,8 +486,6 @@ def decompose(
     the day plan (``plan_share`` of the time), each day built in order (``build_share``),
     then days re-planned with the rest held (:func:`improve_by_days`) until the time is up.
     ``on_improve(cost)`` is told of every better schedule."""
-    from callboard.scheduling.solver.solve import solve  # solve() calls this module
-
     started = time.perf_counter()
     deadline = started + time_limit
     should_stop = stop or (lambda: False)
@@ -509,7 +512,7 @@ def decompose(
         left = build_until - time.perf_counter()
         share = weights[d] / max(1, sum(weights[e] for e in days[k:]))
         sub, back = day_problem(problem, by_day[d], [d], calls)
-        solution = solve(
+        solution = engine(
             sub,
             time_limit=max(0.5, left * share),
             seed=seed,
@@ -530,6 +533,7 @@ def decompose(
     return improve_by_days(
         problem,
         calls,
+        engine=engine,
         deadline=deadline,
         seed=seed,
         workers=workers,
@@ -543,6 +547,7 @@ def improve_by_days(
     problem: Problem,
     calls: Sequence[Call],
     *,
+    engine: Engine,
     deadline: float,
     seed: int = 0,
     workers: int = 2,
@@ -555,8 +560,6 @@ def improve_by_days(
     left out offered again, until ``deadline``; keeps a new schedule only when it costs
     less and keeps every hard rule. Ends early when the days drawn have all been
     re-planned to optimality (or have nothing to re-plan) since the last change."""
-    from callboard.scheduling.solver.solve import solve  # solve() calls this module
-
     rng = random.Random(seed)
     should_stop = stop or (lambda: False)
     best = list(calls)
@@ -590,7 +593,7 @@ def improve_by_days(
             for c in best
             if c.start // DAY in days and c.key in forth
         ]
-        solution = solve(
+        solution = engine(
             sub,
             time_limit=min(step_seconds, left),
             seed=rng.randrange(1 << 30),

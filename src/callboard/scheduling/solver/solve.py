@@ -136,6 +136,7 @@ def solve(
 
         planned = decompose(
             problem,
+            engine=solve,
             time_limit=time_limit * DECOMPOSE_SHARE,
             seed=seed,
             workers=workers,

@@ -96,7 +96,7 @@ def test_the_day_plan_leaves_out_what_one_persons_hours_cannot_hold():
 
 def test_a_week_built_day_by_day_keeps_every_hard_rule():
     week = company_week(5, SMALL_WEEK)
-    calls = decompose(week, time_limit=8, workers=1, hint=greedy(week).calls)
+    calls = decompose(week, engine=solve, time_limit=8, workers=1, hint=greedy(week).calls)
     assert calls
     assert check(week, calls) == []
     # the full model accepts it as a complete starting point (parts numbered in order)
@@ -117,7 +117,7 @@ def test_a_day_is_built_after_the_evening_before():
         close="23:00",
         labour=LabourRules(min_rest_between_days=12 * 60),
     )
-    calls = decompose(p, time_limit=6, workers=1)
+    calls = decompose(p, engine=solve, time_limit=6, workers=1)
     by_request = {c.request: c for c in calls}
     assert by_request["late"].end == at("22:00")
     assert by_request["next"].start >= at("10:00", day=1)
@@ -201,6 +201,7 @@ def test_re_planning_days_only_keeps_cheaper_schedules_that_keep_every_rule():
     calls = improve_by_days(
         week,
         start,
+        engine=solve,
         deadline=time.perf_counter() + 5,
         workers=1,
         step_seconds=1.0,
@@ -218,6 +219,6 @@ def test_re_planning_days_gives_up_when_no_day_has_anything_to_re_plan():
     ann = person("ann", unavailable=(interval("00:00", "23:59"),))
     p = problem([request("a", 60, ("ann",), days=(0,))], [ann], days=2)
     started = time.perf_counter()
-    calls = improve_by_days(p, [], deadline=started + 60, workers=1)
+    calls = improve_by_days(p, [], engine=solve, deadline=started + 60, workers=1)
     assert calls == []
     assert time.perf_counter() - started < 30
