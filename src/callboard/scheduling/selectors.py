@@ -19,6 +19,7 @@ from callboard.company.models import Dancer, Person, Studio
 from callboard.core import zones
 from callboard.core.errors import NotFound
 from callboard.scheduling.models import (
+    CalendarFeedToken,
     Call,
     CallPerson,
     CallRequest,
@@ -443,3 +444,11 @@ def dancers_active() -> list[Person]:
 
 def staff_persons() -> list[Person]:
     return list(Person.objects.filter(staff_roles__isnull=False).distinct().order_by("family_name"))
+
+
+def feed_tokens_of(user: Any) -> dict[str, CalendarFeedToken]:
+    """A user's calendar-feed addresses in force, by scope."""
+    return {
+        t.scope: t
+        for t in CalendarFeedToken.objects.filter(user_id=user.pk or 0, revoked_at__isnull=True)
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from callboard.scheduling import views
+from callboard.scheduling import board_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -31,11 +31,11 @@ urlpatterns = [
     path("calls/<int:pk>/", views.call_edit, name="call_edit"),
     path("calls/<int:pk>/remove/", views.call_remove, name="call_remove"),
     path("calls/<int:pk>/lock/", views.call_lock, name="call_lock"),
-    path("me/", views.me, name="me"),
-    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
-    path("board/", views.board_today, name="board_today"),
-    path("board/<str:day>/", views.board, name="board"),
-    path("board/<str:day>/pdf/", views.board_pdf, name="board_pdf"),
-    path("feeds/", views.feeds_page, name="feeds"),
-    path("feed/<str:token>.ics", views.feed, name="feed"),
+    path("me/", board_views.me, name="me"),
+    path("notices/<int:pk>/read/", board_views.notice_read, name="notice_read"),
+    path("board/", board_views.board_today, name="board_today"),
+    path("board/<str:day>/", board_views.board, name="board"),
+    path("board/<str:day>/pdf/", board_views.board_pdf, name="board_pdf"),
+    path("feeds/", board_views.feeds_page, name="feeds"),
+    path("feed/<str:token>.ics", board_views.feed, name="feed"),
 ]

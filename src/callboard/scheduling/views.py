@@ -21,7 +21,7 @@ from callboard.core import zones
 from callboard.core.errors import DomainError
 from callboard.core.pages import found, show_error
 from callboard.core.roles import Cap, can, page_requires
-from callboard.scheduling import adapters, feeds, pdf, selectors, services
+from callboard.scheduling import adapters, selectors, services
 from callboard.scheduling.adapters import GOAL_TITLES
 from callboard.scheduling.forms import (
     AddCallForm,
@@ -35,11 +35,9 @@ from callboard.scheduling.forms import (
     UnavailabilityForm,
 )
 from callboard.scheduling.models import (
-    CalendarFeedToken,
     Call,
     CallRequest,
     FixedEvent,
-    Notice,
     SolveRun,
     StudioClosure,
     Unavailability,
@@ -772,107 +770,3 @@ def version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "notices": found.notices.select_related("person").order_by("person__family_name")[:200],
         },
     )
-
-
-# --------------------------------------------------------------------------- everyone
-
-
-@login_required
-@in_company_zone
-def me(request: HttpRequest) -> HttpResponse:
-    person = _person(request)
-    everyone = can(request.user, Cap.VIEW_ALL_CALLS)
-    today = _parse_day(request.GET.get("day"), _today())
-    context = selectors.my_week(person, today, everyone=everyone)
-    context.update({"person": person, "day": today, "is_today": today == _today()})
-    return render(request, "scheduling/me.html", context)
-
-
-@login_required
-@require_POST
-def notice_read(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = _get(Notice, pk)
-    try:
-        services.notice_mark_read(notice=notice, person=_person(request), now=_now())
-    except DomainError as exc:
-        raise Http404(exc.message) from exc
-    return redirect(reverse("scheduling:me") + "#notices")
-
-
-@login_required
-def board_today(request: HttpRequest) -> HttpResponse:
-    return redirect("scheduling:board", day=_today().isoformat())
-
-
-@login_required
-@in_company_zone
-def board(request: HttpRequest, day: str) -> HttpResponse:
-    the_day = _parse_day(day, _today())
-    context = selectors.board(the_day)
-    context.update(
-        {
-            "previous": the_day - dt.timedelta(days=1),
-            "next": the_day + dt.timedelta(days=1),
-        }
-    )
-    return render(request, "scheduling/board.html", context)
-
-
-@login_required
-@in_company_zone
-def board_pdf(request: HttpRequest, day: str) -> HttpResponse:
-    the_day = _parse_day(day, _today())
-    data = pdf.call_sheet(selectors.board(the_day))
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="call-sheet-{the_day.isoformat()}.pdf"'
-    return response
-
-
-@login_required
-@in_company_zone
-def feeds_page(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
-        scope = request.POST.get("scope", CalendarFeedToken.Scope.PERSONAL)
-        try:
-            if request.POST.get("action") == "revoke":
-                services.feed_token_revoke(user=request.user, scope=scope, now=_now())
-                messages.success(request, _("The calendar address no longer works."))
-            else:
-                services.feed_token_create(user=request.user, scope=scope, now=_now())
-                messages.success(
-                    request,
-                    _("A new calendar address is ready; the old one (if any) no longer works."),
-                )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("scheduling:feeds")
-    tokens = {
-        t.scope: t
-        for t in CalendarFeedToken.objects.filter(
-            user_id=request.user.pk or 0, revoked_at__isnull=True
-        )
-    }
-    return render(
-        request,
-        "scheduling/feeds.html",
-        {
-            "personal": tokens.get("personal"),
-            "company": tokens.get("company"),
-            "can_company": can(request.user, Cap.VIEW_ALL_CALLS),
-            "has_person": _person(request) is not None,
-            "base": request.build_absolute_uri("/")[:-1],
-        },
-    )
-
-
-@in_company_zone
-def feed(request: HttpRequest, token: str) -> HttpResponse:
-    """The private iCalendar feed (no sign-in: the secret address is the key)."""
-    try:
-        found = services.feed_token_use(token=token, now=_now())
-    except DomainError as exc:
-        return HttpResponse(exc.message, status=404, content_type="text/plain; charset=utf-8")
-    body = feeds.calendar_for(found, today=_today())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=300"
-    return response
