@@ -15,12 +15,14 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from callboard.boxoffice import selectors, services
 from callboard.boxoffice.models import Order
+from callboard.core.actors import Actor
 from callboard.core.api_parts import ErrorOut, SessionAuth, TokenAuth
 from callboard.core.clientaddr import client_address
 from callboard.core.roles import Cap, can, require
@@ -228,7 +230,7 @@ def cart_create(request: HttpRequest, performance_id: int, payload: CartIn) -> S
         performance=performance,
         seat_ids=payload.seats or None,
         best=best,
-        user=_optional_user(request),
+        by=_optional_user(request),
         now=now,
     )
     return Status(201, _cart_out(cart, now))
@@ -276,7 +278,7 @@ def order_confirm(request: HttpRequest, token: str, payload: OrderIn) -> Status[
         comp_reason=payload.comp_reason,
         provider=payload.provider,
         channel="api",
-        user=user,
+        by=user,
         may_sell=can(user, Cap.SELL_TICKETS),
         client_address=client_address(request),
         now=timezone.now(),
@@ -306,12 +308,13 @@ def check_in(request: HttpRequest, payload: CheckInIn) -> dict:
     }
 
 
-def _optional_user(request: HttpRequest) -> object:
-    """Public endpoints still recognise a box-office token when one is sent."""
+def _optional_user(request: HttpRequest) -> Actor:
+    """Public endpoints still recognise a box-office token when one is sent; otherwise the
+    buyer is nobody signed in."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         user = api_token_authenticate(raw=header[7:].strip(), now=timezone.now())
         if user is not None:
             return user
     # The browser session is not trusted here: these endpoints take no CSRF token.
-    return None
+    return AnonymousUser()

@@ -359,7 +359,7 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
         if any(b is None or b in taken for b in block):
             continue
         at = started + dt.timedelta(hours=i * 28 * 24 / 160 + rng.random())
-        cart = services.cart_create(performance=gala, seat_ids=block, now=at)  # type: ignore[arg-type]
+        cart = services.cart_create(performance=gala, seat_ids=block, now=at, by=CALLBOARD)  # type: ignore[arg-type]
         kind = Order.Kind.SALE if i % 3 else Order.Kind.RESERVATION
         order = services.order_checkout(
             cart=cart,
@@ -369,6 +369,7 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
             may_sell=True,
             channel="box_office" if i % 2 else "web",
             now=at,
+            by=CALLBOARD,
         )
         taken.update(block)  # type: ignore[arg-type]
         n_orders += 1

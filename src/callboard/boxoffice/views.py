@@ -223,7 +223,7 @@ def sales(request: HttpRequest, pk: int) -> HttpResponse:
                         performance=performance,
                         seat_ids=data["seats"] or None,
                         best=best,
-                        user=request.user,
+                        by=request.user,
                         now=now,
                     )
                     request.session[f"cart-{performance.pk}"] = cart.token
@@ -243,7 +243,7 @@ def sales(request: HttpRequest, pk: int) -> HttpResponse:
                 order = services.order_checkout(
                     cart=cart,
                     channel="box_office",
-                    user=request.user,
+                    by=request.user,
                     may_sell=True,
                     now=now,
                     **checkout_form.cleaned_data,

@@ -1,6 +1,6 @@
-"""The building blocks every app's API router uses: authentication, shared field types and
-the error shape. Kept apart from :mod:`callboard.core.api`, which imports every router, so a
-router can import these without importing itself back."""
+"""The building blocks every app's API router uses: authentication, shared field types, the
+base of every request body (``In``), the id type (``Id``) and the error shape. The API itself,
+which registers every app's router, is :mod:`callboard.site.api`, at the top."""
 
 from __future__ import annotations
 

@@ -49,7 +49,7 @@ from callboard.boxoffice.services.locking import (
     _when,
     contended,
 )
-from callboard.core.actors import Actor
+from callboard.core.actors import Actor, user_of
 from callboard.core.errors import (
     Conflict,
     NotFound,
@@ -71,7 +71,7 @@ def cart_create(
     now: datetime,
     seat_ids: list[int] | None = None,
     best: BestRequest | None = None,
-    user: Any = None,
+    by: Actor,
 ) -> Cart:
     """Hold seats for a buyer for ten minutes: chosen ones, or the best ``best.count`` together."""
     _require_on_sale(performance, now)
@@ -82,7 +82,7 @@ def cart_create(
         performance=performance,
         created_at=now,
         expires_at=now + timedelta(minutes=CART_MINUTES),
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=user_of(by),
     )
     _cart_put(cart, now, seat_ids=seat_ids, best=best, empty=True)
     return cart
@@ -421,7 +421,7 @@ def order_checkout(
     comp_reason: str = "",
     provider: str = "box_office",
     channel: str = "web",
-    user: Any = None,
+    by: Actor,
     may_sell: bool = False,
     client_address: str = "",
 ) -> Order:
@@ -474,7 +474,7 @@ def order_checkout(
         comp_reason=comp_reason,
         provider_code=provider,
         channel=channel,
-        user=user,
+        user=by,
         now=now,
         cart=cart,
         seats={c.seat_id: c.seat for c in claims},

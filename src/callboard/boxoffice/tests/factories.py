@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from callboard.boxoffice import seatmaps, services
 from callboard.boxoffice.models import Seat, SeatMap
+from callboard.core.actors import CALLBOARD
 from callboard.season.models import Performance, Venue
 from callboard.season.tests.factories import PerformanceFactory, VenueFactory
 
@@ -63,5 +64,7 @@ def buy(
     name: str = "Anna Buyer",
     kind: str = "reservation",
 ):
-    cart = services.cart_create(performance=performance, seat_ids=ids, now=now)
-    return services.order_checkout(cart=cart, buyer_name=name, kind=kind, may_sell=True, now=now)
+    cart = services.cart_create(performance=performance, seat_ids=ids, now=now, by=CALLBOARD)
+    return services.order_checkout(
+        cart=cart, buyer_name=name, kind=kind, may_sell=True, now=now, by=CALLBOARD
+    )

@@ -84,6 +84,7 @@ def test_expired_cart_is_a_409_and_no_order(client, perf):
         performance=perf,
         seat_ids=seat_ids(perf, "1", 1),
         now=timezone.now() - dt.timedelta(minutes=11),
+        by=CALLBOARD,
     )
     response = client.post(
         f"{BASE}/carts/{cart.token}/order", {"buyer_name": "Late"}, content_type="application/json"

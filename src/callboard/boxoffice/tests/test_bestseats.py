@@ -4,6 +4,7 @@ from callboard.boxoffice import services
 from callboard.boxoffice.bestseats import SeatInfo, best_block
 from callboard.boxoffice.models import Seat
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict
 
 
@@ -78,7 +79,9 @@ def test_none_when_house_is_full():
 def test_best_available_cart_takes_front_centre_and_avoids_stranding(now):
     perf = on_sale(now, rows=3, seats=6)
     buy(perf, seat_ids(perf, "1", 1), now)
-    cart = services.cart_create(performance=perf, best=services.BestRequest(count=3), now=now)
+    cart = services.cart_create(
+        performance=perf, best=services.BestRequest(count=3), now=now, by=CALLBOARD
+    )
     seats = Seat.objects.filter(pk__in=cart.claims.values("seat_id")).order_by("position")
     assert [s.row for s in seats] == ["1", "1", "1"]
     assert [s.number for s in seats] in (["2", "3", "4"], ["4", "5", "6"])
@@ -89,5 +92,7 @@ def test_best_available_says_so_when_no_block_is_left(now):
     perf = on_sale(now, rows=1, seats=4)
     buy(perf, seat_ids(perf, "1", 2), now)
     with pytest.raises(Conflict) as none:
-        services.cart_create(performance=perf, best=services.BestRequest(count=3), now=now)
+        services.cart_create(
+            performance=perf, best=services.BestRequest(count=3), now=now, by=CALLBOARD
+        )
     assert none.value.detail["code"] == "not_enough_together"

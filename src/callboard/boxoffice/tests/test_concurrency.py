@@ -11,6 +11,7 @@ from django.utils import timezone
 from callboard.boxoffice import services
 from callboard.boxoffice.models import Order, SeatClaim, Ticket
 from callboard.boxoffice.tests.factories import on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from conftest import require_postgres
 
@@ -48,9 +49,13 @@ def test_racing_buyers_never_get_the_same_seat():
     front = seat_ids(perf, "1", 3, 4)
 
     def buy(i):
-        cart = services.cart_create(performance=perf, seat_ids=front, now=now)
+        cart = services.cart_create(performance=perf, seat_ids=front, now=now, by=CALLBOARD)
         return services.order_checkout(
-            cart=cart, buyer_name=f"Buyer {i}", buyer_email=f"buyer{i}@example.org", now=now
+            cart=cart,
+            buyer_name=f"Buyer {i}",
+            buyer_email=f"buyer{i}@example.org",
+            now=now,
+            by=CALLBOARD,
         ).pk
 
     outcomes = _race(buy)
@@ -70,9 +75,15 @@ def test_best_available_rush_sells_each_seat_once_and_loses_no_order():
     perf = on_sale(now, rows=3, seats=8)  # 24 seats, 24 buyers wanting 2 each
 
     def buy(i):
-        cart = services.cart_create(performance=perf, best=services.BestRequest(count=2), now=now)
+        cart = services.cart_create(
+            performance=perf, best=services.BestRequest(count=2), now=now, by=CALLBOARD
+        )
         return services.order_checkout(
-            cart=cart, buyer_name=f"Buyer {i}", buyer_email=f"buyer{i}@example.org", now=now
+            cart=cart,
+            buyer_name=f"Buyer {i}",
+            buyer_email=f"buyer{i}@example.org",
+            now=now,
+            by=CALLBOARD,
         ).pk
 
     outcomes = _race(buy)
@@ -103,13 +114,14 @@ def test_racing_reservations_from_one_buyer_never_pass_the_limit():
     seats = seat_ids(perf, "1", *range(1, 13))
 
     def reserve(i):
-        cart = services.cart_create(performance=perf, seat_ids=[seats[i]], now=now)
+        cart = services.cart_create(performance=perf, seat_ids=[seats[i]], now=now, by=CALLBOARD)
         return services.order_checkout(
             cart=cart,
             buyer_name="Greedy",
             buyer_email="greedy@example.org",
             client_address=f"198.51.100.{i}",
             now=now,
+            by=CALLBOARD,
         ).pk
 
     with override_settings(CALLBOARD_RESERVATIONS_PER_EMAIL=2):

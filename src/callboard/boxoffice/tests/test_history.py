@@ -10,6 +10,7 @@ from callboard.audit.tests.conftest import entries
 from callboard.boxoffice import services
 from callboard.boxoffice.models import Hold
 from callboard.boxoffice.tests.factories import buy, on_sale, seat_ids
+from callboard.core.actors import CALLBOARD
 from callboard.core.errors import Conflict, ValidationFailed
 from callboard.core.roles import Role
 from callboard.season.tests.factories import DancerFactory, PersonFactory
@@ -109,9 +110,16 @@ def test_an_online_order_names_the_buyer_and_a_counter_sale_the_clerk(client, cl
     (online,) = entries()
     assert (online.action, online.actor, online.who) == ("order.create", None, "A. Buyer (online)")
     assert online.summary.startswith(f"Order {made.json()['reference']} (reservation")
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD
+    )
     services.order_checkout(
-        cart=cart, buyer_name="Walk-in", kind="sale", may_sell=True, user=clerk, now=now
+        cart=cart,
+        buyer_name="Walk-in",
+        kind="sale",
+        may_sell=True,
+        now=now,
+        by=clerk,
     )
     assert entries()[-1].who == "Svetlana Rudneva"
 

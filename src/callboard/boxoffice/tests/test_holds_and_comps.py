@@ -24,7 +24,9 @@ def test_held_seats_cannot_be_put_in_a_cart(now):
     perf = on_sale(now)
     _hold(perf, now, seat_ids(perf, "1", 3, 4))
     with pytest.raises(Conflict):
-        services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 4), now=now)
+        services.cart_create(
+            performance=perf, seat_ids=seat_ids(perf, "1", 4), now=now, by=CALLBOARD
+        )
 
 
 def test_hold_needs_owner_and_reason(now):
@@ -177,7 +179,10 @@ def test_sweep_command_reports_what_it_ended(now):
 
     perf = on_sale(now)
     services.cart_create(
-        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now - dt.timedelta(hours=1)
+        performance=perf,
+        seat_ids=seat_ids(perf, "1", 1),
+        now=now - dt.timedelta(hours=1),
+        by=CALLBOARD,
     )
     out = io.StringIO()
     call_command("boxoffice_sweep", stdout=out)

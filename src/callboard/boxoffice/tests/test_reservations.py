@@ -23,9 +23,9 @@ MINUTE = dt.timedelta(minutes=1)
 
 def reserve(perf, ids, now, *, email="nina@example.org", address="", name="Nina Petrova"):
     """A reservation made online by a member of the public (not the box office)."""
-    cart = services.cart_create(performance=perf, seat_ids=ids, now=now)
+    cart = services.cart_create(performance=perf, seat_ids=ids, now=now, by=CALLBOARD)
     return services.order_checkout(
-        cart=cart, buyer_name=name, buyer_email=email, client_address=address, now=now
+        cart=cart, buyer_name=name, buyer_email=email, client_address=address, now=now, by=CALLBOARD
     )
 
 
@@ -52,9 +52,17 @@ def test_a_box_office_reservation_is_refused_too_but_a_sale_and_a_comp_admit(now
     perf = on_sale(now)
     reserved = buy(perf, seat_ids(perf, "1", 1), now).tickets.get()
     sold = buy(perf, seat_ids(perf, "1", 2), now, kind=Order.Kind.SALE).tickets.get()
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 3), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 3), now=now, by=CALLBOARD
+    )
     comp = services.order_checkout(
-        cart=cart, buyer_name="Critic", kind="comp", comp_reason="press", may_sell=True, now=now
+        cart=cart,
+        buyer_name="Critic",
+        kind="comp",
+        comp_reason="press",
+        may_sell=True,
+        now=now,
+        by=CALLBOARD,
     ).tickets.get()
     assert scan(reserved, perf, now).checkin.result == CheckIn.Result.UNPAID
     assert scan(sold, perf, now).admitted
@@ -138,7 +146,7 @@ def test_the_sweeper_lapses_unpaid_orders_and_leaves_paid_ones(now):
     assert (unpaid.status, paid.status) == (Order.Status.LAPSED, Order.Status.PAID)
     assert services.sweep_expired(now=now + 32 * MINUTE)["orders"] == 0
     free = services.cart_create(
-        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now + 33 * MINUTE
+        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now + 33 * MINUTE, by=CALLBOARD
     )
     assert free.claims.filter(active=True).count() == 1
 
@@ -186,13 +194,14 @@ def test_a_reservation_that_lapses_while_its_buyer_is_paying_is_refunded_not_sol
     monkeypatch.setitem(payments.PROVIDERS, provider.code, provider)
     perf = on_sale(now)
     ids = seat_ids(perf, "1", 1, 2)
-    cart = services.cart_create(performance=perf, seat_ids=ids, now=now)
+    cart = services.cart_create(performance=perf, seat_ids=ids, now=now, by=CALLBOARD)
     paying = services.order_checkout(
         cart=cart,
         buyer_name="Slow Payer",
         buyer_email="slow@example.org",
         provider=provider.code,
         now=now,
+        by=CALLBOARD,
     )
     assert paying.status == Order.Status.AWAITING_PAYMENT
     # The buyer is still on the provider's page when the window closes and someone else
@@ -273,13 +282,16 @@ def test_the_box_office_itself_is_not_limited(now):
     perf = on_sale(now)
     with override_settings(CALLBOARD_RESERVATIONS_PER_EMAIL=1):
         for n in (1, 2, 3):
-            cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", n), now=now)
+            cart = services.cart_create(
+                performance=perf, seat_ids=seat_ids(perf, "1", n), now=now, by=CALLBOARD
+            )
             services.order_checkout(
                 cart=cart,
                 buyer_name="Phone booking",
                 buyer_email="same@example.org",
                 may_sell=True,
                 now=now,
+                by=CALLBOARD,
             )
     assert Order.objects.count() == 3
 

@@ -15,30 +15,39 @@ pytestmark = pytest.mark.django_db
 
 def test_cart_holds_chosen_seats_for_ten_minutes(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2, 3), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2, 3), now=now, by=CALLBOARD
+    )
     assert cart.expires_at == now + dt.timedelta(minutes=10)
     with pytest.raises(Conflict) as taken:
         services.cart_create(
-            performance=perf, seat_ids=seat_ids(perf, "1", 3), now=now + dt.timedelta(minutes=9)
+            performance=perf,
+            seat_ids=seat_ids(perf, "1", 3),
+            now=now + dt.timedelta(minutes=9),
+            by=CALLBOARD,
         )
     assert taken.value.detail["code"] == "seats_taken"
 
 
 def test_expired_cart_seats_are_free_again_without_cleanup(now):
     perf = on_sale(now)
-    services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now)
+    services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD)
     later = now + dt.timedelta(minutes=10, seconds=1)
-    other = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=later)
+    other = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2), now=later, by=CALLBOARD
+    )
     assert other.claims.filter(active=True).count() == 1
     assert SeatClaim.objects.filter(performance=perf, active=True).count() == 1
 
 
 def test_checkout_of_expired_cart_is_refused(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD
+    )
     with pytest.raises(Conflict) as expired:
         services.order_checkout(
-            cart=cart, buyer_name="Late Buyer", now=now + dt.timedelta(minutes=11)
+            cart=cart, buyer_name="Late Buyer", now=now + dt.timedelta(minutes=11), by=CALLBOARD
         )
     assert expired.value.detail["code"] == "cart_expired"
     assert not Order.objects.exists()
@@ -59,12 +68,14 @@ def test_checkout_issues_one_ticket_per_seat_with_unguessable_codes(now):
 
 def test_confirming_a_cart_twice_returns_the_same_order(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+    )
     first = services.order_checkout(
-        cart=cart, buyer_name="Anna", buyer_email="anna@example.org", now=now
+        cart=cart, buyer_name="Anna", buyer_email="anna@example.org", now=now, by=CALLBOARD
     )
     again = services.order_checkout(
-        cart=cart, buyer_name="Anna", buyer_email="anna@example.org", now=now
+        cart=cart, buyer_name="Anna", buyer_email="anna@example.org", now=now, by=CALLBOARD
     )
     assert first.pk == again.pk
     assert Ticket.objects.count() == 1
@@ -74,10 +85,17 @@ def test_counter_sale_is_paid_and_comp_is_free_with_a_reason(now):
     perf = on_sale(now)
     sale = buy(perf, seat_ids(perf, "1", 1), now, kind=Order.Kind.SALE)
     assert sale.status == Order.Status.PAID
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD
+    )
     with pytest.raises(ValidationFailed):
         services.order_checkout(
-            cart=cart, buyer_name="Guest", kind=Order.Kind.COMP, may_sell=True, now=now
+            cart=cart,
+            buyer_name="Guest",
+            kind=Order.Kind.COMP,
+            may_sell=True,
+            now=now,
+            by=CALLBOARD,
         )
     comp = services.order_checkout(
         cart=cart,
@@ -86,6 +104,7 @@ def test_counter_sale_is_paid_and_comp_is_free_with_a_reason(now):
         comp_reason="Sponsor",
         may_sell=True,
         now=now,
+        by=CALLBOARD,
     )
     assert comp.total == 0
     assert comp.tickets.get().price == 0
@@ -93,10 +112,17 @@ def test_counter_sale_is_paid_and_comp_is_free_with_a_reason(now):
 
 def test_buyer_cannot_give_themselves_comps(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 2), now=now, by=CALLBOARD
+    )
     with pytest.raises(PermissionDenied):
         services.order_checkout(
-            cart=cart, buyer_name="Sly", kind=Order.Kind.COMP, comp_reason="me", now=now
+            cart=cart,
+            buyer_name="Sly",
+            kind=Order.Kind.COMP,
+            comp_reason="me",
+            now=now,
+            by=CALLBOARD,
         )
 
 
@@ -153,14 +179,18 @@ def test_seat_of_another_venue_is_refused(now):
     perf = on_sale(now)
     elsewhere = on_sale(now)
     with pytest.raises(ValidationFailed):
-        services.cart_create(performance=perf, seat_ids=seat_ids(elsewhere, "1", 1), now=now)
+        services.cart_create(
+            performance=perf, seat_ids=seat_ids(elsewhere, "1", 1), now=now, by=CALLBOARD
+        )
 
 
 def test_performance_not_on_sale_refuses_carts(now):
     perf = on_sale(now)
     services.performance_close_sales(performance=perf, now=now)
     with pytest.raises(Conflict):
-        services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+        services.cart_create(
+            performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+        )
 
 
 def test_database_refuses_two_valid_tickets_for_one_seat(now):
@@ -175,7 +205,9 @@ def test_database_refuses_two_valid_tickets_for_one_seat(now):
 
 def test_database_refuses_two_active_claims_for_one_seat(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         SeatClaim.objects.create(
             performance=perf,
@@ -195,7 +227,9 @@ def test_integrity_error_becomes_seats_taken(now, monkeypatch):
 
     monkeypatch.setattr(SeatClaim.objects, "bulk_create", clash)
     with pytest.raises(services.SeatsTaken):
-        services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+        services.cart_create(
+            performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+        )
     assert not Cart.objects.exists()
 
 
@@ -209,14 +243,18 @@ def test_lock_timeout_becomes_busy(now, monkeypatch):
 
     monkeypatch.setattr(services.locking, "_lock", locked)  # the one lock protocol
     with pytest.raises(services.Busy) as busy:
-        services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+        services.cart_create(
+            performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+        )
     assert busy.value.status_code == 409
     assert busy.value.detail["retry"] is True
 
 
 def test_sweep_ends_expired_claims_and_carts(now):
     perf = on_sale(now)
-    cart = services.cart_create(performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD
+    )
     counts = services.sweep_expired(now=now + dt.timedelta(minutes=11))
     cart.refresh_from_db()
     assert counts["claims"] == 1

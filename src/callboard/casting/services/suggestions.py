@@ -20,8 +20,8 @@ from callboard.casting.models import (
 )
 from callboard.casting.services.assignment import cast_assign
 from callboard.casting.services.common import _describe, log
-from callboard.casting.suggest.adapter import build_problem
-from callboard.casting.suggest.solver import solve
+from callboard.casting.suggest import adapter
+from callboard.casting.suggest import solver as suggest_solver
 from callboard.core import jobs
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import Conflict, NotFound, ValidationFailed
@@ -127,13 +127,13 @@ def suggestion_work_out(*, proposal_id: int, now: dt.datetime) -> CastingProposa
         return proposal
     clock = time.perf_counter()
     try:
-        built = build_problem(
+        built = adapter.build_problem(
             programme=proposal.programme,
             work=proposal.work,
             performances=list(proposal.performances.order_by("starts_at", "pk")),
             covers=proposal.covers,
         )
-        solution = solve(
+        solution = suggest_solver.solve(
             built.problem,
             time_limit=proposal.time_limit_seconds,
             seed=proposal.seed,

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlencode, urlsafe_base64_encode
 
+from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
 from callboard.site.api import api
 from callboard.site.testing.worlds import add_wellbeing_records, build_company_quickly
@@ -315,7 +316,9 @@ def _world_keys(now: dt.datetime) -> dict[str, Any]:
     feed = sched.feed_token_create(
         user=klara_user, scope=sm.CalendarFeedToken.Scope.PERSONAL, now=now
     )
-    cart = box.cart_create(performance=on_sale, now=timezone.now(), best=box.BestRequest(count=1))
+    cart = box.cart_create(
+        performance=on_sale, now=timezone.now(), best=box.BestRequest(count=1), by=CALLBOARD
+    )
     keys = {
         "dancer": klara.pk,
         "dancer_email": klara.person.email,

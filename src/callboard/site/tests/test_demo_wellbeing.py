@@ -10,10 +10,11 @@ from callboard.casting.availability import dancer_unavailability
 from callboard.casting.demo import build_casting_demo
 from callboard.reception.demo import build_reception_demo
 from callboard.reception.models import Feedback, PerformanceReport, Review
+from callboard.scheduling.limits import scheduling_limits
 from callboard.scheduling.workload import week_start
 from callboard.site.demo import build_demo
-from callboard.wellbeing import selectors
 from callboard.wellbeing.models import Injury
+from callboard.workload import selectors as workload_selectors
 from callboard.workload.demo import build_wellbeing_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -47,7 +48,7 @@ def test_the_demo_tells_both_stories_after_the_curtain_and_between_the_calls(now
 
     master = UserFactory(roles=[Role.BALLET_MASTER])
     this_week = week_start(now.date())
-    company = selectors.company_workload(
+    company = workload_selectors.company_workload(
         user=master, focus_week=this_week - dt.timedelta(weeks=1), weeks=6, today=now.date()
     )
     flagged = [r.dancer.person.full_name for r in company.rows if r.focus.spike]
@@ -62,7 +63,7 @@ def test_the_demo_tells_both_stories_after_the_curtain_and_between_the_calls(now
     assert injured is not None
     dancer = injured.dancer
     assert dancer_unavailability(dancer, now.date())
-    limits = selectors.scheduling_limits(
+    limits = scheduling_limits(
         dancers=[dancer], start=now.date(), end=now.date() + dt.timedelta(days=6), today=now.date()
     )[dancer.pk]
     assert limits.cap_minutes or limits.unavailable
