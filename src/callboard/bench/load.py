@@ -44,13 +44,6 @@ from pathlib import Path
 from typing import Any
 
 from callboard.bench.server import PG_BASE, free_port, gunicorn, psql, scratch_database
-from callboard.company import services as company_services
-from callboard.company.models import Company, LabourProfile, Site, Studio
-from callboard.core import zones
-from callboard.core.actors import CALLBOARD
-from callboard.core.roles import Role, ensure_groups
-from callboard.scheduling import services
-from callboard.scheduling.models import Call, CallPerson
 
 DANCERS = 150
 USERS = 200
@@ -92,8 +85,17 @@ def company_week(
     time. The draft is written directly, then published through ``schedule_publish``, whose
     checker proves that every rule of the company's agreement holds.
     """
+    # Django is set up only in the process that seeds the company, so its models load here.
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
+
+    from callboard.company import services as company_services
+    from callboard.company.models import Company, LabourProfile, Site, Studio
+    from callboard.core import zones
+    from callboard.core.actors import CALLBOARD
+    from callboard.core.roles import Role, ensure_groups
+    from callboard.scheduling import services
+    from callboard.scheduling.models import Call, CallPerson
 
     ensure_groups()
     user_model = get_user_model()
@@ -218,6 +220,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from callboard.bench.load import company_week
+from callboard.core import zones
 from callboard.core.roles import Role
 
 dancers, managers = int(sys.argv[1]), int(sys.argv[2])
