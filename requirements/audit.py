@@ -70,7 +70,9 @@ def python_audit() -> tuple[int, int, int]:
                 )
         skipped = [d for d in packages if d.get("skip_reason")]
         audited = len(packages) - len(skipped)
-        print(f"pip-audit: requirements/{lock}: {audited} of {len(packages)} pinned packages audited.")
+        print(
+            f"pip-audit: requirements/{lock}: {audited} of {len(packages)} pinned packages audited."
+        )
         if skipped:
             reasons = sorted({d["skip_reason"].split(":")[0] for d in skipped})
             print(f"  {len(skipped)} NOT audited: {'; '.join(reasons)}")

@@ -71,6 +71,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; one access line per request.
+    "callboard.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +164,15 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))  # seconds; a hung server is a failure
+# Every e-mail goes through the outbox (core/outbox.py) and is sent by a worker; a failed one
+# is tried again after 1, 2, 4, ... minutes (at most an hour apart), this many times in all.
+CALLBOARD_EMAIL_MAX_ATTEMPTS = int(os.environ.get("CALLBOARD_EMAIL_MAX_ATTEMPTS", 8))
+# Where people reach Callboard: links in e-mails are this plus the page's path. Production
+# refuses to start without it.
+CALLBOARD_SITE_URL = os.environ.get(
+    "CALLBOARD_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # Background jobs: "thread" runs them inside the web process (embedded default, nothing
 # else to start); "celery" sends them to Celery workers through CALLBOARD_REDIS_URL.
@@ -176,6 +187,69 @@ CELERY_TASK_IGNORE_RESULT = True  # jobs write their outcome to the database
 CELERY_TASK_ACKS_LATE = True  # a solve lost with its worker is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # one long solve at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is away must not hang a web request: publishing gives up after about 2 s and
+# the job waits in the database for the redispatch chore (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    os.environ.get("CALLBOARD_BEAT_SCHEDULE_FILE", VAR_DIR / "celerybeat-schedule")
+)
+# The chores beat sends to the workers (`callboard chores` runs them once, by hand or cron).
+# Each chore does nothing when there is nothing to do, so a short interval costs little.
+CALLBOARD_CHORE_SECONDS = float(os.environ.get("CALLBOARD_CHORE_SECONDS", 30))
+CALLBOARD_HEARTBEAT_SECONDS = float(os.environ.get("CALLBOARD_HEARTBEAT_SECONDS", 15))
+# /health/ says the worker is gone when no heartbeat chore ran for this long.
+CALLBOARD_WORKER_STALE_SECONDS = float(os.environ.get("CALLBOARD_WORKER_STALE_SECONDS", 60))
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Lapsed carts and seat holds, holds past their release time (boxoffice.sweep_expired).
+    "boxoffice-sweep": {"task": "callboard.boxoffice.sweep", "schedule": CALLBOARD_CHORE_SECONDS},
+    # Solve runs and casting suggestions whose worker was lost: marked failed, with the reason.
+    "lost-solve-runs": {
+        "task": "callboard.scheduling.reap_lost_runs",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    "lost-casting-suggestions": {
+        "task": "callboard.casting.reap_lost_suggestions",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # E-mails whose next try is due (core/outbox.py).
+    "email-retries": {
+        "task": "callboard.core.emails_send_due",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # Jobs asked for while the broker was away (core/jobs.py).
+    "jobs-redispatch": {
+        "task": "callboard.core.jobs_redispatch",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # Beat -> broker -> worker -> database works (read by /health/).
+    "worker-heartbeat": {
+        "task": "callboard.core.heartbeat",
+        "schedule": CALLBOARD_HEARTBEAT_SECONDS,
+    },
+    # Waiting-list offers: the box office's waiting list is not built yet. When it is, its
+    # chore goes here as "waiting-list-offers" -> "callboard.boxoffice.waiting_list_offers".
+}
+# A scheduled backup (core/tasks.py): every day at CALLBOARD_BACKUP_AT (the company's time),
+# into CALLBOARD_BACKUP_DIR, keeping the newest CALLBOARD_BACKUP_KEEP. Off while unset.
+CALLBOARD_BACKUP_DIR = os.environ.get("CALLBOARD_BACKUP_DIR", "")
+CALLBOARD_BACKUP_AT = os.environ.get("CALLBOARD_BACKUP_AT", "03:30")
+CALLBOARD_BACKUP_KEEP = int(os.environ.get("CALLBOARD_BACKUP_KEEP", 14))
+if CALLBOARD_BACKUP_DIR:
+    from celery.schedules import crontab
+
+    try:
+        _hour, _minute = (int(part) for part in CALLBOARD_BACKUP_AT.split(":"))
+        _backup_at = crontab(hour=_hour, minute=_minute)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CALLBOARD_BACKUP_AT={CALLBOARD_BACKUP_AT!r}: give the time of day as HH:MM, "
+            "e.g. CALLBOARD_BACKUP_AT=03:30."
+        ) from None
+    CELERY_BEAT_SCHEDULE["backup"] = {"task": "callboard.core.backup", "schedule": _backup_at}
+CELERY_TIMEZONE = os.environ.get("CALLBOARD_TIME_ZONE", "Europe/Moscow")
 # A solve's worker writes a heartbeat twice a second; a run silent for this long lost its
 # worker (killed, out of memory, machine gone) and is marked failed when next looked at.
 CALLBOARD_RUN_LOST_SECONDS = float(os.environ.get("CALLBOARD_RUN_LOST_SECONDS", 30))
@@ -211,17 +285,36 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer probes the nodes over plain HTTP: no redirect for the health checks.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
-# Cache: rate limits of the public audience survey live here. The embedded default is a
-# per-process memory cache; production (several processes) must share one:
-# CALLBOARD_CACHE=redis uses CALLBOARD_REDIS_URL.
-if os.environ.get("CALLBOARD_CACHE", "locmem") == "redis":
+# Cache: the sign-in lockout and the rate limits of the public audience survey live here.
+# The embedded default is a per-process memory cache; production (several processes) must
+# share one: CALLBOARD_CACHE=redis uses CALLBOARD_CACHE_URL (default: CALLBOARD_REDIS_URL;
+# a database number of its own, e.g. redis://host:6379/1, keeps a cache flush off the job
+# queue). While Redis is away the cache answers "not there" instead of failing the page
+# (django-redis's IGNORE_EXCEPTIONS, logged); /health/ says so.
+CALLBOARD_CACHE = os.environ.get("CALLBOARD_CACHE", "locmem")
+CALLBOARD_CACHE_URL = os.environ.get("CALLBOARD_CACHE_URL", CALLBOARD_REDIS_URL)
+if CALLBOARD_CACHE == "redis":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CALLBOARD_REDIS_URL,
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CALLBOARD_CACHE_URL,
+            "KEY_PREFIX": "callboard",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "callboard.cache"
+elif CALLBOARD_CACHE != "locmem":
+    raise ImproperlyConfigured(
+        f"CALLBOARD_CACHE={CALLBOARD_CACHE!r}: set it to redis (production) or locmem."
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -246,9 +339,51 @@ CALLBOARD_SPIKE_MIN_RATED_SHARE = float(os.environ.get("CALLBOARD_SPIKE_MIN_RATE
 CALLBOARD_RPE_MAX_AGE_DAYS = int(os.environ.get("CALLBOARD_RPE_MAX_AGE_DAYS", 14))
 CALLBOARD_INJURY_MIN_CELL = int(os.environ.get("CALLBOARD_INJURY_MIN_CELL", 3))
 
+# Logs: one line per record on standard error, each with the request's id (core/logs.py).
+# CALLBOARD_LOG_FORMAT=json (the production default) writes JSON lines; text, plain ones.
+CALLBOARD_LOG_FORMAT = os.environ.get("CALLBOARD_LOG_FORMAT", "json" if PRODUCTION else "text")
+if CALLBOARD_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"CALLBOARD_LOG_FORMAT={CALLBOARD_LOG_FORMAT!r}: set it to json or text."
+    )
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "callboard.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CALLBOARD_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django logs 4xx/5xx here too; the access line (callboard.request) already has them.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
+
+# Errors to Sentry when a DSN is set (core/sentry.py); nothing is sent otherwise.
+CALLBOARD_SENTRY_DSN = os.environ.get("CALLBOARD_SENTRY_DSN", "")
+CALLBOARD_SENTRY_TRACES_SAMPLE_RATE = float(
+    os.environ.get("CALLBOARD_SENTRY_TRACES_SAMPLE_RATE", 0)
+)
+if CALLBOARD_SENTRY_DSN:
+    from callboard.core.sentry import init_sentry
+
+    init_sentry(
+        dsn=CALLBOARD_SENTRY_DSN,
+        environment=CALLBOARD_ENV,
+        traces_sample_rate=CALLBOARD_SENTRY_TRACES_SAMPLE_RATE,
+    )
