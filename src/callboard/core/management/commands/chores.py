@@ -24,6 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from callboard.celery import app
 
+        app.loader.import_default_modules()  # every app's tasks.py, as a worker does
         schedule: dict[str, dict[str, Any]] = settings.CELERY_BEAT_SCHEDULE
         if options["list"]:
             for name, entry in schedule.items():
