@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: install run demo test test-fast lint format typecheck bench bench-talent bench-week clean
-.PHONY: lock lock-upgrade audit
+.PHONY: lock lock-upgrade audit dist smoke
 
 install: $(STAMP)
 
@@ -55,6 +55,18 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# A wheel of Callboard with its templates, static files and compiled translations (what a
+# production install takes: docs/deploy.md). Built with the locked setuptools, offline.
+dist: install
+	rm -rf dist build
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist . >/dev/null
+	$(BIN)/python deploy/wheel_check.py dist/*.whl
+
+# The production smoke test: the wheel in a fresh venv, PostgreSQL, a redis-server of its own,
+# gunicorn, Celery worker and beat, faults on purpose (deploy/smoke.py); prints its timings.
+smoke: dist
+	$(BIN)/python deploy/smoke.py $(SMOKE_ARGS)
 
 # Pin exact versions for every Python from 3.11 on (uv resolves; pip installs). `make lock`
 # keeps what is pinned where it still fits; `make lock-upgrade` takes the newest that fit.
