@@ -326,6 +326,24 @@ CALLBOARD_FEEDBACK_ADDRESS_WINDOW = int(os.environ.get("CALLBOARD_FEEDBACK_ADDRE
 CALLBOARD_FEEDBACK_PER_MINUTE = int(os.environ.get("CALLBOARD_FEEDBACK_PER_MINUTE", 60))
 CALLBOARD_FEEDBACK_OPEN_DAYS = int(os.environ.get("CALLBOARD_FEEDBACK_OPEN_DAYS", 14))
 
+# The client's address behind reverse proxies: how many proxies of the company's own stand in
+# front of Callboard (0: none, REMOTE_ADDR is the client; 1: nginx; 2: a load balancer and
+# nginx). Every rate limit reads the address through core.clientaddr with this setting.
+CALLBOARD_TRUSTED_PROXIES = int(os.environ.get("CALLBOARD_TRUSTED_PROXIES", 0))
+
+# Box office: an unpaid reservation lapses and its seats go back on sale. Online reservations
+# have this many minutes to be paid; those made at the box office (by telephone, say) until this
+# many hours before curtain. Unpaid reservations per performance are limited per buyer e-mail
+# and per client address (online only; the box office itself is not limited).
+CALLBOARD_ONLINE_RESERVATION_MINUTES = int(
+    os.environ.get("CALLBOARD_ONLINE_RESERVATION_MINUTES", 30)
+)
+CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = float(
+    os.environ.get("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
+)
+CALLBOARD_RESERVATIONS_PER_EMAIL = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_EMAIL", 2))
+CALLBOARD_RESERVATIONS_PER_ADDRESS = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4))
+
 # Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
 # baselines are ignored), ratings of exertion, and the smallest injury count shown to
 # people outside the medical staff.

@@ -125,10 +125,19 @@ class Shared:
 
 
 def _request(
-    conn: http.client.HTTPConnection, method: str, path: str, body: Any, shared: Shared
+    conn: http.client.HTTPConnection,
+    method: str,
+    path: str,
+    body: Any,
+    shared: Shared,
+    client: str = "",
 ) -> tuple[int, Any]:
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Content-Type": "application/json"} if data is not None else {}
+    if client:
+        # The server runs as behind one trusted proxy (bench/server.py), which names the
+        # buyer's own address: each simulated buyer has one, as real buyers would.
+        headers["X-Forwarded-For"] = client
     t0 = time.perf_counter()
     conn.request(method, path, body=data, headers=headers)
     response = conn.getresponse()
@@ -181,6 +190,7 @@ def _buyer(i: int, port: int, perf: int, shared: Shared, seed: int) -> None:
     rng = random.Random(seed * 100_003 + i)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     count = rng.randint(1, 4)
+    bought = 0
     while not shared.sold_out.is_set() and time.monotonic() < shared.deadline:
         best = rng.random() < 0.5
         body: dict[str, Any]
@@ -215,12 +225,16 @@ def _buyer(i: int, port: int, perf: int, shared: Shared, seed: int) -> None:
                     time.sleep(0.05)
                 continue
             token = payload["token"]
+            bought += 1
             status, order = _request(
                 conn,
                 "POST",
                 f"/api/v1/boxoffice/carts/{token}/order",
-                {"buyer_name": f"Buyer {i}"},
+                # A fresh e-mail per order: reservations are limited per e-mail, and each
+                # order stands for another member of the public.
+                {"buyer_name": f"Buyer {i}", "buyer_email": f"buyer{i}-{bought}@example.org"},
                 shared,
+                client=f"10.{i // 250}.{i % 250}.{bought % 250 + 1}",
             )
             if status == 201:
                 with shared.lock:

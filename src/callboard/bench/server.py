@@ -99,6 +99,9 @@ def gunicorn(
             "ALLOWED_HOSTS": "127.0.0.1",
             "DEBUG": "0",
             "LOG_LEVEL": "ERROR",
+            # As behind one reverse proxy: the rush's buyers name their own addresses in
+            # X-Forwarded-For (reservations are limited per client address).
+            "CALLBOARD_TRUSTED_PROXIES": "1",
         },
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -3,8 +3,11 @@
 Buying takes two calls: hold seats in a cart (chosen seats, or the best available together),
 then confirm the cart as an order within ten minutes. The cart's token is the buyer's key to
 it; confirming the same cart twice returns the same order, so a client that lost an answer
-can safely ask again. Reading and buying need no account (orders are reservations paid at the
-box office); sales at the counter, comps and the door need a box-office token.
+can safely ask again. Reading and buying need no account: an order made without a box-office
+token is a reservation that must be paid by its ``pay_by`` time (it lapses then and its seats
+go back on sale; the door does not admit unpaid tickets), needs a valid e-mail, and is
+limited per e-mail and per client address for each performance. Sales at the counter, comps
+and the door need a box-office token.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from ninja import Field, Router, Schema, Status
 from callboard.boxoffice import selectors, services
 from callboard.boxoffice.models import Order
 from callboard.core.api_parts import ErrorOut, SessionAuth, TokenAuth
+from callboard.core.clientaddr import client_address
 from callboard.core.roles import Cap, can, require
 
 router = Router(tags=["box office"])
@@ -111,6 +115,9 @@ class OrderOut(Schema):
     status: str
     buyer_name: str
     total: Decimal
+    pay_by: datetime | None = Field(
+        None, description="An unpaid order lapses then and its seats go back on sale."
+    )
     tickets: list[TicketOut]
 
 
@@ -155,6 +162,7 @@ def _order_out(order: Order) -> dict:
         "status": order.status,
         "buyer_name": order.buyer_name,
         "total": order.total,
+        "pay_by": order.pay_by,
         "tickets": [
             {
                 "code": t.code,
@@ -269,6 +277,7 @@ def order_confirm(request: HttpRequest, token: str, payload: OrderIn) -> Status[
         channel="api",
         user=user,
         may_sell=can(user, Cap.SELL_TICKETS),
+        client_address=client_address(request),
         now=timezone.now(),
     )
     return Status(201, _order_out(order))

@@ -212,9 +212,14 @@ class Order(models.Model):
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
         PAID = "paid", _("Paid")
+        CONFIRMED = "confirmed", _("Confirmed by the box office, to be paid")
         COMPLIMENTARY = "complimentary", _("Complimentary")
         REFUNDED = "refunded", _("Refunded")
         CANCELLED = "cancelled", _("Cancelled")
+        LAPSED = "lapsed", _("Lapsed: not paid in time")
+
+    # Orders whose tickets let their holders in at the door.
+    ADMITTED_STATUSES = frozenset({"paid", "confirmed", "complimentary"})
 
     reference = models.CharField(max_length=12, unique=True)
     performance = models.ForeignKey(Performance, on_delete=models.PROTECT, related_name="orders")
@@ -238,6 +243,14 @@ class Order(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     paid_at = models.DateTimeField(null=True, blank=True)
+    # An unpaid order lapses at this moment and its seats go back on sale (see services).
+    pay_by = models.DateTimeField(_("pay by"), null=True, blank=True)
+    # Where an online order came from (the reservation limit per address); erased with the
+    # buyer's other personal data.
+    client_address = models.GenericIPAddressField(null=True, blank=True)
+    confirmed_note = models.CharField(
+        _("why the box office confirmed it"), max_length=200, blank=True
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -248,7 +261,11 @@ class Order(models.Model):
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_not_negative"),
             models.CheckConstraint(condition=~Q(buyer_name=""), name="order_has_buyer"),
         ]
-        indexes = [models.Index(fields=["performance", "created_at"], name="order_perf_created")]
+        indexes = [
+            models.Index(fields=["performance", "created_at"], name="order_perf_created"),
+            models.Index(fields=["performance", "buyer_email"], name="order_perf_email"),
+            models.Index(fields=["status", "pay_by"], name="order_status_pay_by"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -325,7 +342,8 @@ class SeatClaim(models.Model):
             models.CheckConstraint(
                 condition=(Q(kind="cart") & Q(cart__isnull=False) & Q(expires_at__isnull=False))
                 | (Q(kind="hold") & Q(hold__isnull=False))
-                | (Q(kind="ticket") & Q(ticket__isnull=False) & Q(expires_at__isnull=True)),
+                # A ticket's claim expires only while its order is unpaid (its pay-by time).
+                | (Q(kind="ticket") & Q(ticket__isnull=False)),
                 name="seatclaim_kind_matches_owner",
             ),
         ]
@@ -342,6 +360,7 @@ class CheckIn(models.Model):
         ADMITTED = "admitted", _("Admitted")
         DUPLICATE = "duplicate", _("Already scanned")
         VOID = "void", _("Refunded or exchanged ticket")
+        UNPAID = "unpaid", _("Not paid: send the buyer to the box office")
         WRONG_PERFORMANCE = "wrong_performance", _("Ticket for another performance")
         UNKNOWN = "unknown", _("Unknown code")
 

@@ -22,14 +22,17 @@ import base64
 import functools
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
@@ -213,13 +216,67 @@ def _lock(pairs: Iterable[tuple[int, int]]) -> list[PerformanceSeat]:
 
 
 def _sweep(performance_ids: Iterable[int], seat_ids: Iterable[int], now: datetime) -> None:
-    """End the claims on these seats whose time has run out."""
-    SeatClaim.objects.filter(
-        performance_id__in=set(performance_ids),
-        seat_id__in=set(seat_ids),
-        active=True,
-        expires_at__lte=now,
-    ).update(active=False, ended_at=now)
+    """End the claims on these seats whose time has run out (the caller holds their locks)."""
+    expired = list(
+        SeatClaim.objects.filter(
+            performance_id__in=set(performance_ids),
+            seat_id__in=set(seat_ids),
+            active=True,
+            expires_at__lte=now,
+        ).values_list("pk", "ticket__order_id")
+    )
+    _end_expired(expired, now)
+
+
+def _end_expired(expired: Sequence[tuple[int, int | None]], now: datetime) -> None:
+    """End claims (pk, order id of their ticket or None) whose time has run out. A ticket's
+    claim runs out when its order was not paid in time: the whole order lapses."""
+    if not expired:
+        return
+    SeatClaim.objects.filter(pk__in=[pk for pk, _o in expired], active=True).update(
+        active=False, ended_at=now
+    )
+    lapse_ids = sorted({order_id for _pk, order_id in expired if order_id is not None})
+    if lapse_ids:
+        _lapse(lapse_ids, now)
+
+
+def _lapse(order_ids: list[int], now: datetime) -> int:
+    """Unpaid orders past their pay-by time lapse: their tickets are cancelled and their seats
+    go back on sale. Orders paid or confirmed meanwhile are left alone. Returns how many
+    lapsed."""
+    orders = list(
+        Order.objects.select_for_update(of=("self",))
+        .select_related("performance")
+        .filter(pk__in=order_ids, status=Order.Status.AWAITING_PAYMENT, pay_by__lte=now)
+        .order_by("pk")
+    )
+    if not orders:
+        return 0
+    ids = [o.pk for o in orders]
+    tickets = Ticket.objects.filter(order_id__in=ids, status=Ticket.Status.VALID)
+    SeatClaim.objects.filter(ticket__in=tickets, active=True).update(active=False, ended_at=now)
+    tickets.update(status=Ticket.Status.CANCELLED, voided_at=now)
+    Order.objects.filter(pk__in=ids).update(status=Order.Status.LAPSED)
+    for order in orders:
+        audit.record(
+            actor=None,
+            action="order.lapse",
+            obj=order,
+            parent=order.performance,
+            summary=_(
+                "Order %(ref)s was not paid by %(when)s and lapsed; its seats are back on sale."
+            )
+            % {"ref": order.reference, "when": _moment(order.pay_by)},
+            changes={
+                "status": [
+                    str(Order.Status.AWAITING_PAYMENT.label),
+                    str(Order.Status.LAPSED.label),
+                ]
+            },
+            at=now,
+        )
+    return len(orders)
 
 
 def _check_seat_ids(seat_ids: list[int]) -> None:
@@ -267,15 +324,12 @@ def _claim(
     clashes = list(
         SeatClaim.objects.filter(
             performance=performance, seat_id__in=seat_ids, active=True
-        ).values_list("pk", "seat_id", "expires_at")
+        ).values_list("pk", "seat_id", "expires_at", "ticket__order_id")
     )
-    taken = [sid for _pk, sid, expires in clashes if expires is None or expires > now]
+    taken = [sid for _pk, sid, expires, _o in clashes if expires is None or expires > now]
     if taken:
         raise SeatsTaken(detail={"code": "seats_taken", "seats": sorted(taken)})
-    if clashes:
-        SeatClaim.objects.filter(pk__in=[pk for pk, _sid, _e in clashes], active=True).update(
-            active=False, ended_at=now
-        )
+    _end_expired([(pk, order_id) for pk, _sid, _e, order_id in clashes], now)
     expires = (
         cart.expires_at if cart is not None else (hold.release_at if hold is not None else None)
     )
@@ -563,6 +617,32 @@ def _when(performance: Performance) -> str:
     return timezone.localtime(performance.starts_at).strftime("%d %b %Y %H:%M")
 
 
+def _moment(at: datetime | None, performance: Performance | None = None) -> str:
+    """A moment as messages give it: in the performance's venue's zone when there is one."""
+    from django.utils import timezone
+
+    if at is None:
+        return ""
+    local = at.astimezone(performance.venue.zone) if performance else timezone.localtime(at)
+    return local.strftime("%d %b %Y %H:%M")
+
+
+def reservation_pay_by(*, performance: Performance, online: bool, now: datetime) -> datetime:
+    """When an unpaid order made now lapses (never after curtain).
+
+    Online: ``CALLBOARD_ONLINE_RESERVATION_MINUTES`` after it is made. At the box office (a
+    telephone booking, say): ``CALLBOARD_BOX_OFFICE_RESERVATION_HOURS`` before curtain, or the
+    online window if that moment is already nearer than it.
+    """
+    curtain = performance.starts_at
+    window = now + timedelta(minutes=settings.CALLBOARD_ONLINE_RESERVATION_MINUTES)
+    if not online:
+        counter = curtain - timedelta(hours=settings.CALLBOARD_BOX_OFFICE_RESERVATION_HOURS)
+        if counter > window:
+            return counter
+    return min(window, curtain)
+
+
 def _money(amount: Decimal) -> str:
     return f"{Decimal(amount):.2f}"
 
@@ -616,8 +696,13 @@ def _issue(
     cart: Cart | None = None,
     hold: Hold | None = None,
     seats: dict[int, Seat] | None = None,
+    online: bool = False,
+    client_address: str = "",
 ) -> Order:
     """Write the order and its tickets for ``claims`` (their seats locked and checked).
+
+    An order not paid at once gets a pay-by time (:func:`reservation_pay_by`): its tickets'
+    claims expire then, so its seats go back on sale even before the sweeper lapses it.
 
     ``seats``: the claims' seats with their section and zone, if the caller has read them.
     The claims become the tickets' only if they are still live claims (a cleanup job may end
@@ -634,6 +719,7 @@ def _issue(
         }
     comp = kind == Order.Kind.COMP
     prices = [Decimal(0) if comp else seats[c.seat_id].zone.price for c in claims]
+    pay_by = None if comp else reservation_pay_by(performance=performance, online=online, now=now)
     order = Order.objects.create(
         reference=_code(6)[:10],
         performance=performance,
@@ -649,6 +735,8 @@ def _issue(
         created_at=now,
         created_by=user if getattr(user, "is_authenticated", False) else None,
         total=sum(prices, Decimal(0)),
+        pay_by=pay_by,
+        client_address=client_address or None,
     )
     tickets = [
         _new_ticket(order, seats[c.seat_id], now, price)
@@ -664,7 +752,7 @@ def _issue(
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .update(
             kind=SeatClaim.Kind.TICKET,
-            expires_at=None,
+            expires_at=pay_by,
             ticket=Subquery(
                 Ticket.objects.filter(order=order, seat_id=OuterRef("seat_id")).values("pk")[:1]
             ),
@@ -678,15 +766,19 @@ def _issue(
     for claim, ticket in zip(claims, tickets, strict=True):
         claim.kind = SeatClaim.Kind.TICKET
         claim.ticket = ticket
-        claim.expires_at = None
+        claim.expires_at = pay_by
     if not comp:
         outcome = provider.begin(order=order, at_counter=kind == Order.Kind.SALE, now=now)
         if outcome.paid or outcome.reference:
             if outcome.paid:
                 order.status = Order.Status.PAID
                 order.paid_at = now
+                order.pay_by = None
+                SeatClaim.objects.filter(pk__in=[c.pk for c in claims]).update(expires_at=None)
+                for claim in claims:
+                    claim.expires_at = None
             order.payment_reference = outcome.reference[:120]
-            order.save(update_fields=["status", "paid_at", "payment_reference"])
+            order.save(update_fields=["status", "paid_at", "payment_reference", "pay_by"])
     summary = _(
         "Order %(ref)s (%(kind)s) for %(buyer)s: %(n)s ticket(s) for %(when)s, %(seats)s; "
         "total %(total)s."
@@ -716,6 +808,78 @@ def _issue(
     return order
 
 
+def _valid_email(raw: str) -> str:
+    email = (raw or "").strip()
+    if not email:
+        raise ValidationFailed(
+            _("Give an e-mail address: the tickets and the payment link are sent there."),
+            field="buyer_email",
+        )
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationFailed(
+            _("“%(email)s” is not an e-mail address; check it and try again.")
+            % {"email": email[:80]},
+            field="buyer_email",
+        ) from None
+    return email
+
+
+def _serialise(keys: Iterable[str]) -> None:
+    """Let one transaction at a time count and add orders for each key (PostgreSQL advisory
+    locks, released at commit; SQLite's IMMEDIATE transactions serialise writers already)."""
+    if connection.vendor != "postgresql":
+        return
+    ordered = sorted(set(keys))
+    if not ordered:
+        return
+    locks = ", ".join("pg_advisory_xact_lock(hashtextextended(%s, 0))" for _k in ordered)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {locks}", ordered)
+
+
+def _check_reservation_limits(
+    *, performance: Performance, email: str, address: str, now: datetime
+) -> None:
+    """Unpaid orders for one performance are limited per buyer e-mail and per client address,
+    so nobody can fill a house with reservations they never pay for."""
+    per_email = settings.CALLBOARD_RESERVATIONS_PER_EMAIL
+    per_address = settings.CALLBOARD_RESERVATIONS_PER_ADDRESS
+    by_email = Q(buyer_email__iexact=email)
+    by_address = Q(client_address=address) if address else Q(pk__in=[])
+    _serialise(
+        [f"cb-resv:{performance.pk}:e:{email.lower()}"]
+        + ([f"cb-resv:{performance.pk}:a:{address}"] if address else [])
+    )
+    counts = Order.objects.filter(
+        performance=performance, status=Order.Status.AWAITING_PAYMENT, pay_by__gt=now
+    ).aggregate(
+        email=Count("pk", filter=by_email),
+        address=Count("pk", filter=by_address),
+        first=Min("pay_by", filter=by_email),
+    )
+    if counts["email"] >= per_email:
+        first = counts["first"]
+        raise Conflict(
+            _(
+                "%(email)s already has %(n)s unpaid reservation(s) for this performance. Pay for "
+                "them first, or wait until they lapse (the first at %(when)s)."
+            )
+            % {"email": email[:80], "n": per_email, "when": _moment(first, performance)},
+            detail={"code": "reservation_limit", "per": "email", "limit": per_email},
+        )
+    if address and counts["address"] >= per_address:
+        raise Conflict(
+            _(
+                "Too many unpaid reservations for this performance come from your connection "
+                "(at most %(n)s). Pay for them first, or ask the box office."
+            )
+            % {"n": per_address},
+            detail={"code": "reservation_limit", "per": "address", "limit": per_address},
+        )
+
+
 @contended
 def order_checkout(
     *,
@@ -729,9 +893,14 @@ def order_checkout(
     channel: str = "web",
     user: Any = None,
     may_sell: bool = False,
+    client_address: str = "",
 ) -> Order:
     """Turn a cart into an order with one ticket per seat. Confirming the same cart again
-    returns the same order (safe to retry after a lost answer)."""
+    returns the same order (safe to retry after a lost answer).
+
+    Without ``may_sell`` (a buyer online, not the box office) the buyer must give a valid
+    e-mail, and unpaid orders for the performance are limited per e-mail and per
+    ``client_address`` (``CALLBOARD_RESERVATIONS_PER_EMAIL`` / ``_PER_ADDRESS``)."""
     locked = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("performance__venue")
@@ -744,6 +913,12 @@ def order_checkout(
     _check_open(cart, now)
     performance = cart.performance
     _require_on_sale(performance, now)
+    online = not may_sell
+    if online:
+        buyer_email = _valid_email(buyer_email)
+        _check_reservation_limits(
+            performance=performance, email=buyer_email, address=client_address, now=now
+        )
     claims = list(
         cart.claims.filter(active=True)
         .select_related("seat__section", "seat__zone")
@@ -773,6 +948,8 @@ def order_checkout(
         now=now,
         cart=cart,
         seats={c.seat_id: c.seat for c in claims},
+        online=online,
+        client_address=client_address,
     )
     Cart.objects.filter(pk=cart.pk).update(status=Cart.Status.ORDERED)
     cart.status = Cart.Status.ORDERED
@@ -781,14 +958,37 @@ def order_checkout(
 
 @contended
 def order_mark_paid(*, order: Order, now: datetime, reference: str = "", by: Any = None) -> Order:
-    order = Order.objects.select_for_update().get(pk=order.pk)
-    if order.status != Order.Status.AWAITING_PAYMENT:
+    """Record an order's payment: the box office took the money, or the payment provider's
+    verified notification arrived. A payment recorded again changes nothing.
+
+    A payment that arrives after the order's pay-by time keeps the seats if they are still the
+    order's (nobody else took them meanwhile). If they were sold again, the order cannot be
+    kept: money taken by a provider is refunded through it, and the box office is told not to
+    take the money.
+    """
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("performance").get(pk=order.pk)
+    )
+    if order.status == Order.Status.PAID and (
+        not reference or reference == order.payment_reference
+    ):
+        return order
+    late = order.status == Order.Status.LAPSED or (
+        order.status == Order.Status.AWAITING_PAYMENT
+        and order.pay_by is not None
+        and order.pay_by <= now
+    )
+    if order.status not in (Order.Status.AWAITING_PAYMENT, Order.Status.CONFIRMED) and not late:
         raise Conflict(_("This order is not awaiting payment."))
     was = order.get_status_display()
+    if late and not _keep_late(order, now):
+        return _paid_too_late(order, now=now, reference=reference, by=by)
     order.status = Order.Status.PAID
     order.paid_at = now
+    order.pay_by = None
     order.payment_reference = reference[:120] or order.payment_reference
-    order.save(update_fields=["status", "paid_at", "payment_reference"])
+    order.save(update_fields=["status", "paid_at", "pay_by", "payment_reference"])
+    SeatClaim.objects.filter(ticket__order=order, active=True).update(expires_at=None)
     audit.record(
         actor=by,
         action="order.paid",
@@ -796,6 +996,122 @@ def order_mark_paid(*, order: Order, now: datetime, reference: str = "", by: Any
         parent=order.performance,
         summary=_("Payment of %(total)s recorded for order %(ref)s.")
         % {"total": _money(order.total), "ref": order.reference},
+        changes={"status": [was, order.get_status_display()]},
+        at=now,
+    )
+    return order
+
+
+def _keep_late(order: Order, now: datetime) -> bool:
+    """Under the seat locks: whether a late-paid order's seats are still its own (its claims
+    still active, or the seats free again), reinstating the tickets of a lapsed order."""
+    # A lapse is the only thing that cancels tickets (refunds and exchanges mark their own).
+    wanted = Ticket.Status.CANCELLED if order.status == Order.Status.LAPSED else Ticket.Status.VALID
+    tickets = list(order.tickets.filter(status=wanted))
+    if not tickets:
+        return False
+    _lock((t.performance_id, t.seat_id) for t in tickets)
+    mine = set(
+        SeatClaim.objects.filter(ticket__in=tickets, active=True).values_list(
+            "ticket_id", flat=True
+        )
+    )
+    others = list(
+        SeatClaim.objects.filter(
+            performance_id=order.performance_id,
+            seat_id__in=[t.seat_id for t in tickets],
+            active=True,
+        )
+        .exclude(ticket__in=tickets)
+        .values_list("pk", "expires_at", "ticket__order_id")
+    )
+    if any(expires is None or expires > now for _pk, expires, _o in others):
+        return False
+    _end_expired([(pk, order_id) for pk, _e, order_id in others], now)
+    back = [t.pk for t in tickets if t.pk not in mine]
+    if back:
+        # The tickets' own claims (one per ticket) take their seats again.
+        Ticket.objects.filter(pk__in=back).update(status=Ticket.Status.VALID, voided_at=None)
+        SeatClaim.objects.filter(ticket__in=back).update(
+            active=True, ended_at=None, expires_at=None
+        )
+    return True
+
+
+def _paid_too_late(order: Order, *, now: datetime, reference: str, by: Any) -> Order:
+    provider = get_provider(order.provider)
+    if provider.code == "box_office":
+        raise Conflict(
+            _(
+                "Order %(ref)s was not paid by %(when)s and its seats have been sold again. "
+                "Do not take the money; offer the buyer other seats."
+            )
+            % {"ref": order.reference, "when": _moment(order.pay_by, order.performance)},
+            detail={"code": "order_lapsed"},
+        )
+    if order.status == Order.Status.AWAITING_PAYMENT:
+        _lapse([order.pk], now)
+        order.refresh_from_db(fields=["status"])
+    refund_total = order.total
+    outcome = provider.refund(order=order, amount=refund_total, now=now)
+    was = order.get_status_display()
+    order.status = Order.Status.REFUNDED
+    order.payment_reference = (reference or order.payment_reference)[:120]
+    order.save(update_fields=["status", "payment_reference"])
+    audit.record(
+        actor=by,
+        action="order.refund",
+        obj=order,
+        parent=order.performance,
+        summary=_(
+            "Payment for order %(ref)s arrived after it lapsed at %(when)s and its seats had "
+            "been sold again; %(total)s was refunded (%(refund)s)."
+        )
+        % {
+            "ref": order.reference,
+            "when": _moment(order.pay_by, order.performance),
+            "total": _money(refund_total),
+            "refund": outcome.reference or outcome.message,
+        },
+        changes={"status": [was, order.get_status_display()]},
+        at=now,
+    )
+    return order
+
+
+@contended
+def order_confirm(*, order: Order, note: str, now: datetime, by: Any = None) -> Order:
+    """The box office vouches for an unpaid order (a school's invoice, a patron it knows): it
+    no longer lapses and its tickets admit at the door; it can still be marked paid later."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed(
+            _("Say why the box office confirms this order without payment."), field="note"
+        )
+    order = (
+        Order.objects.select_for_update(of=("self",)).select_related("performance").get(pk=order.pk)
+    )
+    if order.status != Order.Status.AWAITING_PAYMENT:
+        raise Conflict(_("Only an order awaiting payment can be confirmed."))
+    if order.pay_by is not None and order.pay_by <= now and not _keep_late(order, now):
+        raise Conflict(
+            _("Order %(ref)s lapsed at %(when)s and its seats have been sold again.")
+            % {"ref": order.reference, "when": _moment(order.pay_by, order.performance)},
+            detail={"code": "order_lapsed"},
+        )
+    was = order.get_status_display()
+    order.status = Order.Status.CONFIRMED
+    order.pay_by = None
+    order.confirmed_note = note[:200]
+    order.save(update_fields=["status", "pay_by", "confirmed_note"])
+    SeatClaim.objects.filter(ticket__order=order, active=True).update(expires_at=None)
+    audit.record(
+        actor=by,
+        action="order.confirm",
+        obj=order,
+        parent=order.performance,
+        summary=_("Order %(ref)s confirmed by the box office without payment: %(note)s")
+        % {"ref": order.reference, "note": order.confirmed_note},
         changes={"status": [was, order.get_status_display()]},
         at=now,
     )
@@ -1117,11 +1433,36 @@ def hold_issue(
     return order
 
 
-@transaction.atomic
 def sweep_expired(*, now: datetime) -> dict[str, int]:
-    """End claims whose time ran out, expire carts and mark released holds (the cleanup job)."""
-    claims = SeatClaim.objects.filter(active=True, expires_at__lte=now).update(
-        active=False, ended_at=now
+    """Lapse unpaid orders past their pay-by time, end claims whose time ran out, expire carts
+    and mark released holds (the cleanup job)."""
+    lapsed = 0
+    due = Order.objects.filter(status=Order.Status.AWAITING_PAYMENT, pay_by__lte=now).values_list(
+        "pk", flat=True
+    )
+    for order_id in list(due[:10000]):
+        lapsed += _lapse_one(order_id=order_id, now=now)
+    counts = _sweep_claims(now=now)
+    counts["orders"] = lapsed
+    return counts
+
+
+@contended
+def _lapse_one(*, order_id: int, now: datetime) -> int:
+    pairs = Ticket.objects.filter(order_id=order_id, status=Ticket.Status.VALID).values_list(
+        "performance_id", "seat_id"
+    )
+    _lock(pairs)
+    return _lapse([order_id], now)
+
+
+@transaction.atomic
+def _sweep_claims(*, now: datetime) -> dict[str, int]:
+    # Ticket claims run out only with their order, which lapsed above (or was paid since).
+    claims = (
+        SeatClaim.objects.filter(active=True, expires_at__lte=now)
+        .exclude(kind=SeatClaim.Kind.TICKET)
+        .update(active=False, ended_at=now)
     )
     carts = Cart.objects.filter(status=Cart.Status.OPEN, expires_at__lte=now).update(
         status=Cart.Status.EXPIRED
@@ -1161,7 +1502,13 @@ def ticket_check_in(
         result = CheckIn.Result.UNKNOWN
     elif ticket.performance_id != performance.pk:
         result = CheckIn.Result.WRONG_PERFORMANCE
-    elif ticket.status != Ticket.Status.VALID:
+    elif ticket.order.status in (Order.Status.AWAITING_PAYMENT, Order.Status.LAPSED):
+        # An unpaid reservation (or one that lapsed unpaid) does not get in: the buyer pays at
+        # the box office first, which admits them on the next scan.
+        result = CheckIn.Result.UNPAID
+    elif ticket.status != Ticket.Status.VALID or ticket.order.status not in (
+        Order.ADMITTED_STATUSES
+    ):
         result = CheckIn.Result.VOID
     else:
         first = Ticket.objects.filter(pk=ticket.pk, checked_in_at__isnull=True).update(

@@ -323,6 +323,11 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "paid":
                 services.order_mark_paid(order=found, by=request.user, now=now)
                 messages.success(request, _("Payment recorded."))
+            elif action == "confirm":
+                services.order_confirm(
+                    order=found, note=request.POST.get("note", ""), by=request.user, now=now
+                )
+                messages.success(request, _("Confirmed: the tickets admit at the door."))
             elif action == "refund":
                 services.order_refund(
                     order=found, ticket_ids=ticket_ids or None, by=request.user, now=now

@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
 from callboard.company.models import Person
+from callboard.core.clientaddr import client_address
 from callboard.core.errors import ValidationFailed
 from callboard.core.roles import Cap, require
 from callboard.reception import selectors, services
@@ -387,7 +388,7 @@ def survey_answer(request: HttpRequest, token: str, body: AnswerIn) -> Any:
             would_return=body.would_return,
         ),
         session_key=session_key,
-        client_address=str(request.META.get("REMOTE_ADDR", "") or ""),
+        client_address=client_address(request),
         now=timezone.now(),
     )
     return Status(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from callboard.core.clientaddr import client_address
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.roles import Cap, can, page_requires
 from callboard.reception import selectors, services
@@ -371,10 +372,6 @@ def moderation(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- public survey
 
 
-def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", "") or "")
-
-
 def survey(request: HttpRequest, token: str) -> HttpResponse:
     """The public survey: no sign-in. Errors are pages a member of the public can read."""
     try:
@@ -399,7 +396,7 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
                         would_return=data["would_return"],
                     ),
                     session_key=request.session.session_key or "",
-                    client_address=_client_address(request),
+                    client_address=client_address(request),
                     trap=data["website"],
                     now=timezone.now(),
                 )

@@ -102,7 +102,7 @@ def test_an_online_order_names_the_buyer_and_a_counter_sale_the_clerk(client, cl
     )
     made = client.post(
         f"/api/v1/boxoffice/carts/{cart.json()['token']}/order",
-        {"buyer_name": "A. Buyer"},
+        {"buyer_name": "A. Buyer", "buyer_email": "a.buyer@example.org"},
         content_type="application/json",
     )
     assert made.status_code == 201

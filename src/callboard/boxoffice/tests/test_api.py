@@ -39,7 +39,7 @@ def test_buyer_holds_best_seats_and_confirms_an_order(client, perf):
     assert len(cart.json()["seats"]) == 2
     order = client.post(
         f"{BASE}/carts/{token}/order",
-        {"buyer_name": "Nina Petrova"},
+        {"buyer_name": "Nina Petrova", "buyer_email": "nina@example.org"},
         content_type="application/json",
     )
     assert order.status_code == 201
@@ -48,7 +48,7 @@ def test_buyer_holds_best_seats_and_confirms_an_order(client, perf):
     assert len(body["tickets"]) == 2
     again = client.post(
         f"{BASE}/carts/{token}/order",
-        {"buyer_name": "Nina Petrova"},
+        {"buyer_name": "Nina Petrova", "buyer_email": "nina@example.org"},
         content_type="application/json",
     )
     assert again.json()["reference"] == body["reference"]
@@ -115,11 +115,19 @@ def test_anonymous_buyer_cannot_give_comps(client, perf):
 
 def test_door_scan_twice_is_flagged(client, perf, make_user):
     token = _cart(client, perf, {"seats": seat_ids(perf, "1", 1)}).json()["token"]
-    client.post(f"{BASE}/carts/{token}/order", {"buyer_name": "X"}, content_type="application/json")
-    code = Ticket.objects.get().code
+    client.post(
+        f"{BASE}/carts/{token}/order",
+        {"buyer_name": "X", "buyer_email": "x@example.org"},
+        content_type="application/json",
+    )
+    ticket = Ticket.objects.select_related("order").get()
+    code = ticket.code
     _t, raw = api_token_create(user=make_user(Role.BOX_OFFICE), name="door", now=timezone.now())
     auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     body = {"code": code, "performance_id": perf.pk}
+    unpaid = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
+    assert unpaid.json()["result"] == "unpaid" and unpaid.json()["admitted"] is False
+    services.order_mark_paid(order=ticket.order, now=timezone.now())
     first = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
     second = client.post(f"{BASE}/checkins", body, content_type="application/json", **auth)
     assert first.json()["admitted"] is True

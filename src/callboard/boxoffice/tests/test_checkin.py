@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_second_scan_is_flagged_not_counted(now):
     perf = on_sale(now)
-    ticket = buy(perf, seat_ids(perf, "1", 1), now).tickets.get()
+    ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
     first = services.ticket_check_in(code=ticket.code, performance=perf, now=now)
     second = services.ticket_check_in(
         code=ticket.code, performance=perf, now=now + dt.timedelta(minutes=1)
@@ -26,7 +26,7 @@ def test_second_scan_is_flagged_not_counted(now):
 
 def test_typed_code_with_spaces_and_lower_case_is_accepted(now):
     perf = on_sale(now)
-    ticket = buy(perf, seat_ids(perf, "1", 1), now).tickets.get()
+    ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
     typed = " ".join([ticket.code[:4].lower(), ticket.code[4:]])
     assert services.ticket_check_in(code=typed, performance=perf, now=now).admitted
 
@@ -49,7 +49,7 @@ def test_refunded_ticket_and_unknown_code_are_refused(now):
 def test_ticket_for_another_performance_is_refused(now):
     perf = on_sale(now)
     other = on_sale(now, venue=perf.venue)
-    ticket = buy(perf, seat_ids(perf, "1", 1), now).tickets.get()
+    ticket = buy(perf, seat_ids(perf, "1", 1), now, kind="sale").tickets.get()
     scan = services.ticket_check_in(code=ticket.code, performance=other, now=now)
     assert scan.checkin.result == CheckIn.Result.WRONG_PERFORMANCE
 
@@ -58,7 +58,7 @@ def test_scanned_ticket_cannot_be_refunded(now):
     from callboard.core.errors import Conflict
 
     perf = on_sale(now)
-    order = buy(perf, seat_ids(perf, "1", 1), now)
+    order = buy(perf, seat_ids(perf, "1", 1), now, kind="sale")
     services.ticket_check_in(code=order.tickets.get().code, performance=perf, now=now)
     with pytest.raises(Conflict):
         services.order_refund(order=order, now=now)

@@ -49,7 +49,9 @@ def test_racing_buyers_never_get_the_same_seat():
 
     def buy(i):
         cart = services.cart_create(performance=perf, seat_ids=front, now=now)
-        return services.order_checkout(cart=cart, buyer_name=f"Buyer {i}", now=now).pk
+        return services.order_checkout(
+            cart=cart, buyer_name=f"Buyer {i}", buyer_email=f"buyer{i}@example.org", now=now
+        ).pk
 
     outcomes = _race(buy)
     kinds = Counter(kind for kind, _ in outcomes)
@@ -69,7 +71,9 @@ def test_best_available_rush_sells_each_seat_once_and_loses_no_order():
 
     def buy(i):
         cart = services.cart_create(performance=perf, best=services.BestRequest(count=2), now=now)
-        return services.order_checkout(cart=cart, buyer_name=f"Buyer {i}", now=now).pk
+        return services.order_checkout(
+            cart=cart, buyer_name=f"Buyer {i}", buyer_email=f"buyer{i}@example.org", now=now
+        ).pk
 
     outcomes = _race(buy)
     assert not [o for o in outcomes if o[0] == "crash"], outcomes
@@ -85,3 +89,32 @@ def test_best_available_rush_sells_each_seat_once_and_loses_no_order():
     assert all(Order.objects.get(pk=pk).tickets.count() == 2 for pk in acknowledged)
     assert SeatClaim.objects.filter(active=True, kind="cart").count() == 0
     assert len(acknowledged) >= 10, outcomes  # most of the house is sold despite the race
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_reservations_from_one_buyer_never_pass_the_limit():
+    """Twelve tabs of one buyer confirm at once: the count of their unpaid reservations and
+    the new one are decided one at a time, so no more than the limit get through."""
+    require_postgres()
+    from django.test import override_settings
+
+    now = timezone.now()
+    perf = on_sale(now, rows=2, seats=12)
+    seats = seat_ids(perf, "1", *range(1, 13))
+
+    def reserve(i):
+        cart = services.cart_create(performance=perf, seat_ids=[seats[i]], now=now)
+        return services.order_checkout(
+            cart=cart,
+            buyer_name="Greedy",
+            buyer_email="greedy@example.org",
+            client_address=f"198.51.100.{i}",
+            now=now,
+        ).pk
+
+    with override_settings(CALLBOARD_RESERVATIONS_PER_EMAIL=2):
+        outcomes = _race(reserve, n=12)
+    kinds = Counter(kind for kind, _ in outcomes)
+    assert kinds["ok"] == 2, outcomes
+    assert kinds["crash"] == 0, outcomes
+    assert Order.objects.filter(buyer_email="greedy@example.org").count() == 2

@@ -101,7 +101,7 @@ def test_ticket_qr_is_an_svg(client, perf):
 
 
 def test_door_page_flags_a_second_scan(client_as, perf):
-    code = buy(perf, seat_ids(perf, "1", 1), timezone.now()).tickets.get().code
+    code = buy(perf, seat_ids(perf, "1", 1), timezone.now(), kind="sale").tickets.get().code
     client = client_as(Role.BOX_OFFICE)
     first = client.post(
         f"/boxoffice/performances/{perf.pk}/door/", {"code": code}, HTTP_HX_REQUEST="true"

@@ -315,3 +315,27 @@ def test_the_moderation_api_lists_waiting_answers_and_decides(token, signed_in):
         f"/api/v1/reception/performances/{Feedback.objects.first().performance_id}/feedback"
     )
     assert summary.json()["count"] == 1 and summary.json()["distribution"]["5"] == 1
+
+
+def test_behind_a_trusted_proxy_the_survey_counts_the_forwarded_address(live_token):
+    """One nginx in front (CALLBOARD_TRUSTED_PROXIES=1): every request reaches Callboard from
+    the proxy's address, so the limit must count the address the proxy forwarded, and an
+    address the client wrote into the header itself must not let it dodge the limit."""
+    client = Client(REMOTE_ADDR="10.0.0.2")
+    url = f"/api/v1/reception/surveys/{live_token}/answers"
+
+    def answer(forwarded: str) -> int:
+        return client.post(
+            url,
+            json.dumps({"rating": 5}),
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).status_code
+
+    with override_settings(CALLBOARD_FEEDBACK_PER_ADDRESS=2, CALLBOARD_TRUSTED_PROXIES=1):
+        first = [answer("198.51.100.7"), answer("198.51.100.7")]
+        forged = answer("1.2.3.4, 198.51.100.7")  # the client's own guess, then the proxy's
+        other = answer("198.51.100.8")  # someone else behind the same proxy
+    assert first == [201, 201]
+    assert forged == 429
+    assert other == 201
