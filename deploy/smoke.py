@@ -89,7 +89,8 @@ class Report:
 
     def print(self) -> None:
         width = max(len(s.name) for s in self.steps) if self.steps else 10
-        print("\n== make smoke: timings (load average %.2f %.2f %.2f)" % os.getloadavg())
+        load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        print(f"\n== make smoke: timings (load average {load})")
         for s in self.steps:
             print(f"  {s.name:<{width}}  {s.seconds:7.1f} s  {s.outcome}")
         print(f"  {'total':<{width}}  {sum(s.seconds for s in self.steps):7.1f} s")
@@ -412,15 +413,33 @@ class Smoke:
         )
         with self.report.step("fresh venv from the wheel and the lock") as notes:
             shutil.rmtree(self.venv, ignore_errors=True)
-            py = str(self.venv / "bin" / "python")
+            py, uv = str(self.venv / "bin" / "python"), str(self.venv / "bin" / "uv")
             steps = [
                 [_base_python(), "-m", "venv", str(self.venv)],
-                [py, "-m", "pip", "install", "--quiet", "--require-hashes", "--no-deps"]
-                + ["-r", str(ROOT / "requirements" / "build.txt")],
-                [str(self.venv / "bin" / "uv"), "pip", "install", "--quiet", "--python", py]
-                + ["--require-hashes", "--no-deps", "-r", str(ROOT / "requirements/main.txt")],
-                [str(self.venv / "bin" / "uv"), "pip", "install", "--quiet", "--python", py]
-                + ["--no-deps", str(wheel)],
+                [
+                    py,
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--require-hashes",
+                    "--no-deps",
+                    "-r",
+                    str(ROOT / "requirements" / "build.txt"),
+                ],
+                [
+                    uv,
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--python",
+                    py,
+                    "--require-hashes",
+                    "--no-deps",
+                    "-r",
+                    str(ROOT / "requirements" / "main.txt"),
+                ],
+                [uv, "pip", "install", "--quiet", "--python", py, "--no-deps", str(wheel)],
             ]
             for command in steps:
                 subprocess.run(command, check=True, cwd=self.work)

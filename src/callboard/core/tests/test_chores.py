@@ -45,7 +45,7 @@ def test_every_chore_runs_once_by_hand():
     out = io.StringIO()
     call_command("chores", stdout=out)
     assert "worker-heartbeat:" in out.getvalue()
-    assert "boxoffice-sweep: {'claims': 0, 'carts': 0, 'holds': 0}" in out.getvalue()
+    assert "boxoffice-sweep: {'claims': 0, 'carts': 0, 'holds': 0, 'orders': 0}" in out.getvalue()
     assert WorkerHeartbeat.objects.count() == 1
 
 
