@@ -259,16 +259,12 @@ class Stack:
             name,
             "gunicorn",
             "callboard.wsgi",
+            "--config",
+            str(ROOT / "deploy" / "gunicorn.conf.py"),
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
             "2",
-            "--threads",
-            "4",
-            "--timeout",
-            "60",
-            "--graceful-timeout",
-            "10",
         )
         wait_until(
             f"{name} answers",
@@ -510,6 +506,136 @@ class Smoke:
             stack.beat()
             stack.gunicorn("web1", self.port_a)
             notes.append(f"web1 :{self.port_a}")
+
+    def deploy_files(self, stack: Stack) -> None:
+        """The units and the nginx site of deploy/, as shipped, against this install."""
+        with self.report.step("deploy/: systemd units verified, nginx in front") as notes:
+            units = self.work / "units"
+            shutil.rmtree(units, ignore_errors=True)
+            units.mkdir()
+            (units / "env").write_text("")
+            for unit in sorted((ROOT / "deploy" / "systemd").glob("*.service")):
+                text = (
+                    unit.read_text()
+                    .replace("/opt/callboard/venv", str(self.venv))
+                    .replace(
+                        "/opt/callboard/gunicorn.conf.py", str(ROOT / "deploy/gunicorn.conf.py")
+                    )
+                    .replace("/etc/callboard/env", str(units / "env"))
+                )
+                (units / unit.name).write_text(text)
+            if shutil.which("systemd-analyze"):
+                found = subprocess.run(
+                    ["systemd-analyze", "verify", *sorted(str(p) for p in units.glob("*.service"))],
+                    capture_output=True,
+                    text=True,
+                )
+                problems = [
+                    line
+                    for line in (found.stdout + found.stderr).splitlines()
+                    if ".service" in line
+                ]
+                assert found.returncode == 0 and not problems, problems
+                notes.append("3 units verified by systemd-analyze")
+            else:
+                notes.append("systemd-analyze not installed: units not verified")
+            if shutil.which("nginx"):
+                notes.append(self.through_nginx())
+            else:
+                notes.append("nginx not installed: the site file was not tried")
+
+    def through_nginx(self) -> str:
+        """nginx with deploy/nginx/callboard.conf (a self-signed certificate, free ports,
+        web1 as the upstream); one HTTPS request through it."""
+        import ssl
+
+        place = self.work / "nginx"
+        shutil.rmtree(place, ignore_errors=True)
+        (place / "logs").mkdir(parents=True)
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "1",
+                "-subj",
+                "/CN=callboard.example-ballet.org",
+                "-keyout",
+                str(place / "key.pem"),
+                "-out",
+                str(place / "cert.pem"),
+            ],
+            check=True,
+            capture_output=True,
+        )
+        http_port, https_port = free_port(), free_port()
+        site = (
+            (ROOT / "deploy" / "nginx" / "callboard.conf")
+            .read_text()
+            .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{self.port_a};")
+            .replace("listen 80;", f"listen 127.0.0.1:{http_port};")
+            .replace("listen [::]:80;", "")
+            .replace("listen 443 ssl http2;", f"listen 127.0.0.1:{https_port} ssl http2;")
+            .replace("listen [::]:443 ssl http2;", "")
+            .replace(
+                "/etc/letsencrypt/live/callboard.example-ballet.org/fullchain.pem",
+                str(place / "cert.pem"),
+            )
+            .replace(
+                "/etc/letsencrypt/live/callboard.example-ballet.org/privkey.pem",
+                str(place / "key.pem"),
+            )
+            .replace("/var/log/nginx/callboard.access.log", str(place / "logs" / "access.log"))
+        )
+        (place / "site.conf").write_text(site)
+        (place / "nginx.conf").write_text(
+            "daemon off; worker_processes 1; pid nginx.pid; error_log logs/error.log;\n"
+            "events { worker_connections 64; }\n"
+            "http { client_body_temp_path tmp; proxy_temp_path tmp; include site.conf; }\n"
+        )
+        (place / "tmp").mkdir()
+        test = subprocess.run(
+            ["nginx", "-t", "-p", str(place), "-c", str(place / "nginx.conf")],
+            capture_output=True,
+            text=True,
+        )
+        assert test.returncode == 0, test.stderr
+        nginx = subprocess.Popen(
+            ["nginx", "-p", str(place), "-c", str(place / "nginx.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            context = ssl.create_default_context()
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+
+            def through() -> Answer | None:
+                conn = http.client.HTTPSConnection(
+                    "127.0.0.1", https_port, timeout=10, context=context
+                )
+                conn.request("GET", "/health/", headers={"Host": "127.0.0.1"})
+                response = conn.getresponse()
+                answer = Answer(response.status, dict(response.headers.items()), response.read())
+                conn.close()
+                return answer
+
+            answer = wait_until("nginx answers", through, 20)
+            assert answer.status in (200, 503), answer.status
+            assert re.fullmatch(r"[0-9a-f]{32}", answer.headers.get("X-Request-ID", ""))
+            assert answer.headers.get("Strict-Transport-Security"), answer.headers
+            return (
+                f"nginx {answer.status} over TLS with its request id "
+                f"{answer.headers['X-Request-ID'][:8]}…"
+            )
+        finally:
+            os.killpg(nginx.pid, signal.SIGTERM)
+            nginx.wait(10)
 
     def health(self, port: int, want: str, timeout: float = 60) -> dict[str, Any]:
         def check() -> dict[str, Any] | None:
@@ -776,6 +902,7 @@ class Smoke:
             self.start(stack)
             browser = Browser()
             self.sign_in_and_health(browser)
+            self.deploy_files(stack)
             plan = self.plan_id(browser)
             self.solve(browser, plan)
             self.emails(stack, browser, plan)
