@@ -26,7 +26,7 @@ class CastingChangeAdmin(admin.ModelAdmin):
 
 @admin.register(models.Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ("person", "subject", "created_at", "read_at", "emailed_at")
+    list_display = ("person", "subject", "created_at", "read_at", "email")
     raw_id_fields = ("person", "change")
 
 

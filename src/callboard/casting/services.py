@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -43,8 +42,9 @@ from callboard.casting.models import (
 )
 from callboard.casting.rules import Booking, CastingContext, Finding, check, performance_day
 from callboard.company.models import Dancer, Person, Staff
-from callboard.core import jobs
+from callboard.core import jobs, outbox
 from callboard.core.errors import Conflict, NotFound, ValidationFailed
+from callboard.core.links import absolute
 from callboard.core.roles import Cap, require
 from callboard.repertoire.models import DancerRole, Role, Section, Work
 from callboard.season.models import Performance, Programme, ProgrammeWork
@@ -294,22 +294,21 @@ def notify(
     change: CastingChange | None = None,
     send_email: bool = True,
 ) -> Notification:
-    """An in-app notification, also e-mailed (after commit) when the person has an address."""
+    """An in-app notification, also e-mailed when the person has an address (by a worker,
+    after the commit, retried: core/outbox.py)."""
     note = Notification.objects.create(
         person=person, subject=subject[:200], body=body, url=url, created_at=now, change=change
     )
     if send_email and person.email:
-        email, pk = person.email, note.pk
-
-        def send() -> None:
-            try:
-                send_mail(subject[:200], f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [email])
-            except Exception:  # a mail server being down must not undo the casting
-                log.exception("casting notification %s could not be e-mailed", pk)
-                return
-            Notification.objects.filter(pk=pk).update(emailed_at=now)
-
-        transaction.on_commit(send)
+        note.email = outbox.email_queue_if_valid(
+            to=person.email,
+            subject=subject,
+            body=f"{body}\n\n{absolute(url)}" if url else body,
+            kind="casting.notification",
+            now=now,
+        )
+        if note.email is not None:
+            note.save(update_fields=["email"])
     return note
 
 

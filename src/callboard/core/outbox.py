@@ -36,6 +36,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,6 +119,18 @@ def email_queue(
     pk = email.pk
     transaction.on_commit(lambda: _dispatch(pk))
     return email
+
+
+def email_queue_if_valid(**kwargs: Any) -> OutboundEmail | None:
+    """``email_queue``, or None (with a warning in the log) when ``to`` is not an e-mail
+    address: for notices, where a person's bad address must not undo the change told of."""
+    try:
+        return email_queue(**kwargs)
+    except ValidationFailed:
+        log.warning(
+            "no e-mail for %s: %r is not an e-mail address", kwargs.get("kind"), kwargs.get("to")
+        )
+        return None
 
 
 def _dispatch(pk: int) -> None:
