@@ -75,7 +75,7 @@ def production_settings(
                 f"CALLBOARD_JOBS={jobs}: background jobs (solves, e-mail, chores) would run "
                 "inside the web process, die with it, and never be retried.",
                 "Set CALLBOARD_JOBS=celery and start a Celery worker and beat "
-                "(deploy/callboard-worker.service, deploy/callboard-beat.service).",
+                "(deploy/systemd/callboard-worker.service and callboard-beat.service).",
             )
         )
     broker = str(getattr(settings, "CELERY_BROKER_URL", ""))
