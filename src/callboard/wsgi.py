@@ -15,4 +15,4 @@ application = get_wsgi_application()
 from callboard.core.checks import production, refuse_unsafe_start  # noqa: E402  (after setup)
 
 if production():
-    refuse_unsafe_start("web server")
+    refuse_unsafe_start("web")

@@ -20,6 +20,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 DOCS = "docs/deploy.md"
 
@@ -43,7 +44,9 @@ def production() -> bool:
 
 
 def _error(id_: str, msg: str, hint: str) -> checks.Error:
-    return checks.Error(msg, hint=f"{hint} (see {DOCS})", id=f"callboard.{id_}")
+    return checks.Error(
+        msg, hint=_("%(hint)s (see %(docs)s)") % {"hint": hint, "docs": DOCS}, id=f"callboard.{id_}"
+    )
 
 
 def jobs_mode(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
@@ -54,8 +57,9 @@ def jobs_mode(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[ch
         return [
             _error(
                 "E010",
-                f"CALLBOARD_JOBS is {value!r}, which Callboard does not know.",
-                f"Set CALLBOARD_JOBS to one of: {', '.join(MODES)} (celery in production).",
+                _("CALLBOARD_JOBS is %(value)r, which Callboard does not know.") % {"value": value},
+                _("Set CALLBOARD_JOBS to one of: %(modes)s (celery in production).")
+                % {"modes": ", ".join(MODES)},
             )
         ]
     return []
@@ -72,10 +76,15 @@ def production_settings(
         found.append(
             _error(
                 "E001",
-                f"CALLBOARD_JOBS={jobs}: background jobs (solves, e-mail, chores) would run "
-                "inside the web process, die with it, and never be retried.",
-                "Set CALLBOARD_JOBS=celery and start a Celery worker and beat "
-                "(deploy/systemd/callboard-worker.service and callboard-beat.service).",
+                _(
+                    "CALLBOARD_JOBS=%(jobs)s: background jobs (solves, e-mail, chores) would run "
+                    "inside the web process, die with it, and never be retried."
+                )
+                % {"jobs": jobs},
+                _(
+                    "Set CALLBOARD_JOBS=celery and start a Celery worker and beat "
+                    "(deploy/systemd/callboard-worker.service and callboard-beat.service)."
+                ),
             )
         )
     broker = str(getattr(settings, "CELERY_BROKER_URL", ""))
@@ -83,8 +92,8 @@ def production_settings(
         found.append(
             _error(
                 "E007",
-                "The Celery broker is not a Redis address.",
-                "Set CALLBOARD_REDIS_URL=redis://HOST:6379/0.",
+                _("The Celery broker is not a Redis address."),
+                _("Set CALLBOARD_REDIS_URL=redis://HOST:6379/0."),
             )
         )
     backend = settings.CACHES.get("default", {}).get("BACKEND", "")
@@ -92,27 +101,34 @@ def production_settings(
         found.append(
             _error(
                 "E002",
-                f"The cache is {backend.rsplit('.', 1)[-1]}, private to each process: the "
-                "sign-in lockout and rate limits would not hold across web processes.",
-                "Set CALLBOARD_CACHE=redis (it uses CALLBOARD_CACHE_URL, or "
-                "CALLBOARD_REDIS_URL when that is unset).",
+                _(
+                    "The cache is %(backend)s, private to each process: the sign-in lockout "
+                    "and rate limits would not hold across web processes."
+                )
+                % {"backend": backend.rsplit(".", 1)[-1]},
+                _(
+                    "Set CALLBOARD_CACHE=redis (it uses CALLBOARD_CACHE_URL, or "
+                    "CALLBOARD_REDIS_URL when that is unset)."
+                ),
             )
         )
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         found.append(
             _error(
                 "E003",
-                "The database is SQLite (DATABASE_URL is unset or sqlite://): one file on one "
-                "machine, one writer at a time.",
-                "Set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME.",
+                _(
+                    "The database is SQLite (DATABASE_URL is unset or sqlite://): one file on "
+                    "one machine, one writer at a time."
+                ),
+                _("Set DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME."),
             )
         )
     if settings.DEBUG:
         found.append(
             _error(
                 "E004",
-                "DEBUG is on: error pages would show settings and code to anyone.",
-                "Remove DEBUG from the environment (or set DEBUG=0).",
+                _("DEBUG is on: error pages would show settings and code to anyone."),
+                _("Remove DEBUG from the environment (or set DEBUG=0)."),
             )
         )
     found += _site_url()
@@ -121,9 +137,11 @@ def production_settings(
         found.append(
             _error(
                 "E008",
-                "ALLOWED_HOSTS is empty: every request would be refused.",
-                "Set ALLOWED_HOSTS to the host name people use, e.g. "
-                "ALLOWED_HOSTS=callboard.example-ballet.org.",
+                _("ALLOWED_HOSTS is empty: every request would be refused."),
+                _(
+                    "Set ALLOWED_HOSTS to the host name people use, e.g. "
+                    "ALLOWED_HOSTS=callboard.example-ballet.org."
+                ),
             )
         )
     found += _backup_dir()
@@ -136,9 +154,11 @@ def _site_url() -> list[checks.CheckMessage]:
         return [
             _error(
                 "E005",
-                "CALLBOARD_SITE_URL is not set: links in e-mails would lead nowhere.",
-                "Set CALLBOARD_SITE_URL to the address people open, e.g. "
-                "CALLBOARD_SITE_URL=https://callboard.example-ballet.org.",
+                _("CALLBOARD_SITE_URL is not set: links in e-mails would lead nowhere."),
+                _(
+                    "Set CALLBOARD_SITE_URL to the address people open, e.g. "
+                    "CALLBOARD_SITE_URL=https://callboard.example-ballet.org."
+                ),
             )
         ]
     url = urlparse(value)
@@ -146,15 +166,16 @@ def _site_url() -> list[checks.CheckMessage]:
         return [
             _error(
                 "E005",
-                f"CALLBOARD_SITE_URL={value!r} is not the address of a site.",
-                "Give scheme and host only, e.g. https://callboard.example-ballet.org.",
+                _("CALLBOARD_SITE_URL=%(value)r is not the address of a site.") % {"value": value},
+                _("Give scheme and host only, e.g. https://callboard.example-ballet.org."),
             )
         ]
     if url.scheme == "http":
         return [
             checks.Warning(
-                f"CALLBOARD_SITE_URL={value} is not HTTPS: links in e-mails will not be secure.",
-                hint="Serve Callboard over HTTPS and give the https:// address.",
+                _("CALLBOARD_SITE_URL=%(value)s is not HTTPS: links in e-mails will not be secure.")
+                % {"value": value},
+                hint=_("Serve Callboard over HTTPS and give the https:// address."),
                 id="callboard.W005",
             )
         ]
@@ -167,25 +188,35 @@ def _email() -> list[checks.CheckMessage]:
         found.append(
             _error(
                 "E006",
-                f"EMAIL_BACKEND is {settings.EMAIL_BACKEND.rsplit('.', 2)[-2]}: notices, "
-                "password resets and tickets would never leave this machine.",
-                "Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with "
-                "EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
-                "EMAIL_USE_TLS as your mail server needs).",
+                _(
+                    "EMAIL_BACKEND is %(backend)s: notices, password resets and tickets would "
+                    "never leave this machine."
+                )
+                % {"backend": settings.EMAIL_BACKEND.rsplit(".", 2)[-2]},
+                _(
+                    "Set EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend with "
+                    "EMAIL_HOST (and EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, "
+                    "EMAIL_USE_TLS as your mail server needs)."
+                ),
             )
         )
     elif settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend" and not (
         settings.EMAIL_HOST
     ):
-        found.append(_error("E006", "EMAIL_HOST is empty.", "Set EMAIL_HOST to your mail server."))
+        found.append(
+            _error("E006", _("EMAIL_HOST is empty."), _("Set EMAIL_HOST to your mail server."))
+        )
     sender = settings.DEFAULT_FROM_EMAIL
     if not sender or sender == DEV_FROM_EMAIL or "." not in sender.rpartition("@")[2]:
         found.append(
             _error(
                 "E009",
-                f"DEFAULT_FROM_EMAIL is {sender!r}: mail servers refuse or bin mail from it.",
-                "Set DEFAULT_FROM_EMAIL to an address of the company's domain, e.g. "
-                "DEFAULT_FROM_EMAIL=callboard@example-ballet.org.",
+                _("DEFAULT_FROM_EMAIL is %(sender)r: mail servers refuse or bin mail from it.")
+                % {"sender": sender},
+                _(
+                    "Set DEFAULT_FROM_EMAIL to an address of the company's domain, e.g. "
+                    "DEFAULT_FROM_EMAIL=callboard@example-ballet.org."
+                ),
             )
         )
     return found
@@ -200,9 +231,11 @@ def _backup_dir() -> list[checks.CheckMessage]:
         return [
             _error(
                 "E011",
-                f"CALLBOARD_BACKUP_DIR={value} is not a folder.",
-                "Create it (owned by the user the worker runs as, mode 700) or unset "
-                "CALLBOARD_BACKUP_DIR to make no scheduled backups.",
+                _("CALLBOARD_BACKUP_DIR=%(value)s is not a folder.") % {"value": value},
+                _(
+                    "Create it (owned by the user the worker runs as, mode 700) or unset "
+                    "CALLBOARD_BACKUP_DIR to make no scheduled backups."
+                ),
             )
         ]
     return []
@@ -215,13 +248,18 @@ def register() -> None:
 
 def refuse_unsafe_start(process: str) -> None:
     """Raise ``ImproperlyConfigured`` listing every error (gunicorn, worker and beat call
-    this before they serve anything; commands get the same from Django's checks)."""
+    this before they serve anything; commands get the same from Django's checks).
+    ``process`` is ``web``, ``worker`` or ``beat``."""
+    names = {"web": _("web server"), "worker": _("worker"), "beat": _("beat")}
     errors = [
         m
         for m in checks.run_checks(tags=["callboard"])
         if m.level >= checks.ERROR and not m.is_silenced()
     ]
     if errors:
-        lines = [f"Callboard's {process} will not start with these settings:"]
+        lines = [
+            _("Callboard's %(process)s will not start with these settings:")
+            % {"process": names.get(process, process)}
+        ]
         lines += [f"  {m.id}: {m.msg}\n      {m.hint}" for m in errors]
         raise ImproperlyConfigured("\n".join(lines))
