@@ -13,6 +13,7 @@ packages the vulnerability records did not answer for, and an npm advisory servi
 refuses the request, are reported as NOT audited, loudly, without failing (some networks
 reach PyPI's package files through a mirror that serves no vulnerability records);
 ``CALLBOARD_AUDIT_REQUIRED=1`` makes them fail too, for networks that do reach them.
+``CALLBOARD_AUDIT_OSV_URL`` asks an OSV server instead of PyPI; ``--python-only`` skips npm.
 """
 
 from __future__ import annotations
@@ -28,6 +29,15 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
+def service() -> list[str]:
+    """PyPI's vulnerability records, or an OSV server (``CALLBOARD_AUDIT_OSV_URL``: OSV's
+    ``/v1/query`` API, a mirror of osv.dev for example)."""
+    osv = os.environ.get("CALLBOARD_AUDIT_OSV_URL", "")
+    if osv:
+        return ["--vulnerability-service", "osv", "--osv-url", osv]
+    return ["--vulnerability-service", "pypi"]
+
+
 def python_audit() -> tuple[int, int, int]:
     """(vulnerabilities with a fix, without one, packages the service had no record of);
     raises SystemExit if pip-audit cannot run at all."""
@@ -40,8 +50,7 @@ def python_audit() -> tuple[int, int, int]:
                 str(ROOT / "requirements" / lock),
                 "--require-hashes",
                 "--disable-pip",
-                "--vulnerability-service",
-                "pypi",
+                *service(),
                 "--progress-spinner",
                 "off",
                 "--format",
@@ -118,7 +127,7 @@ def npm_audit() -> tuple[int, int] | None:
 
 def main() -> int:
     fixable, unfixed, unreached = python_audit()
-    js = npm_audit()
+    js = None if "--python-only" in sys.argv else npm_audit()
     if js is not None:
         fixable, unfixed = fixable + js[0], unfixed + js[1]
     print(f"Audit: {fixable} known vulnerabilities with a fixed version, {unfixed} without one.")
