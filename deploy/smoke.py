@@ -71,6 +71,7 @@ class Step:
 class Report:
     steps: list[Step] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
+    sizes: list[str] = field(default_factory=list)
 
     @contextlib.contextmanager
     def step(self, name: str) -> Iterator[list[str]]:
@@ -95,9 +96,11 @@ class Report:
             print(f"  {s.name:<{width}}  {s.seconds:7.1f} s  {s.outcome}")
         print(f"  {'total':<{width}}  {sum(s.seconds for s in self.steps):7.1f} s")
         if self.memory:
-            print("== resident memory (MB)")
+            print("== resident memory (MB; a process with its children)")
             for name, mb in self.memory.items():
                 print(f"  {name:<{width}}  {mb:7.0f}")
+        for line in self.sizes:
+            print(f"== {line}")
 
 
 def wait_until(what: str, check: Callable[[], Any], timeout: float, every: float = 0.25) -> Any:
@@ -218,7 +221,8 @@ class Stack:
     def __init__(self, work: Path, venv: Path, env: dict[str, str]) -> None:
         self.work, self.venv, self.env = work, venv, env
         self.logs = work / "logs"
-        self.logs.mkdir(parents=True, exist_ok=True)
+        shutil.rmtree(self.logs, ignore_errors=True)  # this run's logs only
+        self.logs.mkdir(parents=True)
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
     def bin(self, name: str) -> str:
@@ -676,14 +680,18 @@ class Smoke:
         run: dict[str, Any] = browser.get(port, f"/api/v1/schedule/runs/{run_id}").json()
         return run
 
-    def solve(self, browser: Browser, plan: int) -> None:
+    def solve(self, stack: Stack, browser: Browser, plan: int) -> None:
         with self.report.step("a solve the worker runs, watched to the end") as notes:
             run = self.start_run(browser, self.port_a, plan, time_limit=8, workers=1)
             seen: list[float] = []
+            worker = stack.procs["worker1"].pid
+            peak = 0.0
 
             def finished() -> dict[str, Any] | None:
+                nonlocal peak
                 now = self.poll_run(browser, self.port_a, run["id"])
                 seen.append(now["elapsed"])
+                peak = max(peak, rss_mb(worker))
                 return now if now["status"] in ("done", "stopped", "failed") else None
 
             end = wait_until("the solve finishes", finished, 120, every=0.5)
@@ -694,6 +702,7 @@ class Smoke:
                 f"{len(set(seen))} progress readings"
             )
             self.last_run = end
+            self.report.memory["worker1, peak while solving"] = peak
 
     def published(self, browser: Browser, plan: int) -> str:
         """Every published version of the plan with its calls, as one string."""
@@ -736,7 +745,7 @@ class Smoke:
             versions = browser.get(self.port_a, f"/api/v1/schedule/plans/{plan}/versions").json()
             (draft,) = [v["id"] for v in versions if v["status"] == "draft"]
             published = stack.run("schedule", "publish", "--schedule", str(draft), "--firm")
-            notes.append(published.stdout.strip().splitlines()[-1][:90])
+            notes.append(published.stdout.strip().splitlines()[-1])
             queued = int(
                 stack.run(
                     "shell",
@@ -880,28 +889,22 @@ class Smoke:
         with self.report.step("Redis back: the waiting jobs run") as notes:
             self.redis.start()
             back = time.perf_counter()
-            end = wait_until(
-                "the solve asked for during the outage finishes",
-                lambda: (
-                    (r := self.poll_run(browser, self.port_a, self.outage_run["id"]))["status"]
-                    in ("done", "failed", "stopped")
-                    and r
-                ),
-                120,
-                every=0.5,
-            )
-            assert end["status"] == "done", end
-            ran = time.perf_counter() - back
-            wait_until(
-                "the password-reset e-mail asked for during the outage",
-                lambda: [
-                    m
-                    for m in self.mailbox.received()[self.outage_mails :]
-                    if m["To"] == self.manager_email
-                ],
-                60,
-            )
-            mailed = time.perf_counter() - back
+            when: dict[str, float] = {}
+            last: dict[str, Any] = {}
+
+            def both() -> bool:
+                if "solve" not in when:
+                    last.update(self.poll_run(browser, self.port_a, self.outage_run["id"]))
+                    if last["status"] in ("done", "failed", "stopped"):
+                        when["solve"] = time.perf_counter() - back
+                mails = self.mailbox.received()[self.outage_mails :]
+                if "mail" not in when and any(m["To"] == self.manager_email for m in mails):
+                    when["mail"] = time.perf_counter() - back
+                return len(when) == 2
+
+            wait_until("the solve and the e-mail asked for during the outage", both, 120, 0.3)
+            assert last["status"] == "done", last
+            ran, mailed = when["solve"], when["mail"]
             self.health(self.port_a, "ok", timeout=60)
             notes.append(
                 f"solve done {ran:.1f} s and e-mail received {mailed:.1f} s after Redis came "
@@ -911,6 +914,40 @@ class Smoke:
     def memory(self, stack: Stack) -> None:
         for name, proc in stack.procs.items():
             self.report.memory[name] = rss_mb(proc.pid)
+        url = urllib.parse.urlparse(PG_BASE)
+        size = subprocess.run(
+            [
+                "psql",
+                "-h",
+                url.hostname or "127.0.0.1",
+                "-p",
+                str(url.port or 5432),
+                "-U",
+                url.username or "postgres",
+                "-d",
+                "postgres",
+                "-Atc",
+                f"SELECT pg_database_size('{self.db}')",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        self.report.sizes.append(f"database after the demo and the smoke: {int(size) / 1e6:.0f} MB")
+        durations = []
+        for log in stack.logs.glob("web*.log"):
+            for line in log.read_text(errors="replace").splitlines():
+                if '"callboard.request"' in line:
+                    with contextlib.suppress(ValueError, KeyError):
+                        durations.append(float(json.loads(line)["duration_ms"]))
+        if durations:
+            durations.sort()
+            p50 = durations[len(durations) // 2]
+            p95 = durations[int(len(durations) * 0.95)]
+            self.report.sizes.append(
+                f"{len(durations)} requests served: p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
+                f"max {durations[-1]:.0f} ms (Callboard's own timing, from the JSON access lines)"
+            )
 
     # -- all of it
 
@@ -928,7 +965,7 @@ class Smoke:
             self.sign_in_and_health(browser)
             self.deploy_files(stack)
             plan = self.plan_id(browser)
-            self.solve(browser, plan)
+            self.solve(stack, browser, plan)
             self.emails(stack, browser, plan)
             self.ticket()
             self.kill_worker(stack, browser, plan)
