@@ -212,6 +212,18 @@ def email_send(
     return email
 
 
+def emails_retry(*, emails: Iterable[OutboundEmail], now: dt.datetime) -> int:
+    """Give failed e-mails a fresh set of tries, the first at once (the admin's "send
+    again", once the address or the mail server is fixed); returns how many."""
+    pks = [e.pk for e in emails if e.status == OutboundEmail.Status.FAILED]
+    count = OutboundEmail.objects.filter(pk__in=pks, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
+    )
+    for pk in pks:
+        transaction.on_commit(lambda pk=pk: _dispatch(pk))
+    return count
+
+
 def emails_send_due(*, now: dt.datetime, limit: int = 100) -> dict[str, int]:
     """The retry chore: release e-mails whose worker died while sending, then send what is
     due, oldest first, over one connection. Stops at the first failure that is not about one

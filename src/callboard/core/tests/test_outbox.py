@@ -168,3 +168,16 @@ def test_links_are_absolute_on_the_site_address(settings):
     assert absolute("schedule/me/") == "https://callboard.example-ballet.org/schedule/me/"
     assert absolute("https://elsewhere.example.org/x") == "https://elsewhere.example.org/x"
     assert absolute_reverse("scheduling:me") == "https://callboard.example-ballet.org/schedule/me/"
+
+
+def test_a_failed_email_can_be_sent_again_once_fixed(smtp, django_capture_on_commit_callbacks):
+    email = queue(to="nobody@example.org")
+    outbox.email_send(email_id=email.pk, now=NOW)
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.FAILED
+    smtp.refuse.clear()  # the mailbox exists now
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox.emails_retry(emails=[email], now=NOW) == 1
+    email.refresh_from_db()
+    assert email.status == OutboundEmail.Status.SENT and email.attempts == 1
+    assert [m["To"] for m in smtp.received()] == ["nobody@example.org"]
