@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -34,6 +35,29 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_number(name: str, default: float, kind: type[int] | type[float]) -> Any:
+    """A number from the environment; a value that is not one stops the start, naming it."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return kind(default)
+    try:
+        return kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not {what}: set it to {what} (the default is {default}), "
+            "or remove it."
+        ) from None
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env_number(name, default, int))
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(_env_number(name, default, float))
 
 
 CALLBOARD_ENV = os.environ.get("CALLBOARD_ENV", "development")
@@ -111,7 +135,7 @@ _default_sqlite = f"sqlite:///{VAR_DIR / 'callboard.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", _default_sqlite),
-        conn_max_age=int(os.environ.get("CALLBOARD_DB_CONN_MAX_AGE", 0)),
+        conn_max_age=_env_int("CALLBOARD_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -131,8 +155,8 @@ PASSWORD_HASHERS = [
 ]
 LOGIN_URL = "login"
 # Sign-in lockout: this many failures for one user name locks it for this many seconds.
-CALLBOARD_LOGIN_MAX_FAILURES = int(os.environ.get("CALLBOARD_LOGIN_MAX_FAILURES", 5))
-CALLBOARD_LOGIN_LOCK_SECONDS = int(os.environ.get("CALLBOARD_LOGIN_LOCK_SECONDS", 15 * 60))
+CALLBOARD_LOGIN_MAX_FAILURES = _env_int("CALLBOARD_LOGIN_MAX_FAILURES", 5)
+CALLBOARD_LOGIN_LOCK_SECONDS = _env_int("CALLBOARD_LOGIN_LOCK_SECONDS", 15 * 60)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -160,14 +184,14 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "callboard@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 20))  # seconds; a hung server is a failure
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 20)  # seconds; a hung server is a failure
 # Every e-mail goes through the outbox (core/outbox.py) and is sent by a worker; a failed one
 # is tried again after 1, 2, 4, ... minutes (at most an hour apart), this many times in all.
-CALLBOARD_EMAIL_MAX_ATTEMPTS = int(os.environ.get("CALLBOARD_EMAIL_MAX_ATTEMPTS", 8))
+CALLBOARD_EMAIL_MAX_ATTEMPTS = _env_int("CALLBOARD_EMAIL_MAX_ATTEMPTS", 8)
 # Where people reach Callboard: links in e-mails are this plus the page's path. Production
 # refuses to start without it.
 CALLBOARD_SITE_URL = os.environ.get(
@@ -198,10 +222,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(
 )
 # The chores beat sends to the workers (`callboard chores` runs them once, by hand or cron).
 # Each chore does nothing when there is nothing to do, so a short interval costs little.
-CALLBOARD_CHORE_SECONDS = float(os.environ.get("CALLBOARD_CHORE_SECONDS", 30))
-CALLBOARD_HEARTBEAT_SECONDS = float(os.environ.get("CALLBOARD_HEARTBEAT_SECONDS", 15))
+CALLBOARD_CHORE_SECONDS = _env_float("CALLBOARD_CHORE_SECONDS", 30)
+CALLBOARD_HEARTBEAT_SECONDS = _env_float("CALLBOARD_HEARTBEAT_SECONDS", 15)
 # /health/ says the worker is gone when no heartbeat chore ran for this long.
-CALLBOARD_WORKER_STALE_SECONDS = float(os.environ.get("CALLBOARD_WORKER_STALE_SECONDS", 60))
+CALLBOARD_WORKER_STALE_SECONDS = _env_float("CALLBOARD_WORKER_STALE_SECONDS", 60)
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Lapsed carts and seat holds, holds past their release time (boxoffice.sweep_expired).
     "boxoffice-sweep": {"task": "callboard.boxoffice.sweep", "schedule": CALLBOARD_CHORE_SECONDS},
@@ -236,7 +260,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # into CALLBOARD_BACKUP_DIR, keeping the newest CALLBOARD_BACKUP_KEEP. Off while unset.
 CALLBOARD_BACKUP_DIR = os.environ.get("CALLBOARD_BACKUP_DIR", "")
 CALLBOARD_BACKUP_AT = os.environ.get("CALLBOARD_BACKUP_AT", "03:30")
-CALLBOARD_BACKUP_KEEP = int(os.environ.get("CALLBOARD_BACKUP_KEEP", 14))
+CALLBOARD_BACKUP_KEEP = _env_int("CALLBOARD_BACKUP_KEEP", 14)
 if CALLBOARD_BACKUP_DIR:
     from celery.schedules import crontab
 
@@ -252,7 +276,7 @@ if CALLBOARD_BACKUP_DIR:
 CELERY_TIMEZONE = os.environ.get("CALLBOARD_TIME_ZONE", "Europe/Moscow")
 # A solve's worker writes a heartbeat twice a second; a run silent for this long lost its
 # worker (killed, out of memory, machine gone) and is marked failed when next looked at.
-CALLBOARD_RUN_LOST_SECONDS = float(os.environ.get("CALLBOARD_RUN_LOST_SECONDS", 30))
+CALLBOARD_RUN_LOST_SECONDS = _env_float("CALLBOARD_RUN_LOST_SECONDS", 30)
 
 # Content security policy (django-csp): scripts and styles only from Callboard's own static
 # files, no inline script, no eval, no framing, forms post only here. Style attributes stay
@@ -275,7 +299,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-SESSION_COOKIE_AGE = int(os.environ.get("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12))
+SESSION_COOKIE_AGE = _env_int("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -320,42 +344,36 @@ else:
 
 # Reception: the public audience survey (answers per browser session and per address,
 # per performance, and a flood guard per performance; days it stays open after the end).
-CALLBOARD_FEEDBACK_PER_SESSION = int(os.environ.get("CALLBOARD_FEEDBACK_PER_SESSION", 1))
-CALLBOARD_FEEDBACK_PER_ADDRESS = int(os.environ.get("CALLBOARD_FEEDBACK_PER_ADDRESS", 5))
-CALLBOARD_FEEDBACK_ADDRESS_WINDOW = int(os.environ.get("CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600))
-CALLBOARD_FEEDBACK_PER_MINUTE = int(os.environ.get("CALLBOARD_FEEDBACK_PER_MINUTE", 60))
-CALLBOARD_FEEDBACK_OPEN_DAYS = int(os.environ.get("CALLBOARD_FEEDBACK_OPEN_DAYS", 14))
+CALLBOARD_FEEDBACK_PER_SESSION = _env_int("CALLBOARD_FEEDBACK_PER_SESSION", 1)
+CALLBOARD_FEEDBACK_PER_ADDRESS = _env_int("CALLBOARD_FEEDBACK_PER_ADDRESS", 5)
+CALLBOARD_FEEDBACK_ADDRESS_WINDOW = _env_int("CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600)
+CALLBOARD_FEEDBACK_PER_MINUTE = _env_int("CALLBOARD_FEEDBACK_PER_MINUTE", 60)
+CALLBOARD_FEEDBACK_OPEN_DAYS = _env_int("CALLBOARD_FEEDBACK_OPEN_DAYS", 14)
 
 # The client's address behind reverse proxies: how many proxies of the company's own stand in
 # front of Callboard (0: none, REMOTE_ADDR is the client; 1: nginx; 2: a load balancer and
 # nginx). Every rate limit reads the address through core.clientaddr with this setting.
-CALLBOARD_TRUSTED_PROXIES = int(os.environ.get("CALLBOARD_TRUSTED_PROXIES", 0))
+CALLBOARD_TRUSTED_PROXIES = _env_int("CALLBOARD_TRUSTED_PROXIES", 0)
 
 # Box office: an unpaid reservation lapses and its seats go back on sale. Online reservations
 # have this many minutes to be paid; those made at the box office (by telephone, say) until this
 # many hours before curtain. Unpaid reservations per performance are limited per buyer e-mail
 # and per client address (online only; the box office itself is not limited).
-CALLBOARD_ONLINE_RESERVATION_MINUTES = int(
-    os.environ.get("CALLBOARD_ONLINE_RESERVATION_MINUTES", 30)
-)
-CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = float(
-    os.environ.get("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
-)
-CALLBOARD_RESERVATIONS_PER_EMAIL = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_EMAIL", 2))
-CALLBOARD_RESERVATIONS_PER_ADDRESS = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4))
+CALLBOARD_ONLINE_RESERVATION_MINUTES = _env_int("CALLBOARD_ONLINE_RESERVATION_MINUTES", 30)
+CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = _env_float("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
+CALLBOARD_RESERVATIONS_PER_EMAIL = _env_int("CALLBOARD_RESERVATIONS_PER_EMAIL", 2)
+CALLBOARD_RESERVATIONS_PER_ADDRESS = _env_int("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4)
 
 # Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
 # baselines are ignored), ratings of exertion, and the smallest injury count shown to
 # people outside the medical staff.
-CALLBOARD_SPIKE_RATIO = float(os.environ.get("CALLBOARD_SPIKE_RATIO", 1.5))
-CALLBOARD_SPIKE_BASELINE_WEEKS = int(os.environ.get("CALLBOARD_SPIKE_BASELINE_WEEKS", 4))
-CALLBOARD_SPIKE_MIN_BASELINE_MINUTES = int(
-    os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_MINUTES", 300)
-)
-CALLBOARD_SPIKE_MIN_BASELINE_LOAD = int(os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_LOAD", 1500))
-CALLBOARD_SPIKE_MIN_RATED_SHARE = float(os.environ.get("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5))
-CALLBOARD_RPE_MAX_AGE_DAYS = int(os.environ.get("CALLBOARD_RPE_MAX_AGE_DAYS", 14))
-CALLBOARD_INJURY_MIN_CELL = int(os.environ.get("CALLBOARD_INJURY_MIN_CELL", 3))
+CALLBOARD_SPIKE_RATIO = _env_float("CALLBOARD_SPIKE_RATIO", 1.5)
+CALLBOARD_SPIKE_BASELINE_WEEKS = _env_int("CALLBOARD_SPIKE_BASELINE_WEEKS", 4)
+CALLBOARD_SPIKE_MIN_BASELINE_MINUTES = _env_int("CALLBOARD_SPIKE_MIN_BASELINE_MINUTES", 300)
+CALLBOARD_SPIKE_MIN_BASELINE_LOAD = _env_int("CALLBOARD_SPIKE_MIN_BASELINE_LOAD", 1500)
+CALLBOARD_SPIKE_MIN_RATED_SHARE = _env_float("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5)
+CALLBOARD_RPE_MAX_AGE_DAYS = _env_int("CALLBOARD_RPE_MAX_AGE_DAYS", 14)
+CALLBOARD_INJURY_MIN_CELL = _env_int("CALLBOARD_INJURY_MIN_CELL", 3)
 
 # Logs: one line per record on standard error, each with the request's id (core/logs.py).
 # CALLBOARD_LOG_FORMAT=json (the production default) writes JSON lines; text, plain ones.
@@ -394,9 +412,7 @@ LOGGING = {
 
 # Errors to Sentry when a DSN is set (core/sentry.py); nothing is sent otherwise.
 CALLBOARD_SENTRY_DSN = os.environ.get("CALLBOARD_SENTRY_DSN", "")
-CALLBOARD_SENTRY_TRACES_SAMPLE_RATE = float(
-    os.environ.get("CALLBOARD_SENTRY_TRACES_SAMPLE_RATE", 0)
-)
+CALLBOARD_SENTRY_TRACES_SAMPLE_RATE = _env_float("CALLBOARD_SENTRY_TRACES_SAMPLE_RATE", 0)
 if CALLBOARD_SENTRY_DSN:
     from callboard.core.sentry import init_sentry
 

@@ -36,6 +36,7 @@ import logging
 import smtplib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -220,7 +221,7 @@ def emails_retry(*, emails: Iterable[OutboundEmail], now: dt.datetime) -> int:
         status=OutboundEmail.Status.PENDING, attempts=0, next_attempt_at=now, last_error=""
     )
     for pk in pks:
-        transaction.on_commit(lambda pk=pk: _dispatch(pk))
+        transaction.on_commit(partial(_dispatch, pk))
     return count
 
 

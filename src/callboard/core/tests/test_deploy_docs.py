@@ -14,7 +14,8 @@ DOC = ROOT / "docs" / "deploy.md"
 def test_every_callboard_setting_is_documented_with_its_default():
     read = set(
         re.findall(
-            r"""environ(?:\.get\(|\[)\s*["'](CALLBOARD_[A-Z0-9_]+)["']""", SETTINGS.read_text()
+            r"""(?:environ(?:\.get\(|\[)|_env_\w+\()\s*["'](CALLBOARD_[A-Z0-9_]+)["']""",
+            SETTINGS.read_text(),
         )
     )
     assert len(read) > 20  # the pattern still finds them

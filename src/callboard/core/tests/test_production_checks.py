@@ -136,3 +136,18 @@ def test_the_web_server_refuses_to_start_and_says_why(tmp_path):
     assert proc.returncode != 0
     assert "Callboard's web server will not start with these settings" in proc.stderr
     assert "Set DATABASE_URL=postgres://" in proc.stderr
+
+
+@pytest.mark.slow
+def test_a_setting_that_is_not_a_number_is_named_at_start(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
+    env.update(CALLBOARD_VAR=str(tmp_path), CALLBOARD_EMAIL_MAX_ATTEMPTS="eight")
+    proc = subprocess.run(
+        [sys.executable, "-c", "from callboard.cli import main; main(['check'])"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode != 0
+    assert "CALLBOARD_EMAIL_MAX_ATTEMPTS='eight' is not a whole number" in proc.stderr
