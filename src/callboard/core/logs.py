@@ -22,6 +22,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject, empty
 
 request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 task_name: contextvars.ContextVar[str] = contextvars.ContextVar("task_name", default="")
@@ -51,7 +52,6 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = rid
-            user = getattr(request, "user", None)
             access_log.info(
                 "%s %s %s",
                 request.method,
@@ -62,14 +62,23 @@ class RequestIdMiddleware:
                     "path": request.path,
                     "status": response.status_code,
                     "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": getattr(user, "pk", None)
-                    if getattr(user, "is_authenticated", False)
-                    else None,
+                    "user_id": _user_id(request),
                 },
             )
             return response
         finally:
             request_id.reset(token)
+
+
+def _user_id(request: HttpRequest) -> int | None:
+    """The signed-in user's id if the request already looked the user up; never a query of
+    its own (the database may be why the request failed)."""
+    user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject):
+        user = user._wrapped
+        if user is empty:
+            return None
+    return getattr(user, "pk", None) if getattr(user, "is_authenticated", False) else None
 
 
 class RequestIdFilter(logging.Filter):
