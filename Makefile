@@ -6,13 +6,21 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 
 .PHONY: install run demo test test-fast lint format typecheck bench bench-talent bench-week clean
+.PHONY: lock lock-upgrade audit dist smoke
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml package.json package-lock.json
+# Exactly the versions (and file hashes) of requirements/*.txt, nothing resolved, nothing
+# else kept: pip installs the build tools and uv (build.txt), uv the rest (in parallel, from
+# its cache when it can), pip then Callboard itself, editable. requirements/check.py stops
+# here if pyproject.toml asks for something the lock does not pin: run `make lock`
+# (requirements/README.md).
+$(STAMP): pyproject.toml requirements/dev.txt requirements/build.txt package.json package-lock.json
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/build.txt
+	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements/build.txt requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python requirements/check.py
 	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent || npm install --no-audit --no-fund --silent; \
 	else echo "npm not found: the calendar-feed test (ical.js) will be skipped"; fi
 	touch $(STAMP)
@@ -48,6 +56,34 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# A wheel of Callboard with its templates, static files and compiled translations (what a
+# production install takes: docs/deploy.md). Built with the locked setuptools, offline.
+dist: install
+	rm -rf dist build
+	$(BIN)/python -m build --wheel --no-isolation --outdir dist . >/dev/null
+	$(BIN)/python deploy/wheel_check.py dist/*.whl
+
+# The production smoke test: the wheel in a fresh venv, PostgreSQL, a redis-server of its own,
+# gunicorn, Celery worker and beat, faults on purpose (deploy/smoke.py); prints its timings.
+smoke: dist
+	$(BIN)/python deploy/smoke.py $(SMOKE_ARGS)
+
+# Pin exact versions for every Python from 3.11 on (uv resolves; pip installs). `make lock`
+# keeps what is pinned where it still fits; `make lock-upgrade` takes the newest that fit.
+UV_COMPILE = $(BIN)/uv pip compile --quiet --universal --python-version 3.11 --generate-hashes
+lock:
+	@test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet uv
+	$(UV_COMPILE) $(LOCK_ARGS) pyproject.toml -o requirements/main.txt
+	$(UV_COMPILE) $(LOCK_ARGS) pyproject.toml --extra dev -o requirements/dev.txt
+	$(UV_COMPILE) $(LOCK_ARGS) requirements/build.in -o requirements/build.txt
+
+lock-upgrade:
+	$(MAKE) lock LOCK_ARGS=--upgrade
+
+# Known vulnerabilities in the locked versions (pip-audit) and the JavaScript tools (npm audit).
+audit: install
+	$(BIN)/python requirements/audit.py
 
 # Box-office on-sale rush against gunicorn and a scratch PostgreSQL database (needs PostgreSQL
 # on 127.0.0.1:5432, or CALLBOARD_BENCH_PG); writes bench-results/boxoffice.json.

@@ -112,6 +112,13 @@ def _fast_password_hasher(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _jobs_inline(settings):  # type: ignore[no-untyped-def]
+    """Background jobs (an e-mail's sending, a solve) run in the test's own thread when their
+    transaction's on-commit callbacks run; tests of threads or Celery say so themselves."""
+    settings.CALLBOARD_JOBS = "inline"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache: rate limits and lockouts never leak between tests."""
     from django.core.cache import cache

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -35,6 +36,29 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 def _env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def _env_number(name: str, default: float, kind: type[int] | type[float]) -> Any:
+    """A number from the environment; a value that is not one stops the start, naming it."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return kind(default)
+    try:
+        return kind(value)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not {what}: set it to {what} (the default is {default}), "
+            "or remove it."
+        ) from None
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(_env_number(name, default, int))
+
+
+def _env_float(name: str, default: float) -> float:
+    return float(_env_number(name, default, float))
 
 
 CALLBOARD_ENV = os.environ.get("CALLBOARD_ENV", "development")
@@ -74,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of a request carries its id; one access line per request.
+    "callboard.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -112,7 +138,7 @@ _default_sqlite = f"sqlite:///{VAR_DIR / 'callboard.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", _default_sqlite),
-        conn_max_age=int(os.environ.get("CALLBOARD_DB_CONN_MAX_AGE", 0)),
+        conn_max_age=_env_int("CALLBOARD_DB_CONN_MAX_AGE", 0),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -132,8 +158,8 @@ PASSWORD_HASHERS = [
 ]
 LOGIN_URL = "login"
 # Sign-in lockout: this many failures for one user name locks it for this many seconds.
-CALLBOARD_LOGIN_MAX_FAILURES = int(os.environ.get("CALLBOARD_LOGIN_MAX_FAILURES", 5))
-CALLBOARD_LOGIN_LOCK_SECONDS = int(os.environ.get("CALLBOARD_LOGIN_LOCK_SECONDS", 15 * 60))
+CALLBOARD_LOGIN_MAX_FAILURES = _env_int("CALLBOARD_LOGIN_MAX_FAILURES", 5)
+CALLBOARD_LOGIN_LOCK_SECONDS = _env_int("CALLBOARD_LOGIN_LOCK_SECONDS", 15 * 60)
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -161,10 +187,19 @@ STORAGES = {
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "callboard@localhost")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_PORT = _env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("EMAIL_USE_TLS", default=False)
+EMAIL_TIMEOUT = _env_int("EMAIL_TIMEOUT", 20)  # seconds; a hung server is a failure
+# Every e-mail goes through the outbox (core/outbox.py) and is sent by a worker; a failed one
+# is tried again after 1, 2, 4, ... minutes (at most an hour apart), this many times in all.
+CALLBOARD_EMAIL_MAX_ATTEMPTS = _env_int("CALLBOARD_EMAIL_MAX_ATTEMPTS", 8)
+# Where people reach Callboard: links in e-mails are this plus the page's path. Production
+# refuses to start without it.
+CALLBOARD_SITE_URL = os.environ.get(
+    "CALLBOARD_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000"
+)
 
 # Background jobs: "thread" runs them inside the web process (embedded default, nothing
 # else to start); "celery" sends them to Celery workers through CALLBOARD_REDIS_URL.
@@ -179,9 +214,72 @@ CELERY_TASK_IGNORE_RESULT = True  # jobs write their outcome to the database
 CELERY_TASK_ACKS_LATE = True  # a solve lost with its worker is delivered again
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # one long solve at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A broker that is away must not hang a web request: publishing gives up after about 2 s and
+# the job waits in the database for the redispatch chore (core/jobs.py).
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 10}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # the worker logs through LOGGING below (JSON)
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+CELERY_BEAT_SCHEDULE_FILENAME = str(
+    os.environ.get("CALLBOARD_BEAT_SCHEDULE_FILE", VAR_DIR / "celerybeat-schedule")
+)
+# The chores beat sends to the workers (`callboard chores` runs them once, by hand or cron).
+# Each chore does nothing when there is nothing to do, so a short interval costs little.
+CALLBOARD_CHORE_SECONDS = _env_float("CALLBOARD_CHORE_SECONDS", 30)
+CALLBOARD_HEARTBEAT_SECONDS = _env_float("CALLBOARD_HEARTBEAT_SECONDS", 15)
+# /health/ says the worker is gone when no heartbeat chore ran for this long.
+CALLBOARD_WORKER_STALE_SECONDS = _env_float("CALLBOARD_WORKER_STALE_SECONDS", 60)
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Lapsed carts and seat holds, holds past their release time (boxoffice.sweep_expired).
+    "boxoffice-sweep": {"task": "callboard.boxoffice.sweep", "schedule": CALLBOARD_CHORE_SECONDS},
+    # Solve runs and casting suggestions whose worker was lost: marked failed, with the reason.
+    "lost-solve-runs": {
+        "task": "callboard.scheduling.reap_lost_runs",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    "lost-casting-suggestions": {
+        "task": "callboard.casting.reap_lost_suggestions",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # E-mails whose next try is due (core/outbox.py).
+    "email-retries": {
+        "task": "callboard.core.emails_send_due",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # Jobs asked for while the broker was away (core/jobs.py).
+    "jobs-redispatch": {
+        "task": "callboard.core.jobs_redispatch",
+        "schedule": CALLBOARD_CHORE_SECONDS,
+    },
+    # Beat -> broker -> worker -> database works (read by /health/).
+    "worker-heartbeat": {
+        "task": "callboard.core.heartbeat",
+        "schedule": CALLBOARD_HEARTBEAT_SECONDS,
+    },
+    # Waiting-list offers: the box office's waiting list is not built yet. When it is, its
+    # chore goes here as "waiting-list-offers" -> "callboard.boxoffice.waiting_list_offers".
+}
+# A scheduled backup (core/tasks.py): every day at CALLBOARD_BACKUP_AT (the company's time),
+# into CALLBOARD_BACKUP_DIR, keeping the newest CALLBOARD_BACKUP_KEEP. Off while unset.
+CALLBOARD_BACKUP_DIR = os.environ.get("CALLBOARD_BACKUP_DIR", "")
+CALLBOARD_BACKUP_AT = os.environ.get("CALLBOARD_BACKUP_AT", "03:30")
+CALLBOARD_BACKUP_KEEP = _env_int("CALLBOARD_BACKUP_KEEP", 14)
+if CALLBOARD_BACKUP_DIR:
+    from celery.schedules import crontab
+
+    try:
+        _hour, _minute = (int(part) for part in CALLBOARD_BACKUP_AT.split(":"))
+        _backup_at = crontab(hour=_hour, minute=_minute)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CALLBOARD_BACKUP_AT={CALLBOARD_BACKUP_AT!r}: give the time of day as HH:MM, "
+            "e.g. CALLBOARD_BACKUP_AT=03:30."
+        ) from None
+    CELERY_BEAT_SCHEDULE["backup"] = {"task": "callboard.core.backup", "schedule": _backup_at}
+CELERY_TIMEZONE = os.environ.get("CALLBOARD_TIME_ZONE", "Europe/Moscow")
 # A solve's worker writes a heartbeat twice a second; a run silent for this long lost its
 # worker (killed, out of memory, machine gone) and is marked failed when next looked at.
-CALLBOARD_RUN_LOST_SECONDS = float(os.environ.get("CALLBOARD_RUN_LOST_SECONDS", 30))
+CALLBOARD_RUN_LOST_SECONDS = _env_float("CALLBOARD_RUN_LOST_SECONDS", 30)
 
 # Content security policy (django-csp): scripts and styles only from Callboard's own static
 # files, no inline script, no eval, no framing, forms post only here. Style attributes stay
@@ -204,7 +302,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-SESSION_COOKIE_AGE = int(os.environ.get("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12))
+SESSION_COOKIE_AGE = _env_int("CALLBOARD_SESSION_SECONDS", 60 * 60 * 12)
 SESSION_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -214,70 +312,83 @@ if PRODUCTION:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # A load balancer probes the nodes over plain HTTP: no redirect for the health checks.
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
 
-# Cache: rate limits of the public audience survey live here. The embedded default is a
-# per-process memory cache; production (several processes) must share one:
-# CALLBOARD_CACHE=redis uses CALLBOARD_REDIS_URL.
-if os.environ.get("CALLBOARD_CACHE", "locmem") == "redis":
+# Cache: the sign-in lockout and the rate limits of the public audience survey live here.
+# The embedded default is a per-process memory cache; production (several processes) must
+# share one: CALLBOARD_CACHE=redis uses CALLBOARD_CACHE_URL (default: CALLBOARD_REDIS_URL;
+# a database number of its own, e.g. redis://host:6379/1, keeps a cache flush off the job
+# queue). While Redis is away the cache answers "not there" instead of failing the page
+# (django-redis's IGNORE_EXCEPTIONS, logged); /health/ says so.
+CALLBOARD_CACHE = os.environ.get("CALLBOARD_CACHE", "locmem")
+CALLBOARD_CACHE_URL = os.environ.get("CALLBOARD_CACHE_URL", CALLBOARD_REDIS_URL)
+if CALLBOARD_CACHE == "redis":
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CALLBOARD_REDIS_URL,
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": CALLBOARD_CACHE_URL,
+            "KEY_PREFIX": "callboard",
+            "OPTIONS": {
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+            },
         }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOGGER = "callboard.cache"
+elif CALLBOARD_CACHE != "locmem":
+    raise ImproperlyConfigured(
+        f"CALLBOARD_CACHE={CALLBOARD_CACHE!r}: set it to redis (production) or locmem."
+    )
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Reception: the public audience survey (answers per browser session and per address,
 # per performance, and a flood guard per performance; days it stays open after the end).
-CALLBOARD_FEEDBACK_PER_SESSION = int(os.environ.get("CALLBOARD_FEEDBACK_PER_SESSION", 1))
-CALLBOARD_FEEDBACK_PER_ADDRESS = int(os.environ.get("CALLBOARD_FEEDBACK_PER_ADDRESS", 5))
-CALLBOARD_FEEDBACK_ADDRESS_WINDOW = int(os.environ.get("CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600))
-CALLBOARD_FEEDBACK_PER_MINUTE = int(os.environ.get("CALLBOARD_FEEDBACK_PER_MINUTE", 60))
-CALLBOARD_FEEDBACK_OPEN_DAYS = int(os.environ.get("CALLBOARD_FEEDBACK_OPEN_DAYS", 14))
+CALLBOARD_FEEDBACK_PER_SESSION = _env_int("CALLBOARD_FEEDBACK_PER_SESSION", 1)
+CALLBOARD_FEEDBACK_PER_ADDRESS = _env_int("CALLBOARD_FEEDBACK_PER_ADDRESS", 5)
+CALLBOARD_FEEDBACK_ADDRESS_WINDOW = _env_int("CALLBOARD_FEEDBACK_ADDRESS_WINDOW", 3600)
+CALLBOARD_FEEDBACK_PER_MINUTE = _env_int("CALLBOARD_FEEDBACK_PER_MINUTE", 60)
+CALLBOARD_FEEDBACK_OPEN_DAYS = _env_int("CALLBOARD_FEEDBACK_OPEN_DAYS", 14)
 
 # The client's address behind reverse proxies: how many proxies of the company's own stand in
 # front of Callboard (0: none, REMOTE_ADDR is the client; 1: nginx; 2: a load balancer and
 # nginx). Every rate limit reads the address through core.clientaddr with this setting.
-CALLBOARD_TRUSTED_PROXIES = int(os.environ.get("CALLBOARD_TRUSTED_PROXIES", 0))
+CALLBOARD_TRUSTED_PROXIES = _env_int("CALLBOARD_TRUSTED_PROXIES", 0)
 
 # Box office: an unpaid reservation lapses and its seats go back on sale. Online reservations
 # have this many minutes to be paid; those made at the box office (by telephone, say) until this
 # many hours before curtain. Unpaid reservations per performance are limited per buyer e-mail
 # and per client address (online only; the box office itself is not limited).
-CALLBOARD_ONLINE_RESERVATION_MINUTES = int(
-    os.environ.get("CALLBOARD_ONLINE_RESERVATION_MINUTES", 30)
-)
-CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = float(
-    os.environ.get("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
-)
-CALLBOARD_RESERVATIONS_PER_EMAIL = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_EMAIL", 2))
-CALLBOARD_RESERVATIONS_PER_ADDRESS = int(os.environ.get("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4))
+CALLBOARD_ONLINE_RESERVATION_MINUTES = _env_int("CALLBOARD_ONLINE_RESERVATION_MINUTES", 30)
+CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = _env_float("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
+CALLBOARD_RESERVATIONS_PER_EMAIL = _env_int("CALLBOARD_RESERVATIONS_PER_EMAIL", 2)
+CALLBOARD_RESERVATIONS_PER_ADDRESS = _env_int("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4)
 
 # Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
 # baselines are ignored), ratings of exertion, and the smallest injury count shown to
 # people outside the medical staff.
-CALLBOARD_SPIKE_RATIO = float(os.environ.get("CALLBOARD_SPIKE_RATIO", 1.5))
-CALLBOARD_SPIKE_BASELINE_WEEKS = int(os.environ.get("CALLBOARD_SPIKE_BASELINE_WEEKS", 4))
-CALLBOARD_SPIKE_MIN_BASELINE_MINUTES = int(
-    os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_MINUTES", 300)
-)
-CALLBOARD_SPIKE_MIN_BASELINE_LOAD = int(os.environ.get("CALLBOARD_SPIKE_MIN_BASELINE_LOAD", 1500))
-CALLBOARD_SPIKE_MIN_RATED_SHARE = float(os.environ.get("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5))
-CALLBOARD_RPE_MAX_AGE_DAYS = int(os.environ.get("CALLBOARD_RPE_MAX_AGE_DAYS", 14))
-CALLBOARD_INJURY_MIN_CELL = int(os.environ.get("CALLBOARD_INJURY_MIN_CELL", 3))
+CALLBOARD_SPIKE_RATIO = _env_float("CALLBOARD_SPIKE_RATIO", 1.5)
+CALLBOARD_SPIKE_BASELINE_WEEKS = _env_int("CALLBOARD_SPIKE_BASELINE_WEEKS", 4)
+CALLBOARD_SPIKE_MIN_BASELINE_MINUTES = _env_int("CALLBOARD_SPIKE_MIN_BASELINE_MINUTES", 300)
+CALLBOARD_SPIKE_MIN_BASELINE_LOAD = _env_int("CALLBOARD_SPIKE_MIN_BASELINE_LOAD", 1500)
+CALLBOARD_SPIKE_MIN_RATED_SHARE = _env_float("CALLBOARD_SPIKE_MIN_RATED_SHARE", 0.5)
+CALLBOARD_RPE_MAX_AGE_DAYS = _env_int("CALLBOARD_RPE_MAX_AGE_DAYS", 14)
+CALLBOARD_INJURY_MIN_CELL = _env_int("CALLBOARD_INJURY_MIN_CELL", 3)
 
 # Casting: the fewest days from one lead role to the next; covers suggested per role and
 # coaching minutes a dancer learning a role needs (JSON objects, merged over the defaults
 # {"principal": 2, "other": 1} and {"principal": 600, "announceable": 360, "ensemble": 180});
 # the casting suggestion's default time limit in seconds and its solver threads.
-CALLBOARD_CASTING_LEAD_REST_DAYS = int(os.environ.get("CALLBOARD_CASTING_LEAD_REST_DAYS", 2))
+CALLBOARD_CASTING_LEAD_REST_DAYS = _env_int("CALLBOARD_CASTING_LEAD_REST_DAYS", 2)
 CALLBOARD_CASTING_COVERS = json.loads(os.environ.get("CALLBOARD_CASTING_COVERS", "{}"))
 CALLBOARD_CASTING_COACHING_MINUTES = json.loads(
     os.environ.get("CALLBOARD_CASTING_COACHING_MINUTES", "{}")
 )
-CALLBOARD_CASTING_SOLVER_SECONDS = float(os.environ.get("CALLBOARD_CASTING_SOLVER_SECONDS", 5))
-CALLBOARD_CASTING_SOLVER_WORKERS = int(os.environ.get("CALLBOARD_CASTING_SOLVER_WORKERS", 2))
+CALLBOARD_CASTING_SOLVER_SECONDS = _env_float("CALLBOARD_CASTING_SOLVER_SECONDS", 5)
+CALLBOARD_CASTING_SOLVER_WORKERS = _env_int("CALLBOARD_CASTING_SOLVER_WORKERS", 2)
 
 # The call sheet's PDF: a TrueType font file with every alphabet the company's names use
 # (empty: Debian's DejaVu Sans when installed, else the PDF core font in plain Latin).
@@ -287,9 +398,49 @@ CALLBOARD_PDF_FONT = os.environ.get("CALLBOARD_PDF_FONT", "")
 # server for scratch databases), CALLBOARD_LOAD_SESSIONS and CALLBOARD_TALENT_DIR from the
 # environment, and the browser tests CALLBOARD_CHROMIUM.
 
+# Logs: one line per record on standard error, each with the request's id (core/logs.py).
+# CALLBOARD_LOG_FORMAT=json (the production default) writes JSON lines; text, plain ones.
+CALLBOARD_LOG_FORMAT = os.environ.get("CALLBOARD_LOG_FORMAT", "json" if PRODUCTION else "text")
+if CALLBOARD_LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(
+        f"CALLBOARD_LOG_FORMAT={CALLBOARD_LOG_FORMAT!r}: set it to json or text."
+    )
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO" if PRODUCTION else "WARNING").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"request_id": {"()": "callboard.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(task)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": CALLBOARD_LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django logs 4xx/5xx here too; the access line (callboard.request) already has them.
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
+    },
 }
+
+# Errors to Sentry when a DSN is set (core/sentry.py); nothing is sent otherwise.
+CALLBOARD_SENTRY_DSN = os.environ.get("CALLBOARD_SENTRY_DSN", "")
+CALLBOARD_SENTRY_TRACES_SAMPLE_RATE = _env_float("CALLBOARD_SENTRY_TRACES_SAMPLE_RATE", 0)
+if CALLBOARD_SENTRY_DSN:
+    from callboard.core.sentry import init_sentry
+
+    init_sentry(
+        dsn=CALLBOARD_SENTRY_DSN,
+        environment=CALLBOARD_ENV,
+        traces_sample_rate=CALLBOARD_SENTRY_TRACES_SAMPLE_RATE,
+    )

@@ -30,7 +30,7 @@ class CastingChangeAdmin(ReadOnlyAdmin):
 
 @admin.register(models.Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("person", "subject", "created_at", "read_at", "emailed_at")
+    list_display = ("person", "subject", "created_at", "read_at", "email")
     raw_id_fields = ("person", "change")
 
 

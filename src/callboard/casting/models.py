@@ -203,7 +203,14 @@ class Notification(models.Model):
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        "core.OutboundEmail",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The e-mail telling of it, and whether it went out"),
+    )
     change = models.ForeignKey(
         CastingChange,
         null=True,

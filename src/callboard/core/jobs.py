@@ -12,6 +12,16 @@ returns a job id at once. Where depends on ``settings.CALLBOARD_JOBS``:
 - ``"inline"``: run now, in the caller (tests and commands that show their own progress).
 
 Keyword arguments must be JSON-serialisable (ids, not model instances).
+
+When the broker cannot be reached (Redis restarting, a network blip), ``enqueue`` does not
+fail the request: the job is kept in the database (``PendingJob``) and the
+``callboard.core.jobs_redispatch`` chore sends it once the broker is back, so a job asked for
+during an outage runs after it. Jobs must therefore tolerate running late, and (since a
+worker lost mid-job may have its message delivered again) running twice: every job here
+claims its record with a conditional update first.
+
+A job whose record was deleted before it ran (a run, a suggestion, an e-mail) ends at once
+with an error in the log (``gone``), is not tried again, and never crash-loops a worker.
 """
 
 from __future__ import annotations
@@ -25,11 +35,17 @@ from typing import Any
 
 from celery import Celery, current_app, shared_task
 from django.conf import settings
-from django.db import connections
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import connections, transaction
+from django.db.models import F
+from django.utils import timezone
 
 log = logging.getLogger(__name__)
 
 MODES = ("thread", "celery", "inline")
+# Publishing to the broker: one quick retry, then the job is kept for the redispatch chore
+# (a web request must not hang on a broker that is away).
+PUBLISH_RETRY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5, "interval_max": 1}
 
 
 def resolve(fn_path: str) -> Callable[..., Any]:
@@ -67,15 +83,44 @@ def _in_thread(fn_path: str, kwargs: dict[str, Any]) -> None:
         connections.close_all()
 
 
+def _publish(fn: Callable[..., Any], fn_path: str, kwargs: dict[str, Any]) -> str:
+    app = celery_app()
+    options: dict[str, Any] = {"retry": True, "retry_policy": PUBLISH_RETRY}
+    if hasattr(fn, "apply_async"):
+        return str(app.send_task(getattr(fn, "name", fn_path), kwargs=kwargs, **options).id)
+    return str(
+        app.send_task(run_job.name, args=[fn_path], kwargs={"job_kwargs": kwargs}, **options).id
+    )
+
+
+def _keep(fn_path: str, kwargs: dict[str, Any], exc: Exception) -> str:
+    from callboard.core.models import PendingJob
+
+    with transaction.atomic():
+        pending = PendingJob.objects.create(
+            fn_path=fn_path,
+            kwargs=kwargs,
+            created_at=timezone.now(),
+            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+        )
+    log.warning(
+        "broker unreachable (%s): job %s kept as pending job %s, sent when it is back",
+        exc,
+        fn_path,
+        pending.pk,
+    )
+    return f"pending-{pending.pk}"
+
+
 def enqueue(fn_path: str, **kwargs: Any) -> str:
     """Run ``fn_path(**kwargs)`` in the background; returns the job's id."""
     fn = resolve(fn_path)  # fail now, in the caller, on a typo
     how = mode()
     if how == "celery":
-        app = celery_app()
-        if hasattr(fn, "apply_async"):
-            return str(app.send_task(getattr(fn, "name", fn_path), kwargs=kwargs).id)
-        return str(app.send_task(run_job.name, args=[fn_path], kwargs={"job_kwargs": kwargs}).id)
+        try:
+            return _publish(fn, fn_path, kwargs)
+        except Exception as exc:  # kombu's OperationalError, a timeout, a refused connection
+            return _keep(fn_path, kwargs, exc)
     job_id = uuid.uuid4().hex
     if how == "inline":
         _call(fn, kwargs)
@@ -87,7 +132,55 @@ def enqueue(fn_path: str, **kwargs: Any) -> str:
     return job_id
 
 
+def gone(job: str, **kwargs: Any) -> str:
+    """Log a job whose record no longer exists (deleted before it ran); returns ``"gone"``.
+
+    The job is over: Celery acknowledges it and nothing tries it again."""
+    log.error(
+        "job %s(%s): what it refers to no longer exists (deleted?); nothing was done",
+        job,
+        ", ".join(f"{k}={v!r}" for k, v in kwargs.items()),
+    )
+    return "gone"
+
+
 @shared_task(name="callboard.run_job")
-def run_job(fn_path: str, job_kwargs: dict[str, Any]) -> None:
+def run_job(fn_path: str, job_kwargs: dict[str, Any]) -> Any:
     """The generic Celery task: run any function by its dotted path."""
-    _call(resolve(fn_path), job_kwargs)
+    try:
+        return _call(resolve(fn_path), job_kwargs)
+    except ObjectDoesNotExist:
+        return gone(fn_path, **job_kwargs)
+
+
+def jobs_redispatch(*, limit: int = 500) -> dict[str, int]:
+    """Send the jobs kept while the broker was away (the chore); returns what it did.
+
+    Rows are locked (others skip them), published in order and deleted in one transaction;
+    at the first failure the rest wait for the next round."""
+    from callboard.core.models import PendingJob
+
+    sent = waiting = 0
+    with transaction.atomic():
+        rows = list(PendingJob.objects.select_for_update(skip_locked=True).order_by("pk")[:limit])
+        for n, row in enumerate(rows):
+            try:
+                fn = resolve(row.fn_path)
+            except (ImportError, AttributeError, ValueError):
+                log.error("pending job %s: %s no longer exists; dropped", row.pk, row.fn_path)
+                row.delete()
+                continue
+            try:
+                _publish(fn, row.fn_path, row.kwargs)
+            except Exception as exc:
+                waiting = len(rows) - n
+                PendingJob.objects.filter(pk__in=[r.pk for r in rows[n:]]).update(
+                    attempts=F("attempts") + 1, last_error=f"{type(exc).__name__}: {exc}"[:1000]
+                )
+                log.warning("broker still unreachable: %s jobs wait (%s)", waiting, exc)
+                break
+            row.delete()
+            sent += 1
+    if sent:
+        log.info("sent %s jobs kept while the broker was away", sent)
+    return {"sent": sent, "waiting": waiting}

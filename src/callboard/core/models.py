@@ -33,3 +33,97 @@ class ApiToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+class OutboundEmail(models.Model):
+    """One e-mail to one address, in the outbox until a worker has handed it to the mail server.
+
+    Written in the same transaction as whatever it tells of (a rolled-back change sends
+    nothing); sent by a worker after the commit, tried again with growing pauses when the
+    mail server fails, given up after ``CALLBOARD_EMAIL_MAX_ATTEMPTS`` or at once when the
+    server refuses the address for good. See ``core/outbox.py``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting to be sent")
+        SENDING = "sending", _("being sent")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("could not be sent")
+
+    kind = models.CharField(
+        max_length=50, help_text=_("What it is, e.g. scheduling.notice or boxoffice.ticket")
+    )
+    to = models.EmailField(max_length=254)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sending", "sent", "failed"]),
+                name="outbound_email_status_known",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbound_email_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to} ({self.status})"
+
+
+class OutboundEmailAttachment(models.Model):
+    """A file sent with an outbox e-mail (a ticket's PDF, a calendar file)."""
+
+    email = models.ForeignKey(OutboundEmail, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    mimetype = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PendingJob(models.Model):
+    """A background job that could not be handed to the broker (Redis away): sent again by the
+    ``callboard.core.jobs_redispatch`` chore once the broker is back. See ``core/jobs.py``."""
+
+    fn_path = models.CharField(max_length=200)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=1)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.fn_path}({self.kwargs})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last time a background worker ran the heartbeat chore (``/health/`` reads it).
+
+    The chore is sent by beat through the broker, so a fresh beat proves the whole path a job
+    takes: beat, broker, worker and database."""
+
+    hostname = models.CharField(max_length=200, unique=True)
+    beat_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-beat_at"]
+
+    def __str__(self) -> str:
+        return f"{self.hostname} at {self.beat_at:%H:%M:%S}"

@@ -12,10 +12,13 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from callboard.core import links, outbox
 from callboard.core.text import search_key
 
 
@@ -71,3 +74,31 @@ class ThrottledAuthenticationForm(AuthenticationForm):
 class SignInView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
+
+
+class OutboxPasswordResetForm(PasswordResetForm):
+    """The password-reset e-mail goes through the outbox (sent by a worker, retried), and its
+    link starts with ``CALLBOARD_SITE_URL``, not with whatever host the request named."""
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        context = {**context, "site_url": links.site_url()}
+        subject = "".join(render_to_string(subject_template_name, context).splitlines())
+        outbox.email_queue(
+            to=to_email,
+            subject=subject,
+            body=render_to_string(email_template_name, context),
+            html=render_to_string(html_email_template_name, context)
+            if html_email_template_name
+            else "",
+            kind="account.password_reset",
+            from_email=from_email,
+            now=timezone.now(),
+        )

@@ -2,13 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from callboard.core import views
-from callboard.core.signin import SignInView
+from callboard.core.signin import OutboxPasswordResetForm, SignInView
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=OutboxPasswordResetForm,
             template_name="core/password_reset.html",
             email_template_name="core/password_reset_email.txt",
             subject_template_name="core/password_reset_subject.txt",
@@ -37,4 +38,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
+    path("health/", views.health, name="health"),
+    path("health/live/", views.health_live, name="health_live"),
 ]

@@ -350,7 +350,7 @@ def notices_for(person: Person | None, limit: int = 30) -> list[Notice]:
         return []
     return list(
         Notice.objects.filter(person=person)
-        .select_related("old_call__studio", "new_call__studio")  # what "my calls" shows
+        .select_related("old_call__studio", "new_call__studio", "email")  # what "my calls" shows
         .order_by("-created_at", "-pk")[:limit]
     )
 

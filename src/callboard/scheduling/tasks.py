@@ -6,7 +6,10 @@ Celery's Django fix-up closes stale database connections around every task.
 from __future__ import annotations
 
 from celery import shared_task
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
 
+from callboard.core import jobs
 from callboard.scheduling import services
 
 
@@ -14,4 +17,15 @@ from callboard.scheduling import services
 def solve_run(run_id: int) -> str:
     """Execute a recorded solve run (see ``services.solve_run_execute``)."""
 
-    return services.solve_run_execute(run_id=run_id).status
+    try:
+        return services.solve_run_execute(run_id=run_id).status
+    except ObjectDoesNotExist:
+        return jobs.gone("callboard.scheduling.solve_run", run_id=run_id)
+
+
+@shared_task(name="callboard.scheduling.reap_lost_runs")
+def reap_lost_runs() -> list[int]:
+    """Chore: mark failed the solve runs whose worker is gone (``services.solve_runs_reap``)."""
+    from callboard.scheduling import services
+
+    return services.solve_runs_reap(now=timezone.now())

@@ -196,7 +196,11 @@ def casting_changes(*, programme: Programme, limit: int = 200) -> list[CastingCh
 def notifications_for(*, person: Any, limit: int = 100) -> list[Notification]:
     if person is None:
         return []
-    return list(Notification.objects.filter(person=person).order_by("-created_at", "-pk")[:limit])
+    return list(
+        Notification.objects.filter(person=person)
+        .select_related("email")
+        .order_by("-created_at", "-pk")[:limit]
+    )
 
 
 @dataclass

@@ -8,9 +8,6 @@ import logging
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,8 +22,10 @@ from callboard.casting.models import (
 )
 from callboard.casting.rules import Finding
 from callboard.company.models import Dancer, Person
+from callboard.core import outbox
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import ValidationFailed
+from callboard.core.links import absolute
 from callboard.repertoire.models import Role
 from callboard.season.models import Performance, ProgrammeWork
 from callboard.season.selectors import local_day
@@ -203,22 +202,21 @@ def notify(
     change: CastingChange | None = None,
     send_email: bool = True,
 ) -> Notification:
-    """An in-app notification, also e-mailed (after commit) when the person has an address."""
+    """An in-app notification, also e-mailed when the person has an address (by a worker,
+    after the commit, retried: core/outbox.py)."""
     note = Notification.objects.create(
         person=person, subject=subject[:200], body=body, url=url, created_at=now, change=change
     )
     if send_email and person.email:
-        email, pk = person.email, note.pk
-
-        def send() -> None:
-            try:
-                send_mail(subject[:200], f"{body}\n\n{url}", settings.DEFAULT_FROM_EMAIL, [email])
-            except Exception:  # a mail server being down must not undo the casting
-                log.exception("casting notification %s could not be e-mailed", pk)
-                return
-            Notification.objects.filter(pk=pk).update(emailed_at=now)
-
-        transaction.on_commit(send)
+        note.email = outbox.email_queue_if_valid(
+            to=person.email,
+            subject=subject,
+            body=f"{body}\n\n{absolute(url)}" if url else body,
+            kind="casting.notification",
+            now=now,
+        )
+        if note.email is not None:
+            note.save(update_fields=["email"])
     return note
 
 

@@ -61,8 +61,9 @@ def test_the_board_shows_overdue_announcements(world, now, client_as):
 
 
 def test_announcing_a_tier_publishes_its_roles_and_tells_each_dancer_once(
-    world, now, mailoutbox, django_capture_on_commit_callbacks
+    world, now, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
+    settings.CALLBOARD_SITE_URL = "https://callboard.example-ballet.org"
     p = world.performances[0]
     queen = world.dancer(
         world.queen, rank="principal", person=f.PersonFactory(email="queen@example.org")
@@ -79,6 +80,11 @@ def test_announcing_a_tier_publishes_its_roles_and_tells_each_dancer_once(
     assert result.created and result.notified == 1
     assert list(Notification.objects.values_list("person", flat=True)) == [queen.person_id]
     assert [m.to for m in mailoutbox] == [["queen@example.org"]]
+    # Its link opens from a mail client: absolute, on the site's address.
+    note = Notification.objects.select_related("email").get()
+    assert note.url.startswith("/")
+    assert f"https://callboard.example-ballet.org{note.url}" in mailoutbox[0].body
+    assert note.email.status == "sent"
     assert result.holes == 1  # the Prince is not cast
     dancer_user = f.UserFactory(roles=[Role.DANCER])
     visible = {a.dancer for a in selectors.performance_casting(performance=p, user=dancer_user)}

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from callboard.core.models import OutboundEmail
 from callboard.core.roles import Role
 from callboard.core.testing.factories import PASSWORD
 
@@ -44,12 +45,20 @@ def test_a_success_before_the_limit_clears_the_count(client, make_user, settings
     assert _sign_in(client, "boris", PASSWORD).status_code == 302
 
 
-def test_password_reset_by_email_sets_a_new_password_once(client, make_user):
+def test_password_reset_by_email_sets_a_new_password_once(
+    client, make_user, settings, django_capture_on_commit_callbacks
+):
+    settings.CALLBOARD_SITE_URL = "https://callboard.example-ballet.org"
     user = make_user(Role.DANCER, username="clara", email="clara@example.org")
-    response = client.post("/password-reset/", {"email": "clara@example.org"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/password-reset/", {"email": "clara@example.org"})
     assert response.status_code == 302
     assert len(mail.outbox) == 1
-    link = re.search(r"http://testserver(/password-reset/\S+/)", mail.outbox[0].body).group(1)
+    # The link is absolute, on the site's own address (not the host the request named).
+    link = re.search(
+        r"https://callboard\.example-ballet\.org(/password-reset/\S+/)", mail.outbox[0].body
+    ).group(1)
+    assert OutboundEmail.objects.get().status == OutboundEmail.Status.SENT
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
     set_url = form_page.redirect_chain[-1][0]
@@ -63,7 +72,11 @@ def test_password_reset_by_email_sets_a_new_password_once(client, make_user):
     assert "no longer works" in again.content.decode()
 
 
-def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(client):
-    response = client.post("/password-reset/", {"email": "nobody@example.org"})
+def test_password_reset_for_an_unknown_address_sends_nothing_and_reveals_nothing(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/password-reset/", {"email": "nobody@example.org"})
     assert response.status_code == 302
     assert mail.outbox == []
+    assert not OutboundEmail.objects.exists()

@@ -10,17 +10,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
 from callboard.company.models import Company, Person, Studio
-from callboard.core import zones
+from callboard.core import outbox, zones
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import NotFound, ValidationFailed
+from callboard.core.links import absolute_reverse
 from callboard.core.roles import Cap, require
 from callboard.scheduling import adapters
 from callboard.scheduling.models import (
@@ -31,7 +29,7 @@ from callboard.scheduling.models import (
     SchedulePeriod,
 )
 from callboard.scheduling.selectors import latest_version
-from callboard.scheduling.services.common import _describe_call, _fmt_day, log
+from callboard.scheduling.services.common import _describe_call, _fmt_day
 from callboard.scheduling.services.drafts import (
     _draft_calls,
     _findings_detail,
@@ -347,24 +345,18 @@ def _notify_changes(
             )
         )
     created = Notice.objects.bulk_create(rows)
-    if send_email:
-        mails = [(n.pk, n.person.email, n.subject, n.body) for n in created if n.person.email]
-
-        def send() -> None:
-            for pk, email, subject, body in mails:
-                try:
-                    send_mail(
-                        subject,
-                        body + "\n\n" + _("Your calls: /schedule/me/"),
-                        settings.DEFAULT_FROM_EMAIL,
-                        [email],
-                    )
-                except Exception:  # a mail server being down must not undo the schedule
-                    log.exception("schedule notice %s could not be e-mailed", pk)
-                    continue
-                Notice.objects.filter(pk=pk).update(emailed_at=timezone.now())
-
-        transaction.on_commit(send)
+    if send_email:  # sent by a worker after the commit, retried (core/outbox.py)
+        link = _("Your calls: %(url)s") % {"url": absolute_reverse("scheduling:me")}
+        for notice in created:
+            if notice.person.email:
+                notice.email = outbox.email_queue_if_valid(
+                    to=notice.person.email,
+                    subject=notice.subject,
+                    body=f"{notice.body}\n\n{link}",
+                    kind="scheduling.notice",
+                    now=now,
+                )
+        Notice.objects.bulk_update([n for n in created if n.email is not None], ["email"])
     return len(created), late_count
 
 

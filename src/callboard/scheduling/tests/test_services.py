@@ -272,7 +272,7 @@ def test_a_published_version_can_never_change(world, now):
 
 
 def test_replanning_after_an_illness_notifies_exactly_the_people_touched(
-    world, now, django_capture_on_commit_callbacks
+    world, now, django_capture_on_commit_callbacks, settings
 ):
     solve(world, now)
     first = services.schedule_publish(period=world.period, by=world.master, now=now).version
@@ -313,7 +313,8 @@ def test_replanning_after_an_illness_notifies_exactly_the_people_touched(
         world.boris.email,
         world.repetiteur.email,
     }
-    assert Notice.objects.filter(emailed_at__isnull=False).count() == 3
+    assert Notice.objects.filter(email__status="sent").count() == 3
+    assert all(f"{settings.CALLBOARD_SITE_URL}/schedule/me/" in m.body for m in mail.outbox)
     assert services.schedule_verify(first) and services.schedule_verify(second)
 
 

@@ -129,6 +129,9 @@ PAGES: dict[str, Page] = {
     "account": Page(SIGNED_IN, FORM),
     # Revoking someone else's token leaves it alone and says so on one's own account page.
     "token_revoke": Page(OWNER, POST, kwargs={"token_id": "api_token"}, deny=(302, 404)),
+    # Health for monitoring and load balancers: statuses and timings only, no addresses.
+    "health": Page(PUBLIC),
+    "health_live": Page(PUBLIC),
     # ------------------------------------------------------------------ audit
     "audit:index": Page(cap(Cap.VIEW_AUDIT)),
     # ------------------------------------------------------------------ people
