@@ -4,11 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Translation catalogues: compiled by `make install` with Babel (no GNU gettext needed).
+PO_FILES := $(wildcard src/callboard/locale/*/LC_MESSAGES/*.po)
+MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: install run demo test test-fast lint format typecheck bench bench-talent bench-week clean
+.PHONY: install run demo test test-fast lint format typecheck bench bench-talent bench-week clean messages
 .PHONY: lock lock-upgrade audit dist smoke
 
-install: $(STAMP)
+install: $(STAMP) $(MO_FILES)
+
+%.mo: %.po $(STAMP)
+	$(BIN)/python -m callboard.core.catalogue compile
 
 # Exactly the versions (and file hashes) of requirements/*.txt, nothing resolved, nothing
 # else kept: pip installs the build tools and uv (build.txt), uv the rest (in parallel, from
@@ -25,11 +31,23 @@ $(STAMP): pyproject.toml requirements/dev.txt requirements/build.txt package.jso
 	else echo "npm not found: the calendar-feed test (ical.js) will be skipped"; fi
 	touch $(STAMP)
 
+# The demo shop (/shop/) takes payment through YooKassa's API played by a local stub
+# (`callboard payment_stub`, on STUB_PORT): `make run` buys end to end. `make run
+# PAYMENTS=box_office` runs no stub; the shop then reserves seats paid at the box office.
+PAYMENTS ?= yookassa
+STUB_PORT ?= 8765
+DEMO_PAYMENTS = CALLBOARD_PAYMENT_PROVIDER=$(PAYMENTS) CALLBOARD_YOOKASSA_SHOP_ID=demo-shop \
+	CALLBOARD_YOOKASSA_SECRET_KEY=demo-secret CALLBOARD_YOOKASSA_API_URL=http://127.0.0.1:$(STUB_PORT)/v3
+
 run: install
 	$(BIN)/callboard migrate --noinput
 	$(BIN)/callboard demo --if-empty
-	@echo "Callboard is at http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/callboard runserver 127.0.0.1:$(PORT)
+	@echo "Callboard is at http://127.0.0.1:$(PORT)/, the shop at http://127.0.0.1:$(PORT)/shop/ (Ctrl-C stops it)"
+	@if [ "$(PAYMENTS)" = yookassa ]; then \
+		$(BIN)/callboard payment_stub --port $(STUB_PORT) --site http://127.0.0.1:$(PORT) & stub=$$!; \
+		trap 'kill $$stub 2>/dev/null' EXIT INT TERM; \
+		$(DEMO_PAYMENTS) $(BIN)/callboard runserver 127.0.0.1:$(PORT); \
+	else CALLBOARD_PAYMENT_PROVIDER=$(PAYMENTS) $(BIN)/callboard runserver 127.0.0.1:$(PORT); fi
 
 demo: install
 	$(BIN)/callboard migrate --noinput
@@ -46,6 +64,12 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy src/callboard
 	$(BIN)/lint-imports
+	$(BIN)/python -m callboard.core.catalogue check
+
+# Extract every translatable string into the catalogues (new ones untranslated, changed
+# ones fuzzy) and compile them: then translate what `make lint` lists (docs/translating.md).
+messages: install
+	$(BIN)/python -m callboard.core.catalogue update
 
 format: install
 	$(BIN)/ruff format .
@@ -90,6 +114,13 @@ audit: install
 .PHONY: bench-boxoffice
 bench-boxoffice: install
 	$(BIN)/python -m callboard.bench.boxoffice $(BENCH_ARGS)
+
+# What each request of that rush costs the server (CPU ms, statements), in one process on a
+# PostgreSQL database (DATABASE_URL, else a scratch one); BENCH_ARGS="--profile order" adds
+# cProfile's costliest functions, "--sql" the statements.
+.PHONY: bench-rush-profile
+bench-rush-profile: install
+	$(BIN)/python -m callboard.bench.rushprofile $(BENCH_ARGS)
 
 # Pages under load: 200 users on the callboard of a 150-dancer company, gunicorn on a scratch
 # PostgreSQL database (skipped with a message without it); writes bench-results/load.json.

@@ -19,6 +19,11 @@ graceful_timeout = 20
 keepalive = 5
 max_requests = 5000  # recycle workers now and then (memory)
 max_requests_jitter = 500
+# The request line is not limited here (0: gunicorn's fast parser still stops at 1 MB): an
+# address past Callboard's own limit (CALLBOARD_MAX_URL_LENGTH, 8192 characters) gets
+# Callboard's 414 in the API's JSON shape, not gunicorn's bare HTML one. nginx stops lines
+# past its large_client_header_buffers (32 KB, deploy/nginx/callboard.conf) first.
+limit_request_line = 0
 forwarded_allow_ips = "127.0.0.1"  # nginx on this machine; list the load balancers otherwise
 accesslog = None
 logconfig_dict = {

@@ -10,7 +10,9 @@ separate processes, and a local SMTP server (aiosmtpd). Then, as a person would,
 3. start a solve, which the worker runs, and watch it finish;
 4. receive e-mails through the worker and the outbox: a password reset, and the notices of
    a schedule change (publishing the solve), each link absolute and followed;
-5. buy a ticket (its e-mail comes with the public shop: ``step_ticket_email`` is its place);
+5. buy a ticket: a reservation through the public API, then two seats in the public shop
+   paid through YooKassa's API (played by the local stub, ``callboard payment_stub``'s), whose
+   notification pays the order; the tickets' e-mail arrives with a PDF per seat;
 6. kill the worker in the middle of a solve and start it again: the run is marked lost and
    the published schedule is exactly as it was;
 7. scale out: a second gunicorn and a second worker; a session of one is valid on the other,
@@ -48,6 +50,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
+from callboard.boxoffice.payments.stub import PaymentStub, StubConfig
 from callboard.core.testing.redis_server import RedisServer
 from callboard.core.testing.smtp import Mailbox, free_port, text_of
 
@@ -372,6 +375,12 @@ class Smoke:
         self.port_a, self.port_b = free_port(), free_port()
         self.redis = RedisServer(directory=self.work / "redis")
         self.mailbox = Mailbox()
+        # YooKassa's API for the shop; its notifications reach the first web server.
+        self.payments = PaymentStub(
+            StubConfig(
+                yookassa_notify_url=f"http://127.0.0.1:{self.port_a}/shop/webhooks/yookassa/"
+            )
+        )
         self.stack: Stack | None = None
         self.site = f"https://127.0.0.1:{self.port_a}"
 
@@ -398,6 +407,10 @@ class Smoke:
             EMAIL_PORT=str(self.mailbox.port),
             EMAIL_TIMEOUT="5",
             DEFAULT_FROM_EMAIL="callboard@pavlovballet.example",
+            CALLBOARD_PAYMENT_PROVIDER="yookassa",
+            CALLBOARD_YOOKASSA_SHOP_ID=self.payments.config.yookassa_shop_id,
+            CALLBOARD_YOOKASSA_SECRET_KEY=self.payments.config.yookassa_secret_key,
+            CALLBOARD_YOOKASSA_API_URL=self.payments.yookassa_api_url,
             # The smoke's patience: chores and heartbeats every 2 s, a silent run lost after 6 s.
             CALLBOARD_CHORE_SECONDS="2",
             CALLBOARD_HEARTBEAT_SECONDS="2",
@@ -460,8 +473,10 @@ class Smoke:
             shutil.rmtree(self.work / "redis", ignore_errors=True)
             self.redis.start()
             self.mailbox.start()
+            self.payments.start()
             notes.append(
-                f"db {self.db}, redis :{self.redis.port} (append-only), smtp :{self.mailbox.port}"
+                f"db {self.db}, redis :{self.redis.port} (append-only), smtp :{self.mailbox.port}, "
+                f"payments {self.payments.base_url}"
             )
 
     # -- the steps
@@ -797,11 +812,42 @@ class Smoke:
             notes.append(self.step_ticket_email(order.json()))
 
     def step_ticket_email(self, order: dict[str, Any]) -> str:
-        """The ticket's e-mail. The public shop (with payment) sends it through the outbox
-        (``core/outbox.py``, kind ``boxoffice.ticket``) once it exists: wait here for the
-        message to ``order``'s buyer, check its attachment and its absolute link, as
-        ``emails`` does for the password reset."""
-        return "its e-mail: not sent yet, the shop that sends it is not built"
+        """Two seats bought in the public shop and paid through the provider's page: the
+        provider's notification pays the order, and the worker sends the tickets' e-mail
+        through the outbox (a PDF per seat, the order's absolute link)."""
+        buyer = Browser()
+        listing = buyer.get(self.port_a, "/shop/")
+        assert listing.status == 200, listing.text[:500]
+        pk = int(re.findall(r'href="/shop/p/(\d+)/"', listing.text)[0])
+        page = f"/shop/p/{pk}/"
+        assert buyer.get(self.port_a, page).status == 200
+        held = buyer.request(self.port_a, "POST", page, form={"action": "best", "count": "2"})
+        assert held.status == 302, held.text[:500]
+        paying = buyer.request(
+            self.port_a,
+            "POST",
+            page,
+            form={
+                "action": "checkout",
+                "buyer_name": "Анна Павлова",
+                "buyer_email": "anna@example.org",
+            },
+        )
+        assert paying.status == 302, paying.text[:500]
+        where = paying.headers.get("Location", "")
+        assert where.startswith(f"{self.payments.base_url}/yookassa/pay/"), where
+        back = self.payments.complete("yookassa", where.rsplit("/", 1)[1])  # the buyer pays
+        message = self.mailbox.wait_for(lambda m: m["To"] == "anna@example.org", timeout=60)
+        pdfs = [p for p in message.iter_attachments() if p.get_content_type() == "application/pdf"]
+        assert len(pdfs) == 2, [p.get_filename() for p in message.iter_attachments()]
+        link = back.split("127.0.0.1", 1)[1].split("/", 1)[1]
+        assert f"{self.site}/{link}" in text_of(message), text_of(message)
+        mine = buyer.get(self.port_a, "/" + link)
+        assert mine.status == 200 and ".pdf" in mine.text, mine.text[:500]
+        return (
+            f"the shop's order paid by YooKassa's notification (stub); its e-mail arrived with "
+            f"{len(pdfs)} PDF tickets and the order's link {self.site}/{link}"
+        )
 
     def kill_worker(self, stack: Stack, browser: Browser, plan: int) -> None:
         with self.report.step("kill the worker mid-solve, start it again") as notes:
@@ -984,6 +1030,7 @@ class Smoke:
                 self.stack.stop_all()
             self.redis.stop()
             self.mailbox.stop()
+            self.payments.stop()
             if not self.args.keep:
                 with contextlib.suppress(Exception):
                     psql(f'DROP DATABASE IF EXISTS "{self.db}" WITH (FORCE)')

@@ -119,6 +119,24 @@ def _jobs_inline(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _force_login_passes_two_factor(monkeypatch):  # type: ignore[no-untyped-def]
+    """``client.force_login(user)`` skips the sign-in form, so it skips the second factor too:
+    for a role that must use one, the user gets an authenticator app and the session is marked
+    verified, as entering the code would. Tests of the second step itself use the form."""
+    from django.test import Client
+
+    from callboard.core.testing.twofactor import verify_session
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):  # type: ignore[no-untyped-def]
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache: rate limits and lockouts never leak between tests."""
     from django.core.cache import cache
@@ -162,7 +180,7 @@ def open_page(request, monkeypatch):  # type: ignore[no-untyped-def]
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
 
         def open_one(*, timeout_ms: int = 15_000, **context):  # type: ignore[no-untyped-def]
-            ctx = browser.new_context(locale="en-GB", **context)
+            ctx = browser.new_context(**{"locale": "en-GB", **context})
             ctx.set_default_timeout(timeout_ms)
             page = ctx.new_page()
             pages.append(page)

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "callboard.wellbeing",
     "callboard.audit",
     "callboard.workload",  # the workload part of wellbeing, above scheduling
+    "callboard.shop",  # the public shop: buying tickets online, beside reception
     "callboard.site",  # the assembly: API registry, home page, demo (see docs/architecture.md)
 ]
 
@@ -103,12 +104,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The reader's language (their choice, the company's, the browser's) and the company's
+    # time zone, per request: see callboard.company.locale.
+    "callboard.company.locale.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # An htmx form refused with a 4xx keeps the browser's address (callboard.core.htmx).
+    "callboard.core.htmx.HtmxFormErrorMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, so its process_exception sees a view's database error first (a 503, not a 500).
     "callboard.core.middleware.DatabaseUnavailableMiddleware",
@@ -164,6 +169,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# Languages with a complete catalogue under LOCALE_PATHS (docs/translating.md adds one),
+# each named in its own language for the chooser.
+LANGUAGES = [("en", "English"), ("ru", "Русский")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("CALLBOARD_TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
 USE_TZ = True
@@ -256,8 +265,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "callboard.core.heartbeat",
         "schedule": CALLBOARD_HEARTBEAT_SECONDS,
     },
-    # Waiting-list offers: the box office's waiting list is not built yet. When it is, its
-    # chore goes here as "waiting-list-offers" -> "callboard.boxoffice.waiting_list_offers".
+    # Further chores are added beside the settings they read: "availability-reminders"
+    # (availability) and "waiting-list-offers" (shop extras).
 }
 # A scheduled backup (core/tasks.py): every day at CALLBOARD_BACKUP_AT (the company's time),
 # into CALLBOARD_BACKUP_DIR, keeping the newest CALLBOARD_BACKUP_KEEP. Off while unset.
@@ -444,3 +453,143 @@ if CALLBOARD_SENTRY_DSN:
         environment=CALLBOARD_ENV,
         traces_sample_rate=CALLBOARD_SENTRY_TRACES_SAMPLE_RATE,
     )
+
+# Shop
+# The public shop (/shop/): the most seats one order may hold, and how it takes payment.
+CALLBOARD_MAX_TICKETS_PER_ORDER = _env_int("CALLBOARD_MAX_TICKETS_PER_ORDER", 10)
+# Which provider the shop sells through: box_office (the default: the shop makes
+# reservations paid at the box office), yookassa or stripe. A provider whose keys are not
+# set falls back to box_office. The README ("Taking payment online") says where the keys
+# come from.
+CALLBOARD_PAYMENT_PROVIDER = os.environ.get("CALLBOARD_PAYMENT_PROVIDER", "box_office")
+if CALLBOARD_PAYMENT_PROVIDER not in ("box_office", "yookassa", "stripe"):
+    raise ImproperlyConfigured(
+        f"CALLBOARD_PAYMENT_PROVIDER={CALLBOARD_PAYMENT_PROVIDER!r}: set it to box_office, "
+        "yookassa or stripe."
+    )
+# YooKassa: the shop's shopId and secret key; the API's address only for the local stub
+# (`callboard payment_stub`), whose notifications come from loopback addresses, trusted then
+# besides YooKassa's own networks.
+CALLBOARD_YOOKASSA_SHOP_ID = os.environ.get("CALLBOARD_YOOKASSA_SHOP_ID", "")
+CALLBOARD_YOOKASSA_SECRET_KEY = os.environ.get("CALLBOARD_YOOKASSA_SECRET_KEY", "")
+CALLBOARD_YOOKASSA_API_URL = os.environ.get("CALLBOARD_YOOKASSA_API_URL", "")
+CALLBOARD_YOOKASSA_TRUSTED_NETWORKS = _env_list(
+    "CALLBOARD_YOOKASSA_TRUSTED_NETWORKS",
+    "127.0.0.0/8,::1/128" if "://127.0.0.1" in CALLBOARD_YOOKASSA_API_URL else "",
+)
+# Stripe: the secret key, the webhook endpoint's signing secret, and the API's address only
+# for the local stub.
+CALLBOARD_STRIPE_SECRET_KEY = os.environ.get("CALLBOARD_STRIPE_SECRET_KEY", "")
+CALLBOARD_STRIPE_WEBHOOK_SECRET = os.environ.get("CALLBOARD_STRIPE_WEBHOOK_SECRET", "")
+CALLBOARD_STRIPE_API_BASE = os.environ.get("CALLBOARD_STRIPE_API_BASE", "")
+
+# Sign-in and personal data.
+# The lockout (django-axes, in the database, so every process and machine sees the same
+# count): CALLBOARD_LOGIN_MAX_FAILURES failed passwords for one user name from one client
+# address lock that pair for CALLBOARD_LOGIN_LOCK_SECONDS; a stranger elsewhere cannot lock
+# the user out. The address is read through CALLBOARD_TRUSTED_PROXIES (core/clientaddr.py).
+# A success clears the pair's count. The sign-in form shows the lockout itself, so axes's
+# middleware (which would answer with a page of its own) is not installed.
+INSTALLED_APPS += [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+]
+AUTHENTICATION_BACKENDS = [
+    "callboard.core.signin.LockoutBackend",  # axes's check, also where no request is at hand
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "callboard.core.clientaddr.client_address"
+AXES_FAILURE_LIMIT = "callboard.core.signin.failure_limit"
+AXES_COOLOFF_TIME = "callboard.core.signin.lock_time"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful sign-ins are in the history already (audit)
+AXES_VERBOSE = False
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]  # no AxesMiddleware: see above
+# Two-factor sign-in (django-otp, core/twofactor.py): a code from an authenticator app (TOTP)
+# or one of ten single-use recovery codes, after the password. Required for the roles that
+# see medical or money data (core.twofactor.REQUIRED_ROLES); anyone else may turn it on at
+# /account/two-factor/. API tokens are not affected.
+_auth_at = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+MIDDLEWARE[_auth_at + 1 : _auth_at + 1] = [
+    "django_otp.middleware.OTPMiddleware",
+    "callboard.core.twofactor.TwoFactorMiddleware",
+]
+OTP_TOTP_ISSUER = os.environ.get("CALLBOARD_TOTP_ISSUER", "Callboard")
+
+# Availability and stage
+# The longest availability period the ballet master may open, in days (a season's block).
+CALLBOARD_AVAILABILITY_MAX_DAYS = _env_int("CALLBOARD_AVAILABILITY_MAX_DAYS", 120)
+# Those who have not answered an availability period are reminded by e-mail once, this many
+# hours before its deadline (the "availability-reminders" chore); 0 turns the reminder off.
+CALLBOARD_AVAILABILITY_REMIND_HOURS = _env_float("CALLBOARD_AVAILABILITY_REMIND_HOURS", 48)
+CELERY_BEAT_SCHEDULE["availability-reminders"] = {
+    "task": "callboard.scheduling.availability_reminders",
+    "schedule": CALLBOARD_CHORE_SECONDS,
+}
+# A performance takes its venue's stage this many minutes before the curtain (the get-in)
+# and after it comes down (the get-out), unless the performance or its venue says otherwise.
+CALLBOARD_STAGE_GET_IN_MINUTES = _env_int("CALLBOARD_STAGE_GET_IN_MINUTES", 240)
+CALLBOARD_STAGE_GET_OUT_MINUTES = _env_int("CALLBOARD_STAGE_GET_OUT_MINUTES", 90)
+# The journey between two cities, when nothing better is known: a person booked in two cities
+# with less time than this between the two is flagged (season.clashes).
+CALLBOARD_TRAVEL_BETWEEN_CITIES_MINUTES = _env_int("CALLBOARD_TRAVEL_BETWEEN_CITIES_MINUTES", 180)
+
+# The dancer's phone: My calls can go on the home screen (a web-app manifest) and be read
+# offline (a service worker that keeps only that person's My calls pages). Push notifications
+# when a person's calls are published or change are optional: without both VAPID keys nothing
+# is offered. `callboard push_keys` prints a new pair; the subject is the contact a push
+# service may write to about the messages (a mailto: or https: address).
+CALLBOARD_VAPID_PUBLIC_KEY = os.environ.get("CALLBOARD_VAPID_PUBLIC_KEY", "")
+CALLBOARD_VAPID_PRIVATE_KEY = os.environ.get("CALLBOARD_VAPID_PRIVATE_KEY", "")
+CALLBOARD_VAPID_SUBJECT = os.environ.get("CALLBOARD_VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+
+# Shop extras
+# The waiting list of a sold-out performance: seats that come back are offered to the first
+# in line and held for them this many minutes; the offer's link turns them into a cart, and
+# the buyer completes it at this address ({token}: the cart's token; {performance}: its id).
+CALLBOARD_WAITLIST_OFFER_MINUTES = _env_int("CALLBOARD_WAITLIST_OFFER_MINUTES", 60)
+CALLBOARD_WAITLIST_CART_URL = os.environ.get(
+    "CALLBOARD_WAITLIST_CART_URL", "/shop/p/{performance}/#cart"
+)
+CELERY_BEAT_SCHEDULE["waiting-list-offers"] = {
+    "task": "callboard.boxoffice.waiting_list_offers",
+    "schedule": CALLBOARD_CHORE_SECONDS,
+}
+
+# Hostile input and headers.
+# Refused before any view (core/limits.py), with a message (JSON on the API): an address
+# (path and query) longer than this many characters (414; gunicorn's own limit stands above
+# it, see deploy/gunicorn.conf.py), a body larger than this many bytes (413; nginx's
+# client_max_body_size is the same 5 MB), and a NUL character in the address, a form or a
+# cookie (400). The unread body of a refused request is read and dropped, up to
+# CALLBOARD_MAX_DISCARD_BYTES, so a kept-alive connection stays usable.
+CALLBOARD_MAX_URL_LENGTH = _env_int("CALLBOARD_MAX_URL_LENGTH", 8192)
+CALLBOARD_MAX_BODY_BYTES = _env_int("CALLBOARD_MAX_BODY_BYTES", 5 * 1024 * 1024)
+CALLBOARD_MAX_DISCARD_BYTES = _env_int("CALLBOARD_MAX_DISCARD_BYTES", 16 * 1024 * 1024)
+# The origins (space-separated, e.g. "https://www.example-ballet.org") whose pages may show
+# Callboard's embeddable pages (a performance's seat picker, core.headers.frameable) in an
+# iframe; every other page, and every page when this is empty, refuses to be framed.
+CALLBOARD_EMBED_ORIGINS = os.environ.get("CALLBOARD_EMBED_ORIGINS", "").split()
+# Paths whose requests keep the company's zone, language and currency for a few seconds
+# instead of reading them at each request (company.locale): the public box-office API that
+# an on-sale rush calls hundreds of times a second. Space-separated path prefixes.
+CALLBOARD_LOCALE_KEPT_PATHS = os.environ.get(
+    "CALLBOARD_LOCALE_KEPT_PATHS", "/api/v1/boxoffice/"
+).split()
+# Security headers on every answer (core/headers.py adds what an answer lacks): no framing,
+# no content-type sniffing, the referrer only to this site; HSTS in production (above).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+# Outermost (after the request id): every answer leaves with the headers, a static file's or
+# a refusal's too. The limits come after the language (refusals in the reader's language)
+# and before anything reads the session, the form or the body.
+MIDDLEWARE.insert(1, "callboard.core.headers.SecurityHeadersMiddleware")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("callboard.company.locale.LanguageMiddleware") + 1,
+    "callboard.core.limits.RequestLimitsMiddleware",
+)

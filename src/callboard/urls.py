@@ -9,6 +9,8 @@ from callboard.workload import urls as workload_urls
 
 # A lost database answers 503 "try again in a minute" even outside a view.
 handler500 = "callboard.core.middleware.server_error"
+# A body too large for its form fields answers 413 (JSON on the API), not a bare 400.
+handler400 = "callboard.core.limits.bad_request"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -31,4 +33,5 @@ urlpatterns = [
     ),
     path("audit/", include("callboard.audit.urls")),
     path("feedback/", include("callboard.reception.public_urls")),
+    path("shop/", include("callboard.shop.urls")),
 ]

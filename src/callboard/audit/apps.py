@@ -23,6 +23,14 @@ def _sign_in_failed(
     record_signin(user=user, username=username, succeeded=False, at=timezone.now())
 
 
+def _two_factor_changed(
+    sender: Any, user: Any = None, action: str = "", at: Any = None, **kwargs: Any
+) -> None:
+    from callboard.audit.services import record_two_factor
+
+    record_two_factor(user=user, turned_on=action == "on", at=at or timezone.now())
+
+
 class AuditConfig(AppConfig):
     name = "callboard.audit"
     label = "audit"
@@ -35,3 +43,7 @@ class AuditConfig(AppConfig):
         # session sign-in: whatever calls django.contrib.auth's login or authenticate).
         user_logged_in.connect(_signed_in, dispatch_uid="audit_signed_in")
         user_login_failed.connect(_sign_in_failed, dispatch_uid="audit_sign_in_failed")
+
+        from callboard.core.twofactor import two_factor_changed
+
+        two_factor_changed.connect(_two_factor_changed, dispatch_uid="audit_two_factor")

@@ -9,15 +9,22 @@ from callboard.audit.models import AuditEntry
 
 SYSTEM = "system"
 
+# A browser date picker shows the date the reader's way; it reads and sends ISO.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class HistoryFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of record"), required=False)
     who = forms.ChoiceField(label=_("Who"), required=False)
     first_day = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=ISO_DATE,
     )
     last_day = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=ISO_DATE,
     )
 
     def __init__(self, *args: Any, actors: list[tuple[int, str]], **kwargs: Any) -> None:

@@ -20,6 +20,23 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, pgettext, pgettext_lazy
+
+# Names of fields that history entries record under their own name (a studio's, a venue's
+# stage), so a change row reads in the reader's language.
+FIELD_NAMES = (
+    gettext_noop("capacity"),
+    gettext_noop("site"),
+    gettext_noop("site id"),
+    gettext_noop("id"),
+    gettext_noop("has piano"),
+    gettext_noop("is stage"),
+    pgettext_lazy("theatre", "stage"),  # a venue's stage, not a phase
+    gettext_noop("get in minutes"),
+    gettext_noop("get out minutes"),
+)
+# Field names whose word has more than one meaning: translated in the context given here.
+FIELD_CONTEXTS = {"stage": "theatre"}
 
 
 class AppendOnlyError(RuntimeError):
@@ -123,9 +140,27 @@ class AuditEntry(models.Model):
 
     @property
     def change_rows(self) -> list[tuple[str, Any, Any]]:
-        """``changes`` as (field, old, new) rows for a page."""
+        """``changes`` as (field, old, new) rows for a page, in the reader's language where
+        Callboard wrote them (a field's name, a status's label)."""
+        from callboard.core.i18n import reader_text
+
+        def shown(value: Any) -> Any:
+            if isinstance(value, bool):  # a tick box: in words, never "True"
+                return (
+                    pgettext("a tick box's value", "yes")
+                    if value
+                    else pgettext("a tick box's value", "no")
+                )
+            return reader_text(value) if isinstance(value, str) else value
+
         rows = []
         for name, pair in (self.changes or {}).items():
             if isinstance(pair, list | tuple) and len(pair) == 2:
-                rows.append((str(name), pair[0], pair[1]))
+                label = str(name).replace("_", " ")
+                said = (
+                    pgettext(FIELD_CONTEXTS[label], label)
+                    if label in FIELD_CONTEXTS
+                    else reader_text(label)
+                )
+                rows.append((said, shown(pair[0]), shown(pair[1])))
         return rows

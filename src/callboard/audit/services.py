@@ -154,6 +154,26 @@ def record_signin(*, user: Any, username: str, succeeded: bool, at: dt.datetime)
         )
 
 
+def record_two_factor(*, user: Any, turned_on: bool, at: dt.datetime) -> AuditEntry:
+    """Two-factor sign-in turned on or off for ``user`` (kind ``signin``)."""
+    with transaction.atomic():
+        return AuditEntry.objects.create(
+            at=at,
+            actor=user,
+            actor_name=actor_label(user),
+            action="signin.two_factor_on" if turned_on else "signin.two_factor_off",
+            kind=AuditEntry.Kind.SIGNIN,
+            record_type="auth.user",
+            record_id=int(user.pk),
+            summary=(
+                _("Two-factor sign-in turned on")
+                if turned_on
+                else _("Two-factor sign-in turned off")
+            ),
+            changes={"two_factor": [not turned_on, turned_on]},
+        )
+
+
 def fields_of(obj: Any, names: Iterable[str]) -> dict[str, Any]:
     """``{name: obj.name}`` for ``names``: a record's values before or after a change."""
     return {name: getattr(obj, name, None) for name in names}

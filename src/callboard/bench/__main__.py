@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ["talent", "week", "gap", "replan", "load"]
+BENCHMARKS = ["talent", "week", "planted", "gap", "replan", "load"]
 
 
 def print_table(name: str, rows: list[dict]) -> None:
@@ -47,6 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", default=BENCHMARKS, help=f"any of {BENCHMARKS}")
     parser.add_argument("--out", default="bench-results")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--limits",
+        default=None,
+        help="planted: time limits in seconds, comma-separated (default 60,300)",
+    )
+    parser.add_argument(
+        "--seeds", default=None, help="planted: solver seeds, comma-separated (default 0-4)"
+    )
+    parser.add_argument(
+        "--weeks", default=None, help="planted: week seeds, comma-separated (default 1,2,3)"
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -56,7 +67,15 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown benchmark {name!r}; choose from {BENCHMARKS}")
         module = importlib.import_module(f"callboard.bench.{name}")
         started = time.perf_counter()
-        rows = module.run(quick=args.quick)
+        extra: dict[str, object] = {}
+        if name == "planted":
+            if args.limits:
+                extra["limits"] = tuple(float(x) for x in args.limits.split(","))
+            if args.seeds:
+                extra["seeds"] = tuple(int(x) for x in args.seeds.split(","))
+            if args.weeks:
+                extra["weeks"] = tuple(int(x) for x in args.weeks.split(","))
+        rows = module.run(quick=args.quick, **extra)
         print_table(name, rows)
         result = {"rows": rows, "wall_seconds": round(time.perf_counter() - started, 3)}
         (out / f"{name}.json").write_text(json.dumps(result, indent=2, default=str))

@@ -43,7 +43,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from callboard.bench.server import PG_BASE, free_port, gunicorn, psql, scratch_database
+from callboard.bench.server import (
+    PG_BASE,
+    cpu_seconds,
+    free_port,
+    gunicorn,
+    psql,
+    scratch_database,
+)
 
 DANCERS = 150
 USERS = 200
@@ -336,26 +343,6 @@ def _warm_up(port: int, seeded: dict[str, Any], rounds: int = 6) -> dict[str, fl
     return {name: round(statistics.median(t) * 1000, 1) for name, t in times.items()}
 
 
-def _cpu_seconds(root: int) -> float | None:
-    """CPU seconds (user + system) used so far by a process and its children (Linux /proc)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
-    try:
-        for entry in Path("/proc").iterdir():
-            if not entry.name.isdigit():
-                continue
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue  # the process ended meanwhile
-            pid, ppid = int(entry.name), int(fields[1])
-            if pid == root or ppid == root:
-                total += int(fields[11]) + int(fields[12])  # utime, stime
-    except OSError:
-        return None
-    return total / ticks
-
-
 def _pg_available() -> str | None:
     """None when the bench can use PostgreSQL, else why not."""
     try:
@@ -400,7 +387,7 @@ def measure(
             ) as server:
                 solo = _warm_up(port, seeded)
                 load_before = os.getloadavg()
-                cpu_before = _cpu_seconds(server.pid)
+                cpu_before = cpu_seconds(server.pid)
                 locust = str(Path(sys.executable).with_name("locust"))
                 run = subprocess.run(
                     [
@@ -432,7 +419,7 @@ def measure(
                     check=False,
                 )
                 load_after = os.getloadavg()
-                cpu_after = _cpu_seconds(server.pid)
+                cpu_after = cpu_seconds(server.pid)
                 locust_warnings = [line for line in run.stderr.splitlines() if "CPU usage" in line]
                 stats = work / "load_stats.csv"
                 if not stats.exists():

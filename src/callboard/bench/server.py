@@ -66,7 +66,13 @@ def scratch_database(name: str) -> Iterator[str]:
 
 @contextmanager
 def gunicorn(
-    *, db_url: str, port: int, workers: int, threads: int, log: IO[Any]
+    *,
+    db_url: str,
+    port: int,
+    workers: int,
+    threads: int,
+    log: IO[Any],
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[subprocess.Popen[bytes]]:
     """gunicorn serving Callboard on ``db_url`` at 127.0.0.1:``port``, its output in ``log``.
 
@@ -102,6 +108,7 @@ def gunicorn(
             # As behind one reverse proxy: the rush's buyers name their own addresses in
             # X-Forwarded-For (reservations are limited per client address).
             "CALLBOARD_TRUSTED_PROXIES": "1",
+            **(extra_env or {}),
         },
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -116,6 +123,38 @@ def gunicorn(
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait(5)
+
+
+def _process_ticks(pid: int) -> tuple[int, int] | None:
+    """(parent pid, CPU ticks user + system) of a process, None if it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def cpu_seconds(root: int) -> float | None:
+    """CPU seconds (user + system) used so far by a process and its children (Linux /proc)."""
+    total = 0
+    try:
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            found = _process_ticks(int(entry.name))
+            if found is not None and (int(entry.name) == root or found[0] == root):
+                total += found[1]
+    except OSError:
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def pids_cpu_seconds(pids: list[int]) -> float | None:
+    """CPU seconds used so far by these processes (those still running), None without /proc."""
+    if not Path("/proc/self/stat").exists():
+        return None
+    ticks = [found[1] for pid in pids if (found := _process_ticks(pid)) is not None]
+    return sum(ticks) / os.sysconf("SC_CLK_TCK")
 
 
 def _wait_until_answering(server: subprocess.Popen[bytes], port: int) -> None:

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import Any, cast
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,10 @@ def ranked_blocks(
     """
     if count < 1:
         return []
+    if isinstance(seats, tuple):
+        groups = _block_index(seats, count, centre_x, zone_code, accessible)
+        if groups is not None:
+            return _ranked_from_index(groups, limit, taken)
     # First pass: every block with its cheap zone key; second pass: full scores for the best
     # zone groups only, until ``limit`` candidates are in hand. A seat no block may contain
     # (taken, another zone, kept for wheelchair users) ends the run of seats together.
@@ -119,6 +124,87 @@ def ranked_blocks(
             _minr, _maxr, row, block = cheap[i]
             scored.append((_score(row, block, centre_x, taken), [s.id for s in block]))
             i += 1
+    return [ids for _key, ids in heapq.nsmallest(limit, scored, key=lambda c: c[0])]
+
+
+# A block of the geometry: its key without the stranded seats (see _score), its seat ids,
+# its row and its first and last positions.
+_Block = tuple[tuple[float, ...], tuple[int, ...], dict[int, SeatInfo], int, int]
+_index_cache: dict[tuple[int, int, float, str | None, bool], tuple[tuple[SeatInfo, ...], Any]] = {}
+
+
+def _block_index(
+    seats: tuple[SeatInfo, ...],
+    count: int,
+    centre_x: float,
+    zone_code: str | None,
+    accessible: bool,
+) -> list[list[_Block]] | None:
+    """Every block a house's geometry has for one request, in groups of equal zone ranks and,
+    within each, in order of everything in the ranking but the seats it would strand (which
+    depends on what is taken). Built once per geometry tuple and request shape, so a rush
+    ranks blocks by skipping the taken ones instead of rebuilding them. None when some seat
+    of ``seats`` is not free (not a bare geometry)."""
+    key = (id(seats), count, centre_x, zone_code or None, accessible)
+    cached = _index_cache.get(key)
+    if cached is not None and cached[0] is seats:
+        return cast(list[list[_Block]], cached[1])
+    if not all(s.free for s in seats):
+        return None
+    blocks: list[_Block] = []
+    for row, ordered in _rows(seats):
+        run: list[SeatInfo] = []
+        for seat in ordered:
+            usable = (not zone_code or seat.zone_code == zone_code) and (
+                accessible or not (seat.accessible or seat.companion)
+            )
+            if not usable or (run and run[-1].position != seat.position - 1):
+                run = []
+            if not usable:
+                continue
+            run.append(seat)
+            if len(run) >= count:
+                block = run[-count:]
+                if accessible and not _eligible(block, zone_code, accessible):
+                    continue
+                full = _score(row, block, centre_x)
+                static = (*full[:2], *full[3:])
+                blocks.append(
+                    (static, tuple(s.id for s in block), row, block[0].position, block[-1].position)
+                )
+    blocks.sort(key=lambda b: b[0])
+    groups: list[list[_Block]] = []
+    for entry in blocks:
+        if groups and groups[-1][0][0][:2] == entry[0][:2]:
+            groups[-1].append(entry)
+        else:
+            groups.append([entry])
+    if len(_index_cache) > 256:
+        _index_cache.clear()
+    _index_cache[key] = (seats, groups)
+    return groups
+
+
+def _ranked_from_index(
+    groups: list[list[_Block]], limit: int, taken: AbstractSet[int]
+) -> list[list[int]]:
+    """The same ranking as the full pass, from a block index: whole zone groups, best first,
+    until ``limit`` blocks are in hand; within a group, once ``limit`` free blocks strand no
+    seat, no later block of it can rank higher."""
+    scored: list[tuple[tuple[float, ...], list[int]]] = []
+    for group in groups:
+        clean = 0
+        for static, ids, row, first, last in group:
+            if not taken.isdisjoint(ids):
+                continue
+            strands = _strands(row, first, last, taken)
+            scored.append(((*static[:2], strands, *static[2:]), list(ids)))
+            if strands == 0:
+                clean += 1
+                if clean >= limit:
+                    break
+        if len(scored) >= limit:
+            break
     return [ids for _key, ids in heapq.nsmallest(limit, scored, key=lambda c: c[0])]
 
 

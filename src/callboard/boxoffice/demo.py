@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from callboard.boxoffice import seatmaps, services
-from callboard.boxoffice.models import FamilyComp, Hold, Order, Seat, SeatMap
+from callboard.boxoffice.models import FamilyComp, Hold, Order, PriceType, Seat, SeatMap, Ticket
 from callboard.company.models import Dancer, Person
 from callboard.core.actors import CALLBOARD
 from callboard.season.models import Performance, Venue
@@ -229,6 +229,7 @@ class BoxOfficeDemo:
     tickets: int = 0
     holds: int = 0
     family_comps: int = 0
+    checked_in: int = 0
 
 
 def _person(given: str, family: str) -> Person | None:
@@ -258,7 +259,37 @@ def build_boxoffice_demo(*, now: dt.datetime) -> BoxOfficeDemo:
         and gala.venue.name in summary.seat_maps
         and not Order.objects.filter(performance=gala).exists()
     ):
-        _gala(gala, now, summary)
+        if gala.ends_at <= now:
+            # The gala is over: its month of sales happened before it, then its night at
+            # the door; afterwards it is a performance that was given, not one on sale.
+            _gala(gala, gala.starts_at - dt.timedelta(days=5), summary)
+            _gala_night(gala, summary)
+            Performance.objects.filter(pk=gala.pk).update(status=Performance.Status.PERFORMED)
+        else:
+            _gala(gala, now, summary)
+    nutcracker = (
+        Performance.objects.filter(
+            programme__title="The Nutcracker",
+            status=Performance.Status.ON_SALE,
+            starts_at__gt=now,
+            venue__name__in=list(summary.seat_maps),
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if nutcracker is not None and not PriceType.objects.filter(performance=nutcracker).exists():
+        # The Christmas run's first night sells as the gala did, with children at half price.
+        _prices(nutcracker, now, "NUTCRACKER-FRIENDS", child=True)
+        if nutcracker.venue.name == MAIN_STAGE:
+            _sales(
+                nutcracker,
+                now,
+                summary,
+                tries=60,
+                seed=1224,
+                code="NUTCRACKER-FRIENDS",
+                buyer="Nutcracker buyer",
+            )
     uglich = (
         Performance.objects.filter(
             venue__name=UGLICH, programme__title="Swan Lake", starts_at__gt=now
@@ -275,9 +306,73 @@ def build_boxoffice_demo(*, now: dt.datetime) -> BoxOfficeDemo:
     return summary
 
 
+def _prices(performance: Performance, now: dt.datetime, code: str, *, child: bool = False) -> None:
+    """Full-price and concession tickets (students, pensioners: 60 %), children at half
+    price where asked, and a code for the Friends of the Ballet: 10 % off."""
+    zones = list(SeatMap.objects.get(venue=performance.venue).zones.all())
+    kinds = [
+        ("full", "Standard", "", Decimal(1)),  # a name of the company's own
+        (
+            "concession",
+            "Concession",
+            "Students and pensioners: show your card at the door.",
+            Decimal("0.6"),
+        ),
+    ]
+    if child:
+        kinds.append(("child", "Child", "Under 14, with an adult.", Decimal("0.5")))
+    for order, (kind, name, note, share) in enumerate(kinds, start=1):
+        services.price_type_save(
+            performance=performance,
+            code=kind,
+            name=name,
+            note=note,
+            prices={z.code: (z.price * share).quantize(Decimal(1)) for z in zones},
+            order=order,
+            by=CALLBOARD,
+            now=now,
+        )
+    services.discount_create(
+        code=code,
+        kind="percent",
+        value=Decimal(10),
+        max_uses=40,
+        valid_until=performance.starts_at,
+        performance=performance,
+        note="For the Friends of the Ballet",
+        by=CALLBOARD,
+        now=now - dt.timedelta(days=30),
+    )
+
+
+def _gala_night(gala: Performance, summary: BoxOfficeDemo) -> None:
+    """The gala's night at the door: the reservations paid at the box office before curtain,
+    and nearly everyone with a ticket scanned in during the hour before it."""
+    rng = random.Random(1741)
+    for order in Order.objects.filter(
+        performance=gala, status=Order.Status.AWAITING_PAYMENT
+    ).order_by("pk"):
+        # Paid before the order's own pay-by time: online within its half hour, at the box
+        # office before the hour before curtain.
+        due = order.pay_by or gala.starts_at - dt.timedelta(hours=1)
+        paid_at = max(order.created_at, due - dt.timedelta(minutes=5))
+        services.order_mark_paid(order=order, now=paid_at, reference="", by=CALLBOARD)
+    tickets = list(
+        Ticket.objects.filter(performance=gala, status=Ticket.Status.VALID).order_by("pk")
+    )
+    for ticket in tickets:
+        if rng.random() < 0.04:  # a few never came
+            continue
+        at = gala.starts_at - dt.timedelta(minutes=rng.randint(2, 55))
+        services.ticket_check_in(code=ticket.code, performance=gala, now=at, by=CALLBOARD)
+        summary.checked_in += 1
+
+
 def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
     services.performance_open_sales(performance=gala, now=now)
     seat_map = SeatMap.objects.get(venue=gala.venue)
+    # The gala sells full-price and concession tickets, and its friends have a code.
+    _prices(gala, now, "GALA-FRIENDS")
     seats = {
         (s.section.name, s.row, s.number): s.pk
         for s in Seat.objects.filter(seat_map=seat_map).select_related("section")
@@ -340,34 +435,55 @@ def _gala(gala: Performance, now: dt.datetime, summary: BoxOfficeDemo) -> None:
             summary.family_comps += 1
             summary.holds += 1
 
-    # A month of sales, deterministic: orders of 1-4 seats spread over rows and days.
-    rng = random.Random(1740)
+    _sales(gala, now, summary, tries=160, seed=1740, code="GALA-FRIENDS", buyer="Gala buyer")
+
+
+def _sales(
+    performance: Performance,
+    now: dt.datetime,
+    summary: BoxOfficeDemo,
+    *,
+    tries: int,
+    seed: int,
+    code: str,
+    buyer: str,
+) -> None:
+    """Four weeks of sales up to ``now``, deterministic: orders of 1-4 seats spread over
+    the main stage's rows and days, some concessions, some with the friends' code, a third
+    reserved to pay at the box office."""
+    rng = random.Random(seed)
     started = now - dt.timedelta(days=28)
+    seats = {
+        (s.section.name, s.row, s.number): s.pk
+        for s in Seat.objects.filter(seat_map__venue=performance.venue).select_related("section")
+    }
     rows = (
         [("Stalls", r, 30) for r in range(1, 27)]
         + [("First tier", r, 36) for r in range(1, 7)]
         + [("Second tier", r, 38) for r in range(1, 7)]
         + [("Gallery", r, 62) for r in range(1, 7)]
     )
-    taken: set[int] = set(services.live_claims(gala, now).values_list("seat_id", flat=True))
+    taken: set[int] = set(services.live_claims(performance, now).values_list("seat_id", flat=True))
     n_orders = 0
-    for i in range(160):
+    for i in range(tries):
         section, row, width = rows[min(int(rng.expovariate(1 / 8)), len(rows) - 1)]
         count = rng.choice([1, 2, 2, 2, 3, 4])
         start = rng.randint(1, width - count + 1)
         block = [seats.get((section, str(row), str(n))) for n in range(start, start + count)]
         if any(b is None or b in taken for b in block):
             continue
-        at = started + dt.timedelta(hours=i * 28 * 24 / 160 + rng.random())
-        cart = services.cart_create(performance=gala, seat_ids=block, now=at, by=CALLBOARD)  # type: ignore[arg-type]
+        at = started + dt.timedelta(hours=i * 28 * 24 / tries + rng.random())
+        cart = services.cart_create(performance=performance, seat_ids=block, now=at, by=CALLBOARD)  # type: ignore[arg-type]
         kind = Order.Kind.SALE if i % 3 else Order.Kind.RESERVATION
         order = services.order_checkout(
             cart=cart,
-            buyer_name=f"Gala buyer {i + 1}",
-            buyer_email=f"buyer{i + 1}@example.org",
+            buyer_name=f"{buyer} {i + 1}",
+            buyer_email=f"{buyer.split()[0].lower()}{i + 1}@example.org",
             kind=kind,
             may_sell=True,
             channel="box_office" if i % 2 else "web",
+            price_types={block[0]: "concession"} if i % 5 == 0 else None,  # type: ignore[dict-item]
+            discount_code=code if i % 7 == 0 else "",
             now=at,
             by=CALLBOARD,
         )
@@ -401,3 +517,14 @@ def _uglich(performance: Performance, now: dt.datetime, summary: BoxOfficeDemo) 
     services.comp_confirm(claim=claim, seat_ids=[front.pk], now=now, by=CALLBOARD)
     summary.family_comps += 1
     summary.holds += 1
+
+
+def describe(summary: BoxOfficeDemo) -> list[str]:
+    """Lines for the demo command to print."""
+    line = (
+        f"Box office: {summary.orders} orders ({summary.tickets} tickets) and "
+        f"{summary.holds} holds, {summary.family_comps} family comps"
+    )
+    if summary.checked_in:
+        line += f"; {summary.checked_in} tickets scanned at the door on the gala's night"
+    return [line + "."]

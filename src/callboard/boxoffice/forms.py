@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from callboard.boxoffice.models import Hold, Order, SeatSection
+from callboard.boxoffice.models import DiscountCode, Hold, Order, PriceZone, SeatSection
 from callboard.boxoffice.seatmaps import NUMBERING
 from callboard.company.models import Dancer
 
@@ -103,16 +106,20 @@ class CheckoutForm(forms.Form):
     buyer_email = forms.EmailField(label=_("E-mail"), required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Order.Kind.choices, initial=Order.Kind.SALE)
     comp_reason = forms.CharField(label=_("Reason for a comp"), max_length=200, required=False)
+    discount_code = forms.CharField(label=_("Discount code"), max_length=40, required=False)
 
 
 class HoldForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=Hold.Kind.choices)
+    # A waiting-list hold is made by the waiting list's offers only.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[c for c in Hold.Kind.choices if c[0] != Hold.Kind.WAITLIST]
+    )
     owner_label = forms.CharField(label=_("Held for"), max_length=200)
     reason = forms.CharField(label=_("Reason"), max_length=250)
     release_at = forms.DateTimeField(
         label=_("Back on sale at (optional)"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     seats = SeatIdsField(label=_("Seats"), widget=forms.HiddenInput, required=False)
     count = forms.IntegerField(
@@ -153,3 +160,67 @@ class QuotaForm(forms.Form):
 
 class ScanForm(forms.Form):
     code = forms.CharField(label=_("Ticket code"), max_length=64)
+
+
+class PriceTypeForm(forms.Form):
+    """A price type with one price field per zone of the venue (``price_<zone code>``)."""
+
+    code = forms.SlugField(
+        label=_("Code"), max_length=20, help_text=_("Short, e.g. concession or child.")
+    )
+    name = forms.CharField(label=_("Name buyers read"), max_length=80)
+    note = forms.CharField(
+        label=_("Note for the buyer"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Show a student card at the door."),
+    )
+    order = forms.IntegerField(label=_("Order in the list"), min_value=0, max_value=99, initial=1)
+
+    def __init__(self, *args: Any, zones: list[PriceZone], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zones = zones
+        for zone in zones:
+            self.fields[f"price_{zone.code}"] = forms.DecimalField(
+                label=_("Price in %(zone)s (%(code)s)") % {"zone": zone.name, "code": zone.code},
+                min_value=0,
+                max_digits=9,
+                decimal_places=2,
+                required=False,
+                help_text=_("Empty: not sold in this zone."),
+            )
+
+    def prices(self) -> dict[str, Decimal | None]:
+        return {z.code: self.cleaned_data.get(f"price_{z.code}") for z in self.zones}
+
+
+class DiscountForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=30, help_text=_("e.g. GALA-FRIENDS"))
+    kind = forms.ChoiceField(label=_("Kind"), choices=DiscountCode.Kind.choices)
+    value = forms.DecimalField(
+        label=_("Percentage or amount off"),
+        min_value=Decimal("0.01"),
+        max_digits=9,
+        decimal_places=2,
+    )
+    max_uses = forms.IntegerField(label=_("Uses allowed"), min_value=1, max_value=100000)
+    valid_from = forms.DateTimeField(
+        label=_("Valid from"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    valid_until = forms.DateTimeField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    performance = forms.TypedChoiceField(
+        label=_("Only for the performance"), coerce=int, required=False, empty_value=None
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+class WaitlistForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(label=_("Your e-mail"), max_length=254)
+    seats = forms.IntegerField(label=_("Seats together"), min_value=1, max_value=10, initial=2)

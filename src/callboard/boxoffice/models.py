@@ -144,6 +144,7 @@ class Hold(models.Model):
         PRESS = "press", _("Press seats")
         FAMILY_COMP = "family_comp", _("Family comps")
         KILL = "kill", _("Kill (camera, sightline)")
+        WAITLIST = "waitlist", _("Offered to the waiting list")
 
     performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="holds")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -208,6 +209,7 @@ class Order(models.Model):
         SALE = "sale", _("Sale")
         COMP = "comp", _("Complimentary")
         RESERVATION = "reservation", _("Reservation, pay at the box office")
+        ONLINE = "online", _("Online sale, paid through the payment provider")
 
     class Status(models.TextChoices):
         AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
@@ -251,6 +253,22 @@ class Order(models.Model):
     confirmed_note = models.CharField(
         _("why the box office confirmed it"), max_length=200, blank=True
     )
+    # The buyer as a patron (one per e-mail); None for orders without an e-mail.
+    patron = models.ForeignKey(
+        "Patron", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders"
+    )
+    discount = models.ForeignKey(
+        "DiscountCode", null=True, blank=True, on_delete=models.PROTECT, related_name="orders"
+    )
+    # How much the discount took off the tickets' prices (the total is after it).
+    discount_amount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    # The order's use of its discount code was given back (it lapsed or was refunded).
+    discount_returned = models.BooleanField(default=False)
+    # The buyer's own link to the order (/shop/o/<token>/): whoever has it sees the order and
+    # downloads its tickets, so it is long and random.
+    token = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The language the buyer used: their e-mails are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -282,7 +300,13 @@ class Ticket(models.Model):
     performance = models.ForeignKey(Performance, on_delete=models.PROTECT, related_name="tickets")
     seat = models.ForeignKey(Seat, on_delete=models.PROTECT, related_name="tickets")
     zone = models.ForeignKey(PriceZone, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The price paid, after any discount.
     price = models.DecimalField(max_digits=9, decimal_places=2)
+    # The price type sold (None: the zone's own price, "full") and its name at the sale.
+    price_type = models.ForeignKey(
+        "PriceType", null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    price_type_name = models.CharField(_("price type"), max_length=80, blank=True)
     code = models.CharField(max_length=32, unique=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.VALID)
     issued_at = models.DateTimeField()
@@ -438,3 +462,171 @@ class FamilyComp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guest_name} ({self.seats})"
+
+
+class PriceType(models.Model):
+    """A kind of ticket a performance sells (full, concession, child, ...) with a price per
+    zone. A performance without price types sells each seat at its zone's price ("full")."""
+
+    performance = models.ForeignKey(
+        Performance, on_delete=models.CASCADE, related_name="price_types"
+    )
+    code = models.SlugField(_("code"), max_length=20)
+    name = models.CharField(_("name"), max_length=80)
+    note = models.CharField(_("note for the buyer"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["performance", "code"], name="pricetype_unique_code"),
+            models.CheckConstraint(condition=~Q(name=""), name="pricetype_has_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceTypePrice(models.Model):
+    """What a price type costs in one zone; a zone without a row does not sell that type."""
+
+    price_type = models.ForeignKey(PriceType, on_delete=models.CASCADE, related_name="prices")
+    zone = models.ForeignKey(PriceZone, on_delete=models.CASCADE, related_name="+")
+    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["price_type", "zone"], name="pricetypeprice_unique"),
+            models.CheckConstraint(
+                condition=Q(price__gte=0), name="pricetypeprice_price_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price_type_id}/{self.zone_id}: {self.price}"
+
+
+class DiscountCode(models.Model):
+    """A code a buyer enters at checkout: a percentage or an amount off, for a number of uses
+    between two dates, optionally for one performance only."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Percentage off")
+        AMOUNT = "amount", _("Amount off")
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    value = models.DecimalField(_("value"), max_digits=9, decimal_places=2)
+    max_uses = models.PositiveIntegerField(_("uses allowed"))
+    uses = models.PositiveIntegerField(_("uses"), default=0)
+    valid_from = models.DateTimeField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
+    performance = models.ForeignKey(
+        Performance,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="discount_codes",
+        verbose_name=_("only for the performance"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The last guard against two buyers over-using a code at the same moment.
+            models.CheckConstraint(
+                condition=Q(uses__lte=F("max_uses")), name="discountcode_uses_within_limit"
+            ),
+            models.CheckConstraint(condition=Q(max_uses__gt=0), name="discountcode_has_uses"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="discountcode_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind="percent") | Q(value__lte=100),
+                name="discountcode_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_until__isnull=True)
+                | Q(valid_until__gt=F("valid_from")),
+                name="discountcode_dates_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Patron(models.Model):
+    """A buyer: one per e-mail (lower-cased), linked to their orders. Erasing a patron on
+    request clears the personal fields here and on the orders; the orders stay."""
+
+    email = models.CharField(_("e-mail"), max_length=254, unique=True, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    # The name and e-mail folded for search (core.text.search_key).
+    search_name = models.CharField(max_length=460, blank=True, db_index=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name or self.email or f"#{self.pk}"
+
+
+class WaitlistEntry(models.Model):
+    """A buyer waiting for seats of a sold-out performance. When seats come back the first in
+    line is offered them: they are held for the buyer until ``offer_expires_at``."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Offered seats")
+        ACCEPTED = "accepted", _("Buying the offered seats")
+        BOUGHT = "bought", _("Bought")
+        EXPIRED = "expired", _("Offer ran out")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    ACTIVE = ("waiting", "offered", "accepted")
+
+    performance = models.ForeignKey(Performance, on_delete=models.CASCADE, related_name="waitlist")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.CharField(_("e-mail"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    seats = models.PositiveSmallIntegerField(_("seats"))
+    token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField()
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    hold = models.OneToOneField(
+        Hold, null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist_entry"
+    )
+    cart = models.OneToOneField(
+        Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="waitlist_entry"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(seats__gt=0), name="waitlist_seats_positive"),
+            models.UniqueConstraint(
+                fields=["performance", "email"],
+                condition=Q(status__in=["waiting", "offered", "accepted"]),
+                name="waitlist_one_entry_per_email",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["performance", "status", "created_at"], name="waitlist_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.seats})"

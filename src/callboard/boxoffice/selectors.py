@@ -3,30 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Collate
 from django.utils.translation import gettext as _
 
+from callboard.boxoffice import availability as taken_seats
+from callboard.boxoffice.availability import Document, make_document
 from callboard.boxoffice.models import (
     Cart,
     CheckIn,
+    DiscountCode,
     FamilyComp,
     Hold,
     Order,
+    Patron,
     PerformanceSeat,
     PriceZone,
     Seat,
     SeatClaim,
     SeatMap,
     Ticket,
+    WaitlistEntry,
 )
+from callboard.boxoffice.rawsql import Columns
 from callboard.boxoffice.services import live_claims
+from callboard.company.collation import collation_name
 from callboard.core.errors import NotFound
+from callboard.core.i18n import company_currency
+from callboard.core.text import search_key
 from callboard.season.models import Performance, Venue
 
 
@@ -35,6 +47,23 @@ def performance_get(pk: int) -> Performance:
     if performance is None:
         raise NotFound(_("No such performance."))
     return performance
+
+
+def performance_for_sale(pk: int) -> Performance:
+    """A performance with only what selling its seats reads (status, curtain, end, venue id):
+    one light query for the endpoints an on-sale rush calls most (the house, carts)."""
+    if not 0 < pk < 2**63:  # no such id (and beyond what a database integer holds)
+        raise NotFound(_("No such performance."))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {_SELLING.sql} FROM season_performance p WHERE p.id = %s", [pk])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(_("No such performance."))
+    return _SELLING.build(row)
+
+
+# Written out (see callboard.boxoffice.rawsql): every cart of an on-sale rush reads it.
+_SELLING = Columns(Performance, "p", ("id", "status", "starts_at", "ends_at", "venue"))
 
 
 def performances_on_sale(*, now: dt.datetime) -> QuerySet[Performance]:
@@ -180,11 +209,111 @@ def availability(*, performance: Performance, now: dt.datetime) -> dict[str, Any
     }
 
 
+HOUSE_DOCUMENT_SECONDS = 30.0
+# performance id -> (when read, the document, seat id -> (label, zone code, price))
+_house_documents = taken_seats.house_documents
+
+
+def house_seat_labels(*, performance: Performance) -> dict[int, tuple[str, str, Decimal]]:
+    """Each seat of the house: its label, zone code and price (as the house document has
+    them, from this process's copy)."""
+    house_document(performance=performance)
+    return _house_documents[performance.pk][2]
+
+
+def house_document(*, performance: Performance) -> Document:
+    """The seats of a performance's house once, for a seat map: positions, labels, zones and
+    prices, nothing about who has them (:func:`availability_document` says that). Kept in this
+    process for ``HOUSE_DOCUMENT_SECONDS``: it changes only when the seat map is edited."""
+    clock = time.monotonic()
+    cached = _house_documents.get(performance.pk)
+    if cached is not None and clock - cached[0] < HOUSE_DOCUMENT_SECONDS:
+        return cached[1]
+    seat_map = SeatMap.objects.filter(venue_id=performance.venue_id).first()
+    zone_rows = list(seat_map.zones.all()) if seat_map is not None else []
+    prices = {z.code: z.price for z in zone_rows}
+    rows = (
+        PerformanceSeat.objects.filter(performance=performance)
+        .order_by("seat__section__order", "seat__row_index", "seat__position")
+        .values_list(
+            "seat_id",
+            "seat__section__name",
+            "seat__row",
+            "seat__number",
+            "seat__zone__code",
+            "seat__x",
+            "seat__y",
+            "seat__accessible",
+            "seat__companion",
+            "seat__restricted_view",
+        )
+    )
+    keys = ("id", "section", "row", "number", "zone", "x", "y", "accessible", "companion")
+    seats = []
+    labels: dict[int, tuple[str, str, Decimal]] = {}
+    for row in rows:
+        item = dict(zip(keys, row, strict=False))
+        item["restricted_view"] = row[-1]
+        seats.append(item)
+        labels[row[0]] = (f"{row[1]} {row[2]}-{row[3]}", row[4], prices.get(row[4], Decimal(0)))
+    zones = [
+        {
+            "code": z.code,
+            "name": z.name,
+            "price": str(z.price),
+            "colour": z.colour,
+            "rank": z.rank,
+        }
+        for z in zone_rows
+    ]
+    document = make_document(
+        {
+            "performance_id": performance.pk,
+            "capacity": len(seats),
+            "width": seat_map.width if seat_map else 0,
+            "height": seat_map.height if seat_map else 0,
+            "currency": company_currency(),
+            "zones": zones,
+            "seats": seats,
+        }
+    )
+    if len(_house_documents) > 64:
+        _house_documents.clear()
+    _house_documents[performance.pk] = (clock, document, labels)
+    return document
+
+
+def availability_document(*, performance_id: int, now: dt.datetime) -> Document | None:
+    """Which seats are taken now, compactly (see :mod:`callboard.boxoffice.availability`)."""
+    return taken_seats.availability_document(performance_id=performance_id, now=now)
+
+
+def house_document_forget() -> None:
+    _house_documents.clear()
+    taken_seats.forget()
+
+
 def cart_get(*, token: str) -> Cart:
     cart = Cart.objects.select_related("performance__venue").filter(token=token).first()
     if cart is None:
         raise NotFound(_("No such cart; it may have been ordered or released."))
     return cart
+
+
+def cart_key(*, token: str) -> Cart:
+    """The cart a token opens, its id only: for a service that reads it again under its lock."""
+    cart = Cart.objects.only("pk").filter(token=token).first()
+    if cart is None:
+        raise NotFound(_("No such cart; it may have been ordered or released."))
+    return cart
+
+
+def cart_status(*, cart: Cart, now: dt.datetime) -> str:
+    """A cart's status as a buyer should read it now: an open cart whose ten minutes have run
+    out is expired, whether or not the sweeper has marked it yet."""
+    if cart.status == Cart.Status.OPEN and cart.expires_at <= now:
+        return Cart.Status.EXPIRED.value
+    return str(cart.status)
 
 
 def cart_seats(*, cart: Cart, now: dt.datetime) -> list[Seat]:
@@ -210,11 +339,13 @@ def orders_list(*, performance_id: int | None = None, q: str = "") -> QuerySet[O
 
 def order_get(*, pk: int | None = None, reference: str | None = None) -> Order:
     qs = Order.objects.select_related(
-        "performance__venue", "performance__programme", "hold"
+        "performance__venue", "performance__programme", "hold", "discount", "patron"
     ).prefetch_related(
         Prefetch(
             "tickets",
-            queryset=Ticket.objects.select_related("seat__section", "zone").order_by("pk"),
+            queryset=Ticket.objects.select_related("seat__section", "zone", "price_type").order_by(
+                "pk"
+            ),
         )
     )
     order = qs.filter(pk=pk).first() if pk is not None else qs.filter(reference=reference).first()
@@ -280,6 +411,8 @@ class Report:
     attendance: int
     duplicates: int
     by_zone: list[dict[str, Any]]
+    by_price_type: list[dict[str, Any]]
+    discounts: Decimal
     comps_by_reason: list[dict[str, Any]]
     series: dict[str, list[tuple[dt.date, int]]]  # zone code -> cumulative tickets per day
 
@@ -312,6 +445,17 @@ def report(*, performance: Performance, now: dt.datetime) -> Report:
         for r in by_zone_rows
     ]
     by_zone.sort(key=lambda r: (r["zone"].rank, r["zone"].code) if r["zone"] else (999, ""))
+    by_price_type = [
+        {"name": r["price_type_name"], "sold": r["n"], "revenue": r["revenue"] or Decimal(0)}
+        for r in valid.values("price_type_name")
+        .annotate(n=Count("pk"), revenue=Sum("price"))
+        .order_by("price_type_name")
+    ]
+    discounts = (
+        Order.objects.filter(performance=performance, tickets__status=Ticket.Status.VALID)
+        .distinct()
+        .aggregate(d=Sum("discount_amount"))["d"]
+    ) or Decimal(0)
     comps_by_reason: list[dict[str, Any]] = [
         dict(row)
         for row in valid.filter(order__kind=Order.Kind.COMP)
@@ -347,6 +491,8 @@ def report(*, performance: Performance, now: dt.datetime) -> Report:
         attendance=totals["attendance"] or 0,
         duplicates=duplicates,
         by_zone=by_zone,
+        by_price_type=by_price_type,
+        discounts=discounts,
         comps_by_reason=comps_by_reason,
         series=series,
     )
@@ -355,7 +501,7 @@ def report(*, performance: Performance, now: dt.datetime) -> Report:
 def tickets_for_csv(*, performance: Performance) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(performance=performance)
-        .select_related("order", "seat__section", "zone")
+        .select_related("order__discount", "seat__section", "zone")
         .order_by("issued_at", "pk")
     )
 
@@ -365,4 +511,58 @@ def recent_checkins(*, performance: Performance, limit: int = 10) -> list[CheckI
         CheckIn.objects.filter(performance=performance).select_related("ticket__seat__section")[
             :limit
         ]
+    )
+
+
+# --- pricing, patrons, the waiting list ---------------------------------------------------------
+
+
+def zones_of(*, performance: Performance) -> list[PriceZone]:
+    return list(PriceZone.objects.filter(seat_map__venue_id=performance.venue_id))
+
+
+def discount_codes_list() -> QuerySet[DiscountCode]:
+    return DiscountCode.objects.select_related(
+        "performance__venue", "performance__programme"
+    ).annotate(
+        orders_kept=Count("orders", filter=Q(orders__discount_returned=False), distinct=True)
+    )
+
+
+def discount_orders(*, discount: DiscountCode) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(discount=discount)
+        .select_related("performance__venue", "performance__programme")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def patrons_search(*, q: str = "") -> QuerySet[Patron]:
+    """Patrons whose name or e-mail holds ``q`` (accents, case and script folded, as the
+    roster's search), in the reader's alphabetical order, with their order counts."""
+    qs = Patron.objects.filter(erased_at__isnull=True).annotate(
+        orders_count=Count("orders", distinct=True), last_order=Max("orders__created_at")
+    )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(search_name__contains=search_key(q)) | Q(email__iexact=q) | Q(name__icontains=q)
+        )
+    return qs.order_by(Collate("name", collation_name()).asc(), "pk")
+
+
+def patron_orders(*, patron: Patron) -> QuerySet[Order]:
+    return (
+        Order.objects.filter(patron=patron)
+        .select_related("performance__venue", "performance__programme", "discount")
+        .annotate(tickets_valid=Count("tickets", filter=Q(tickets__status=Ticket.Status.VALID)))
+        .order_by("-created_at", "-pk")
+    )
+
+
+def waitlist_of(*, performance: Performance) -> list[WaitlistEntry]:
+    return list(
+        WaitlistEntry.objects.filter(performance=performance)
+        .select_related("cart")
+        .order_by("created_at", "pk")[:500]
     )

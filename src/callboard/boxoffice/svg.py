@@ -11,15 +11,17 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from callboard.boxoffice.selectors import SeatView
+from callboard.core.i18n import format_money
 
 STATE_LABELS = {
-    "free": "free",
-    "mine": "in your cart",
-    "cart": "in someone's cart",
-    "held": "held",
-    "sold": "sold",
+    "free": gettext_lazy("free"),
+    "mine": gettext_lazy("in your cart"),
+    "cart": gettext_lazy("in someone's cart"),
+    "held": gettext_lazy("held"),
+    "sold": gettext_lazy("sold"),
 }
 
 
@@ -60,8 +62,8 @@ def seat_map_svg(
         if view.hold_kind:
             classes.append(f"hold-{view.hold_kind}")
         label = f"{seat.section.name} {_('row')} {seat.row}, {_('seat')} {seat.number}"
-        state = _(STATE_LABELS.get(view.state, view.state))
-        info = f"{label} · {seat.zone.name} {seat.zone.price} · {state}"
+        state = str(STATE_LABELS.get(view.state, view.state))
+        info = f"{label} · {seat.zone.name} {format_money(seat.zone.price)} · {state}"
         if seat.restricted_view:
             info += " · " + _("restricted view")
         if seat.accessible:

@@ -15,6 +15,10 @@ def sweep() -> dict[str, int]:
     return services.sweep_expired(now=timezone.now())
 
 
-# The waiting list's chore goes here when the waiting list exists:
-# @shared_task(name="callboard.boxoffice.waiting_list_offers") offering freed seats to the
-# next in line, and its entry "waiting-list-offers" in settings.CELERY_BEAT_SCHEDULE.
+@shared_task(name="callboard.boxoffice.waiting_list_offers")
+def waiting_list_offers() -> dict[str, int]:
+    """Chore: offer seats that came back to the first in line of each sold-out performance,
+    and pass on offers that ran out (``services.waitlist_offers``)."""
+    from callboard.boxoffice import services
+
+    return services.waitlist_offers(now=timezone.now())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -13,15 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from callboard.boxoffice import forms, seatmaps, selectors, services
-from callboard.boxoffice.models import Cart, FamilyComp, Hold, Order, Seat, Ticket
+from callboard.boxoffice.models import Cart, FamilyComp, Hold, PriceType, Seat, Ticket
 from callboard.boxoffice.svg import seat_map_svg
 from callboard.company.models import Dancer, Person
+from callboard.core.csvfiles import csv_response
 from callboard.core.errors import DomainError, NotFound
+from callboard.core.i18n import company_currency, format_moment
+from callboard.core.pages import found as found_or_404
+from callboard.core.pages import show_error
 from callboard.core.roles import Cap, can, page_requires
 from callboard.season.models import Performance, Venue
 
@@ -52,11 +56,20 @@ def _svg(view: selectors.HouseView, selectable: tuple[str, ...] = ("free",)) -> 
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
     if not can(request.user, Cap.SELL_TICKETS):
         if can(request.user, Cap.CLAIM_COMPS):
             return redirect("boxoffice:comps")
+        if can(request.user, Cap.VIEW_BOXOFFICE_REPORTS):  # the artistic director reads
+            return render(
+                request,
+                "boxoffice/index.html",
+                {
+                    "rows": selectors.performances_for_box_office(now=now),
+                    "reports_only": True,
+                },
+            )
         return page_requires(Cap.SELL_TICKETS)(lambda r: HttpResponse())(request)
-    now = timezone.now()
     return render(
         request,
         "boxoffice/index.html",
@@ -240,12 +253,18 @@ def sales(request: HttpRequest, pk: int) -> HttpResponse:
                 request.session.pop(f"cart-{performance.pk}", None)
                 return redirect("boxoffice:sales", pk=pk)
             if action == "checkout" and cart is not None and checkout_form.is_valid():
+                chosen: dict[int, str] = {
+                    int(key.split("-", 1)[1]): str(value)
+                    for key, value in request.POST.items()
+                    if key.startswith("price_type-") and key.split("-", 1)[1].isdigit() and value
+                }
                 order = services.order_checkout(
                     cart=cart,
                     channel="box_office",
                     by=request.user,
                     may_sell=True,
                     now=now,
+                    price_types=chosen or None,
                     **checkout_form.cleaned_data,
                 )
                 request.session.pop(f"cart-{performance.pk}", None)
@@ -269,6 +288,7 @@ def sales(request: HttpRequest, pk: int) -> HttpResponse:
             "pick_form": pick_form,
             "checkout_form": checkout_form,
             "on_sale": performance.status == Performance.Status.ON_SALE,
+            "price_types": services.price_types_of(performance) if cart_seats else [],
         },
     )
 
@@ -280,10 +300,12 @@ def sales(request: HttpRequest, pk: int) -> HttpResponse:
 def orders(request: HttpRequest) -> HttpResponse:
     performance_id = request.GET.get("performance")
     q = request.GET.get("q", "")
-    rows = selectors.orders_list(
-        performance_id=int(performance_id) if performance_id and performance_id.isdigit() else None,
-        q=q,
-    )[:200]
+    wanted = int(performance_id) if performance_id and performance_id.isdigit() else None
+    if wanted is not None and wanted >= 2**63:
+        # No record has such a number, on any database: the request's fault (a 400 from
+        # core.limits), as SQLite says by itself.
+        raise OverflowError("performance id out of range")
+    rows = selectors.orders_list(performance_id=wanted, q=q)[:200]
     return render(request, "boxoffice/orders.html", {"orders": rows, "q": q})
 
 
@@ -328,6 +350,13 @@ def order(request: HttpRequest, pk: int) -> HttpResponse:
                     order=found, note=request.POST.get("note", ""), by=request.user, now=now
                 )
                 messages.success(request, _("Confirmed: the tickets admit at the door."))
+            elif action == "refund" and not ticket_ids and request.POST.get("whole") != "1":
+                # Nothing ticked: ask before refunding the whole order.
+                return render(
+                    request,
+                    "boxoffice/order.html",
+                    {"order": found, "exchange_form": exchange_form, "ask_whole": True},
+                )
             elif action == "refund":
                 services.order_refund(
                     order=found, ticket_ids=ticket_ids or None, by=request.user, now=now
@@ -455,7 +484,7 @@ def comps(request: HttpRequest) -> HttpResponse:
         (
             p.pk,
             f"{p.title or p.programme.title} — {p.venue.name}, "
-            f"{timezone.localtime(p.starts_at):%d %b %Y %H:%M}",
+            f"{format_moment(p.starts_at, 'datetime', zone=p.venue.zone)}",
         )
         for p in coming
     ]
@@ -545,17 +574,21 @@ def comps_queue(request: HttpRequest) -> HttpResponse:
 def door(request: HttpRequest, pk: int) -> HttpResponse:
     performance = _performance(pk)
     scan = None
+    error = ""
     form = forms.ScanForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            scan = services.ticket_check_in(
-                code=form.cleaned_data["code"],
-                performance=performance,
-                by=request.user,
-                now=timezone.now(),
-            )
-        except DomainError as exc:
-            _fail(request, exc)
+    if request.method == "POST":
+        if not form.is_valid():
+            error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+        else:
+            try:
+                scan = services.ticket_check_in(
+                    code=form.cleaned_data["code"],
+                    performance=performance,
+                    by=request.user,
+                    now=timezone.now(),
+                )
+            except DomainError as exc:
+                error = exc.message
         form = forms.ScanForm()
     context = {
         "performance": performance,
@@ -567,9 +600,14 @@ def door(request: HttpRequest, pk: int) -> HttpResponse:
         ).count(),
         "valid": Ticket.objects.filter(performance=performance, status=Ticket.Status.VALID).count(),
     }
+    status = 422 if error else 200
     if request.headers.get("HX-Request"):
-        return render(request, "boxoffice/_scan_result.html", context)
-    return render(request, "boxoffice/door.html", context)
+        return render(
+            request, "boxoffice/_scan_result.html", {**context, "error": error}, status=status
+        )
+    if error:
+        messages.error(request, error)
+    return render(request, "boxoffice/door.html", context, status=status)
 
 
 # --- reports -------------------------------------------------------------------------------------
@@ -598,7 +636,7 @@ def _chart(series: dict[str, list[Any]], colours: dict[str, str]) -> dict[str, A
     return {"lines": lines, "max": top, "first": days[0], "last": days[-1]}
 
 
-@page_requires(Cap.SELL_TICKETS)
+@page_requires(Cap.VIEW_BOXOFFICE_REPORTS)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     performance = _performance(pk)
     data = selectors.report(performance=performance, now=timezone.now())
@@ -610,53 +648,55 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@page_requires(Cap.SELL_TICKETS)
+@page_requires(Cap.VIEW_BOXOFFICE_REPORTS)
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     performance = _performance(pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
+    zone = performance.venue.zone
+    currency = company_currency()
+    header = [
+        pgettext("a box-office order", "order"),
+        _("kind"),
+        _("order status"),
+        _("buyer"),
+        _("comp reason"),
+        _("ticket"),
+        _("ticket status"),
+        _("section"),
+        _("row"),
+        _("seat"),
+        _("zone"),
+        _("price"),
+        _("currency"),
+        _("issued at"),
+        _("checked in at"),
+        _("price type"),
+        _("discount code"),
+    ]
+    rows = (
         [
-            "order",
-            "kind",
-            "order_status",
-            "buyer",
-            "comp_reason",
-            "ticket",
-            "ticket_status",
-            "section",
-            "row",
-            "seat",
-            "zone",
-            "price",
-            "issued_at",
-            "checked_in_at",
+            t.order.reference,
+            t.order.kind,
+            t.order.status,
+            t.order.buyer_name,
+            t.order.comp_reason,
+            t.code,
+            t.status,
+            t.seat.section.name,
+            t.seat.row,
+            t.seat.number,
+            t.zone.code if t.zone else "",
+            t.price,
+            currency,
+            t.issued_at.astimezone(zone).isoformat(timespec="seconds"),
+            t.checked_in_at.astimezone(zone).isoformat(timespec="seconds")
+            if t.checked_in_at
+            else "",
+            t.price_type_name or _("Full price"),
+            t.order.discount.code if t.order.discount else "",
         ]
+        for t in selectors.tickets_for_csv(performance=performance)
     )
-    for t in selectors.tickets_for_csv(performance=performance):
-        writer.writerow(
-            [
-                t.order.reference,
-                t.order.kind,
-                t.order.status,
-                t.order.buyer_name,
-                t.order.comp_reason,
-                t.code,
-                t.status,
-                t.seat.section.name,
-                t.seat.row,
-                t.seat.number,
-                t.zone.code if t.zone else "",
-                t.price,
-                t.issued_at.isoformat(),
-                t.checked_in_at.isoformat() if t.checked_in_at else "",
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="tickets-performance-{performance.pk}.csv"'
-    )
-    return response
+    return csv_response(f"tickets-performance-{performance.pk}.csv", header, rows)
 
 
 @require_POST
@@ -671,4 +711,272 @@ def sweep(request: HttpRequest) -> HttpResponse:
     return redirect("boxoffice:index")
 
 
-__all__ = ["Order"]
+# --- price types -------------------------------------------------------------------------------
+
+
+@page_requires(Cap.EDIT_SEAT_MAPS)
+def prices(request: HttpRequest, pk: int) -> HttpResponse:
+    performance = _performance(pk)
+    now = timezone.now()
+    zones = selectors.zones_of(performance=performance)
+    action = request.POST.get("action") if request.method == "POST" else None
+    form = forms.PriceTypeForm(request.POST if action == "save" else None, zones=zones)
+    status = 200
+    if action == "save":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.price_type_save(
+                    performance=performance,
+                    code=data["code"],
+                    name=data["name"],
+                    note=data["note"],
+                    order=data["order"] or 0,
+                    prices=form.prices(),
+                    by=request.user,
+                    now=now,
+                )
+                messages.success(request, _("Price type saved."))
+                return redirect("boxoffice:prices", pk=pk)
+            except DomainError as exc:
+                show_error(form, exc)
+        status = 422
+    elif action == "delete":
+        found = PriceType.objects.filter(
+            pk=_post_id(request, "price_type"), performance=performance
+        ).first()
+        if found is not None:
+            services.price_type_delete(price_type=found, by=request.user, now=now)
+            messages.success(request, _("Price type removed; tickets sold with it keep it."))
+            return redirect("boxoffice:prices", pk=pk)
+        messages.error(request, _("No such price type for this performance."))
+    return render(
+        request,
+        "boxoffice/prices.html",
+        {
+            "performance": performance,
+            "zones": zones,
+            "price_types": services.price_types_of(performance),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+# --- discount codes ----------------------------------------------------------------------------
+
+
+def _coming_performances(now: Any) -> list[Performance]:
+    return list(
+        Performance.objects.filter(starts_at__gt=now)
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("venue", "programme")
+        .order_by("starts_at")[:100]
+    )
+
+
+@page_requires(Cap.SELL_TICKETS)
+def discounts(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    coming = _coming_performances(now)
+    form = forms.DiscountForm(request.POST if request.method == "POST" else None)
+    form.fields["performance"].choices = [  # type: ignore[attr-defined]
+        ("", _("Any performance")),
+        *[
+            (
+                p.pk,
+                f"{p.title or p.programme.title} — {p.venue.name}, "
+                f"{format_moment(p.starts_at, 'datetime', zone=p.venue.zone)}",
+            )
+            for p in coming
+        ],
+    ]
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                made = services.discount_create(
+                    code=data["code"],
+                    kind=data["kind"],
+                    value=data["value"],
+                    max_uses=data["max_uses"],
+                    valid_from=data["valid_from"],
+                    valid_until=data["valid_until"],
+                    performance=next((p for p in coming if p.pk == data["performance"]), None),
+                    note=data["note"],
+                    by=request.user,
+                    now=now,
+                )
+                messages.success(request, _("Discount code %(code)s made.") % {"code": made.code})
+                return redirect("boxoffice:discounts")
+            except DomainError as exc:
+                show_error(form, exc, {"valid_until": "valid_until"})
+                if exc.detail and isinstance(exc.detail, dict) and exc.detail.get("field"):
+                    form.add_error(exc.detail["field"], exc.message)
+        status = 422
+    return render(
+        request,
+        "boxoffice/discounts.html",
+        {"codes": selectors.discount_codes_list()[:300], "form": form, "now": now},
+        status=status,
+    )
+
+
+@page_requires(Cap.SELL_TICKETS)
+def discount(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(services.discount_get, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action in ("stop", "start"):
+            services.discount_set_active(
+                discount=found, active=action == "start", by=request.user, now=timezone.now()
+            )
+            messages.success(request, _("Saved."))
+            return redirect("boxoffice:discount", pk=pk)
+        messages.error(request, _("Choose to stop the code or to let it be used again."))
+    return render(
+        request,
+        "boxoffice/discount.html",
+        {
+            "code": found,
+            "words": services.discount_words(found),
+            "orders": selectors.discount_orders(discount=found)[:300],
+        },
+    )
+
+
+# --- patrons -------------------------------------------------------------------------------------
+
+
+@page_requires(Cap.SELL_TICKETS)
+def patrons(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    rows = selectors.patrons_search(q=q)[:200]
+    return render(request, "boxoffice/patrons.html", {"patrons": rows, "q": q})
+
+
+@page_requires(Cap.SELL_TICKETS)
+def patron(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(services.patron_get, pk=pk)
+    return render(
+        request,
+        "boxoffice/patron.html",
+        {
+            "patron": found,
+            "orders": selectors.patron_orders(patron=found)[:300],
+            "may_erase": can(request.user, Cap.EDIT_PEOPLE),
+        },
+    )
+
+
+@require_POST
+@page_requires(Cap.EDIT_PEOPLE)
+def patron_export(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(services.patron_get, pk=pk)
+    data = services.patron_export(patron=found, by=request.user, now=timezone.now())
+    response = JsonResponse(data, json_dumps_params={"indent": 1, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="patron-{found.pk}.json"'
+    return response
+
+
+@require_POST
+@page_requires(Cap.EDIT_PEOPLE)
+def patron_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    found = found_or_404(services.patron_get, pk=pk)
+    back = "boxoffice:patron" if can(request.user, Cap.SELL_TICKETS) else "home"
+    if request.POST.get("confirm") != "erase":
+        messages.error(
+            request, _("Tick the box that says the patron asked for their data to be erased.")
+        )
+    else:
+        try:
+            services.patron_erase(patron=found, by=request.user, now=timezone.now())
+            messages.success(request, _("The patron's personal data is erased."))
+        except DomainError as exc:
+            _fail(request, exc)
+    return redirect(back, pk=pk) if back == "boxoffice:patron" else redirect(back)
+
+
+# --- the waiting list ----------------------------------------------------------------------------
+
+
+@page_requires(Cap.SELL_TICKETS)
+def waitlist(request: HttpRequest, pk: int) -> HttpResponse:
+    performance = _performance(pk)
+    now = timezone.now()
+    return render(
+        request,
+        "boxoffice/waitlist.html",
+        {
+            "performance": performance,
+            "entries": selectors.waitlist_of(performance=performance),
+            "free": services.free_seats(performance, now),
+        },
+    )
+
+
+def waitlist_join(request: HttpRequest, pk: int) -> HttpResponse:
+    """Public: join the waiting list of a sold-out performance (no sign-in). The shop includes
+    the form (``boxoffice/_waitlist_form.html``); this page shows the answer or the errors."""
+    performance = _performance(pk)
+    form = forms.WaitlistForm(request.POST if request.method == "POST" else None)
+    entry = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                entry = services.waitlist_join(
+                    performance=performance,
+                    language=translation.get_language() or "",
+                    now=timezone.now(),
+                    **form.cleaned_data,
+                )
+            except DomainError as exc:
+                show_error(form, exc)
+                status = exc.status_code
+        else:
+            status = 422
+    return render(
+        request,
+        "boxoffice/waitlist_join.html",
+        {
+            "performance": performance,
+            "form": form,
+            "entry": entry,
+            "position": services.waitlist_position(entry) if entry else 0,
+        },
+        status=status,
+    )
+
+
+def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
+    """Public: the offer a waiting-list e-mail links to; taking it makes the buyer's cart."""
+    try:
+        entry = services.waitlist_get(token=token)
+    except NotFound as exc:
+        raise Http404(exc.message) from None
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            cart = services.waitlist_accept(token=token, now=timezone.now())
+            # The shop keeps a buyer's cart for a performance under this session key.
+            request.session[f"shop-cart-{cart.performance_id}"] = cart.token
+            return redirect(services.cart_url(cart))
+        except DomainError as exc:
+            error, status = exc.message, exc.status_code
+            entry = services.waitlist_get(token=token)
+    seats = (
+        Seat.objects.filter(
+            pk__in=entry.hold.claims.filter(active=True).values("seat_id")
+        ).select_related("section", "zone")
+        if entry.hold is not None and entry.status == entry.Status.OFFERED
+        else Seat.objects.none()
+    )
+    return render(
+        request,
+        "boxoffice/waitlist_offer.html",
+        {"entry": entry, "performance": entry.performance, "seats": list(seats), "error": error},
+        status=status,
+    )

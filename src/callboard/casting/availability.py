@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from callboard.company.models import Dancer, Person
+from callboard.core.i18n import format_moment
 from callboard.wellbeing.planning import day_limit
 
 
@@ -32,6 +32,11 @@ def dancer_unavailability(dancer: Dancer, day: dt.date) -> str | None:
     """
     name = str(dancer.person)
     if dancer.status == Dancer.Status.INJURED:
+        if dancer.status_reason:
+            return _("%(name)s is injured (marked by hand: %(reason)s).") % {
+                "name": name,
+                "reason": dancer.status_reason,
+            }
         return _("%(name)s is injured.") % {"name": name}
     if dancer.status == Dancer.Status.ON_LEAVE:
         return _("%(name)s is on leave.") % {"name": name}
@@ -71,4 +76,4 @@ def dancer_unavailability(dancer: Dancer, day: dt.date) -> str | None:
 
 
 def _format_day(day: dt.date) -> str:
-    return date_format(day, "j M Y")
+    return format_moment(day, "date_short")

@@ -1,4 +1,5 @@
-"""Casting for the demo company: the Annual Gala and the Swan Lake run, on the demo's records.
+"""Casting for the demo company: the Annual Gala (danced, when it is over), the Swan Lake run
+and the first night of The Nutcracker, on the demo's records.
 
 ``build_casting_demo(now=...)`` runs after the company demo (``callboard.site.demo``) and
 casts through the same services a person uses, so every rule holds. It leaves things for
@@ -212,6 +213,43 @@ def _history(
     )
 
 
+def _gala_history(
+    performance: Performance, roles: list[Role], caster: _Caster, lead: Dancer
+) -> None:
+    """The whole first cast of a gala already danced, written as the record it is: Klára in
+    The Lead, every other place from the dancers who know or were learning the role (no one
+    in two places of one evening), then recorded as danced."""
+    used = {lead.pk}
+    the_lead = _role("Dance of the Seven Veils", "The Lead")
+    wanted: list[tuple[Role, int, Dancer]] = [(the_lead, 0, lead)]
+    for role in roles:
+        if role.pk == the_lead.pk:
+            continue
+        people = [d for d in caster.knowing(role) if d.status == Dancer.Status.ACTIVE]
+        for slot in range(role.dancers_needed):
+            dancer = next((d for d in people if d.pk not in used), None)
+            if dancer is None:
+                break
+            used.add(dancer.pk)
+            wanted.append((role, slot, dancer))
+    for role, slot, dancer in wanted:
+        _, created = CastAssignment.objects.get_or_create(
+            performance=performance,
+            role=role,
+            slot=slot,
+            kind=CastAssignment.Kind.FIRST,
+            rank=1,
+            defaults={
+                "dancer": dancer,
+                "assigned_at": performance.starts_at - dt.timedelta(days=30),
+            },
+        )
+        caster.summary.assignments += int(created)
+    caster.summary.recorded_roles += services.performance_record_danced(
+        performance=performance, now=caster.now
+    )
+
+
 @transaction.atomic
 def build_casting_demo(*, now: dt.datetime, suggest: bool = True) -> CastingDemoSummary:
     """Cast the demo's gala and Swan Lake run (and suggest The Nutcracker's casting)."""
@@ -288,15 +326,31 @@ def build_casting_demo(*, now: dt.datetime, suggest: bool = True) -> CastingDemo
                     f"{injured.dancer.person} was cast as {injured.role.name} before her injury."
                 )
 
-    # The gala: Klára in her own creation, and Études in Blue.
-    gala = next(
-        (p for p in selectors.production_performances(gala_programme) if p.starts_at > now), None
-    )
-    if gala is not None:
-        caster.cast(gala, _role("Dance of the Seven Veils", "The Lead"), klara)
-        caster.fill_work(gala, _roles_of(gala_programme), turn=0, holes={"Folk ensemble": 1})
+    # The gala: Klára danced the premiere of her own creation, with Études in Blue; the
+    # evening is over, so its casting is the record of who danced.
+    for gala in selectors.production_performances(gala_programme):
+        if gala.starts_at <= now:
+            _gala_history(gala, _roles_of(gala_programme), caster, klara)
+        else:
+            caster.cast(gala, _role("Dance of the Seven Veils", "The Lead"), klara)
+            caster.fill_work(gala, _roles_of(gala_programme), turn=0, holes={"Folk ensemble": 1})
 
-    # Announcements: the tour fully announced, Uglich up to its solos, the gala still a draft.
+    # The Christmas run: Klára as the Sugar Plum Fairy on its first night, a draft nobody has
+    # been told of yet (the suggestion below fills the rest for review).
+    nutcracker_programme = Programme.objects.filter(title=NUTCRACKER).first()
+    if nutcracker_programme is not None:
+        first_night = next(
+            (
+                p
+                for p in selectors.production_performances(nutcracker_programme)
+                if p.starts_at > now
+            ),
+            None,
+        )
+        if first_night is not None:
+            caster.cast(first_night, _role(NUTCRACKER, "Sugar Plum Fairy"), klara)
+
+    # Announcements: the tour fully announced, Uglich up to its solos, the Nutcracker a draft.
     for performance in coming:
         tier = Tier.FULL if performance != uglich else Tier.ANNOUNCEABLE
         result = services.casting_announce(

@@ -13,6 +13,9 @@ from callboard.company.models import Staff
 
 LAYER_CHOICES = [(key, label) for key, _k, _r, label in LAYERS]
 
+# A browser date picker shows the date the reader's way; it reads and sends ISO.
+ISO_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
 
 class CellForm(forms.Form):
     performance = forms.IntegerField(min_value=1)
@@ -65,10 +68,8 @@ class NeedForm(forms.Form):
     label = forms.CharField(max_length=200, label=_("What"))
     kind = forms.ChoiceField(choices=RehearsalNeed.Kind.choices, label=_("Kind"))
     minutes = forms.IntegerField(min_value=1, max_value=1440, label=_("Minutes"))
-    earliest = forms.DateField(
-        label=_("Not before"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    latest = forms.DateField(label=_("Not after"), widget=forms.DateInput(attrs={"type": "date"}))
+    earliest = forms.DateField(label=_("Not before"), widget=ISO_DATE)
+    latest = forms.DateField(label=_("Not after"), widget=ISO_DATE)
     priority = forms.IntegerField(
         min_value=1, max_value=5, initial=2, label=_("Priority (1 most urgent)")
     )

@@ -17,11 +17,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from callboard.casting.availability import dancer_unavailability
 from callboard.company.models import Dancer
+from callboard.core.i18n import format_moment
 from callboard.repertoire.models import DancerRole, Role, Section
 from callboard.season.models import Performance
 
@@ -66,7 +66,7 @@ class Finding:
 
 
 def _day(day: dt.date) -> str:
-    return date_format(day, "j M Y")
+    return format_moment(day, "date_short")
 
 
 def stage_overlaps(roles: Iterable[Role], sections: Iterable[Section]) -> dict[int, set[int]]:

@@ -7,7 +7,6 @@ a name lists the dancers with what the rules say about each.
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from callboard.casting.models import (
     RehearsalNeed,
     parse_layer,
 )
+from callboard.core.csvfiles import csv_response
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.pages import show_error
 from callboard.core.roles import Cap, can, page_requires
@@ -448,15 +448,22 @@ def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
     except NotFound as exc:
         return _not_found(request, exc.message)
     data = selectors.programme_sheet(programme=programme, user=request.user, now=timezone.now())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="casting-{programme.pk}.csv"'
-    response.write("\ufeff")  # spreadsheet programs then read the accents right
-    writer = csv.writer(response)
-    writer.writerow(["date", "time", "venue", "work", "role", "cast", "place", "dancer", "rank"])
-    for performance, rows in data["performances"]:
+    header = [
+        _("date"),
+        _("time"),
+        _("venue"),
+        _("work"),
+        _("role"),
+        _("cast"),
+        _("place"),
+        _("dancer"),
+        _("rank"),
+    ]
+    rows = []
+    for performance, assignments in data["performances"]:
         local = performance.starts_at.astimezone(performance.venue.zone)
-        for a in rows:
-            writer.writerow(
+        for a in assignments:
+            rows.append(
                 [
                     local.date().isoformat(),
                     local.strftime("%H:%M"),
@@ -467,11 +474,11 @@ def sheet_csv(request: HttpRequest, pk: int) -> HttpResponse:
                     if a.kind != "cover"
                     else f"{a.get_kind_display()} {a.rank}",
                     a.slot + 1,
-                    str(a.dancer.person),
+                    a.dancer.person.full_name,
                     a.dancer.get_rank_display(),
                 ]
             )
-    return response
+    return csv_response(f"casting-{programme.pk}.csv", header, rows)
 
 
 @page_requires(Cap.VIEW_CASTING)

@@ -55,6 +55,8 @@ class PersonAdmin(admin.ModelAdmin):
     list_display = [
         "family_name",
         "given_name",
+        "native_family_name",
+        "native_given_name",
         "kind",
         "organisation",
         "contact_role",
@@ -62,10 +64,18 @@ class PersonAdmin(admin.ModelAdmin):
         "user",
     ]
     list_filter = ["kind", "nationality"]
-    search_fields = ["given_name", "family_name", "search_name", "email", "organisation"]
+    search_fields = [
+        "given_name",
+        "family_name",
+        "native_given_name",
+        "native_family_name",
+        "search_names",
+        "email",
+        "organisation",
+    ]
     list_select_related = ["user"]
     raw_id_fields = ["user", "related_to"]
-    readonly_fields = ["search_name"]
+    readonly_fields = ["search_name", "search_names"]
     inlines = [DancerInline, StaffInline]
 
 

@@ -57,12 +57,17 @@ class DancerOut(Schema):
     person_id: int
     given_name: str
     family_name: str
-    full_name: str
+    native_given_name: str = Field("", description="The given name in the person's own script")
+    native_family_name: str = Field("", description="The family name in the person's own script")
+    full_name: str = Field(description="The name in the reader's script (Accept-Language)")
     kind: str
     rank: str
     rank_label: str
     status: str
     status_label: str
+    status_reason: str = Field(
+        "", description="Why the status was set by hand (needed when marked injured by hand)"
+    )
     joined_on: dt.date | None
     engagement_start: dt.date | None
     engagement_end: dt.date | None
@@ -100,6 +105,7 @@ class DancerIn(Schema):
     family_name: str
     rank: str
     status: str = Dancer.Status.ACTIVE.value
+    status_reason: str = ""
     joined_on: dt.date | None = None
     engagement_start: dt.date | None = None
     engagement_end: dt.date | None = None
@@ -120,6 +126,7 @@ class DancerPatch(Schema):
     family_name: str | None = None
     rank: str | None = None
     status: str | None = None
+    status_reason: str | None = None
     joined_on: dt.date | None = None
     engagement_start: dt.date | None = None
     engagement_end: dt.date | None = None
@@ -287,12 +294,15 @@ def _dancer(dancer: Dancer, user: Any) -> dict[str, Any]:
         "person_id": person.pk,
         "given_name": person.given_name,
         "family_name": person.family_name,
+        "native_given_name": person.native_given_name,
+        "native_family_name": person.native_family_name,
         "full_name": person.full_name,
         "kind": person.kind,
         "rank": dancer.rank,
         "rank_label": str(dancer.get_rank_display()),
         "status": dancer.status,
         "status_label": str(dancer.get_status_display()),
+        "status_reason": dancer.status_reason,
         "joined_on": dancer.joined_on,
         "engagement_start": dancer.engagement_start,
         "engagement_end": dancer.engagement_end,

@@ -22,6 +22,7 @@ from callboard.company.models import (
     Studio,
     TrainingEntry,
 )
+from callboard.company.pickers import group_people
 from callboard.company.services import (
     DANCER_OWN_FIELDS,
     DANCER_PERSON_FIELDS,
@@ -31,11 +32,19 @@ from callboard.company.services import (
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: it shows the date the reader's way and sends ISO."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type=date> reads, any language
 
 
 class TimeInput(forms.TimeInput):
     input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%H:%M")
 
 
 def _widgets(fields: dict[str, forms.Field]) -> dict[str, forms.Field]:
@@ -82,7 +91,7 @@ class DancerForm(_DancerBase, _DancerOwn, _DancerPrivate):  # type: ignore[misc,
 
     field_order = [
         *DANCER_PERSON_FIELDS[:2],
-        *DANCER_OWN_FIELDS[:5],
+        *DANCER_OWN_FIELDS[:6],
         *DANCER_PERSON_FIELDS[2:],
         "contract_notes",
     ]
@@ -126,6 +135,7 @@ class StaffForm(_model_form("_StaffBase", Staff, ("kind", "title", "since"))):  
             del self.fields["person"]
         elif people is not None:
             self.fields["person"].queryset = people
+            group_people(self.fields["person"])
 
     @staticmethod
     def initial_for(staff: Staff) -> dict[str, Any]:
@@ -162,6 +172,7 @@ class ContactForm(
         super().__init__(*args, **kwargs)
         if people is not None:
             self.fields["related_to"].queryset = people
+            group_people(self.fields["related_to"])
 
     @staticmethod
     def initial_for(person: Person) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from callboard.core.text import search_key
+from callboard.core.i18n import DEFAULT_CURRENCY, current_language
+from callboard.core.text import reads_script, search_key
 
 
 class LabourProfile(models.Model):
@@ -23,7 +24,7 @@ class LabourProfile(models.Model):
     preset = models.CharField(
         max_length=40, blank=True, help_text=_("Preset this was created from")
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(_("notes"), blank=True)
     max_minutes_per_day = models.PositiveIntegerField(_("most minutes of work a day"))
     max_minutes_per_week = models.PositiveIntegerField(_("most minutes of work a week"))
     longest_call_minutes = models.PositiveIntegerField(
@@ -101,6 +102,18 @@ class Company(models.Model):
         LabourProfile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     city = models.CharField(max_length=100, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("What people read unless they choose; blank follows each browser."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        help_text=_("ISO 4217 code of every price, e.g. RUB or EUR."),
+    )
 
     class Meta:
         verbose_name_plural = _("company")
@@ -127,7 +140,21 @@ class Person(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MEMBER)
     given_name = models.CharField(_("given name"), max_length=100)
     family_name = models.CharField(_("family name"), max_length=100)
+    # The name in the person's own script (Cyrillic for a Moscow dancer), shown to readers
+    # of a language written in it; the Latin name above is shown to everyone else.
+    native_given_name = models.CharField(_("given name in own script"), max_length=100, blank=True)
+    native_family_name = models.CharField(
+        _("family name in own script"), max_length=100, blank=True
+    )
     search_name = models.CharField(max_length=220, editable=False, db_index=True)
+    # Both names folded to Latin, so "Tatiana" finds «Татьяна» and «Клара» finds Klára.
+    search_names = models.CharField(max_length=450, editable=False, default="")
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Pages and e-mails in this language; blank follows the company's."),
+    )
     # Public facts
     biography = models.TextField(_("biography"), blank=True)
     heritage = models.TextField(_("heritage"), blank=True)
@@ -147,6 +174,9 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     emergency_contact = models.CharField(_("emergency contact"), max_length=200, blank=True)
+    # Set when the person's data was erased on their request (company.services.personal_data):
+    # the record stays for what refers to it, with the personal fields blanked.
+    erased_at = models.DateTimeField(_("erased on request"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -162,11 +192,45 @@ class Person(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived search key, kept in step with the name whoever writes the row.
         self.search_name = search_key(f"{self.given_name} {self.family_name}")
+        self.search_names = person_search_names(self)
         super().save(*args, **kwargs)
 
     @property
-    def full_name(self) -> str:
+    def latin_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def native_name(self) -> str:
+        return " ".join(filter(None, [self.native_given_name, self.native_family_name]))
+
+    @property
+    def full_name(self) -> str:
+        """The name in the reader's script: «Клара Калмурзаева» to a Russian reader."""
+        native = self.native_name
+        if native and reads_script(current_language(), native):
+            return native
+        return self.latin_name
+
+    @property
+    def display_given_name(self) -> str:
+        if self.native_given_name and reads_script(current_language(), self.native_name):
+            return self.native_given_name
+        return self.given_name
+
+    @property
+    def display_family_name(self) -> str:
+        if self.native_family_name and reads_script(current_language(), self.native_name):
+            return self.native_family_name
+        return self.family_name
+
+
+def person_search_names(person: Person) -> str:
+    """The Latin name and the name in own script, both folded for search."""
+    keys = [search_key(f"{person.given_name} {person.family_name}")]
+    native = " ".join(filter(None, [person.native_given_name, person.native_family_name]))
+    if native:
+        keys.append(search_key(native))
+    return " | ".join(keys)[:450]
 
 
 class Dancer(models.Model):
@@ -193,6 +257,17 @@ class Dancer(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    # "Injured" normally comes from the physiotherapist's record (an open injury or its
+    # return-to-dance plan, read through wellbeing); set by hand it must say why.
+    status_reason = models.CharField(
+        _("why (when marked by hand)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Needed when you mark a dancer injured by hand, e.g. “reported by phone, sees the "
+            "physiotherapist on Monday”. Not a diagnosis: that belongs in the medical record."
+        ),
+    )
     joined_on = models.DateField(_("joined the company"), null=True, blank=True)
     engagement_start = models.DateField(_("guest engagement from"), null=True, blank=True)
     engagement_end = models.DateField(_("guest engagement to"), null=True, blank=True)
@@ -206,6 +281,10 @@ class Dancer(models.Model):
                 | Q(engagement_start__isnull=True)
                 | Q(engagement_end__gte=F("engagement_start")),
                 name="dancer_engagement_ordered",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="injured") | ~Q(status_reason=""),
+                name="dancer_injured_by_hand_says_why",
             ),
         ]
 
@@ -224,9 +303,9 @@ class TrainingEntry(models.Model):
     institution = models.CharField(_("school or teacher"), max_length=200)
     discipline = models.CharField(_("discipline"), max_length=120, blank=True)
     place = models.CharField(_("place"), max_length=120, blank=True)
-    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    start_year = models.PositiveSmallIntegerField(_("from (year)"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("to (year)"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["start_year", "pk"]
@@ -260,7 +339,7 @@ class Staff(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="staff_roles")
     kind = models.CharField(_("role"), max_length=30, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    since = models.DateField(null=True, blank=True)
+    since = models.DateField(_("since"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "person__family_name"]
@@ -272,8 +351,8 @@ class Staff(models.Model):
 
 
 class Site(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    address = models.CharField(max_length=250, blank=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    address = models.CharField(_("address"), max_length=250, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -302,8 +381,10 @@ class SiteTravel(models.Model):
 
 
 class Studio(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="studios")
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="studios", verbose_name=_("site")
+    )
     length_m = models.DecimalField(
         _("length (m)"), max_digits=5, decimal_places=1, null=True, blank=True
     )
@@ -313,8 +394,15 @@ class Studio(models.Model):
     capacity = models.PositiveSmallIntegerField(_("dancers it holds"))
     has_piano = models.BooleanField(_("piano"), default=True)
     floor = models.CharField(_("floor"), max_length=120, blank=True)
-    active = models.BooleanField(default=True)
-    notes = models.TextField(blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+    # A theatre's stage, as a room of the venue's site: only stage and dress rehearsals are
+    # called there, and performances take it from their get-in to their get-out.
+    is_stage = models.BooleanField(
+        _("a theatre's stage"),
+        default=False,
+        help_text=_("Only stage and dress rehearsals are called on a stage."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
         ordering = ["site__name", "name"]

@@ -6,14 +6,16 @@ Every list here costs a fixed number of queries whatever the size of the company
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from callboard.company.collation import name_ordering
 from callboard.company.models import (
     Company,
     Dancer,
@@ -30,6 +32,7 @@ from callboard.core.errors import NotFound, ValidationFailed
 from callboard.core.pages import PageParts
 from callboard.core.roles import Cap, can
 from callboard.core.text import search_key
+from callboard.core.zones import company_today
 
 ROSTER_PAGE_SIZE = 25
 API_MAX_LIMIT = 200
@@ -47,6 +50,78 @@ def may_see_private(user: Any, person: Person) -> bool:
     return can(user, Cap.VIEW_PRIVATE)
 
 
+# --------------------------------------------------------------------------- status
+
+# "Injured" on the roster follows the medical record: wellbeing (a layer above) registers,
+# in its AppConfig.ready(), a reader that says which dancers an open injury or its
+# return-to-dance plan keeps from dancing on a day ("out") or limits ("limited"), and
+# nothing more. The roster adds the statuses set by hand (which must say why).
+
+MedicalStatusReader = Callable[[Iterable[int] | None, dt.date], dict[int, str]]
+MEDICAL_OUT = "out"
+MEDICAL_LIMITED = "limited"
+_medical_status_reader: MedicalStatusReader | None = None
+
+
+def set_medical_status_reader(reader: MedicalStatusReader) -> None:
+    global _medical_status_reader
+    _medical_status_reader = reader
+
+
+def medical_status(dancer_ids: Iterable[int] | None, day: dt.date) -> dict[int, str]:
+    """Dancer id -> "out" or "limited" on ``day``, from the medical record (one query)."""
+    if _medical_status_reader is None:
+        return {}
+    return _medical_status_reader(dancer_ids, day)
+
+
+@dataclass(frozen=True)
+class ShownStatus:
+    """What the roster shows of a dancer's status, and why."""
+
+    code: str  # a Dancer.Status value, or "returning"
+    label: str
+    reason: str
+    by_hand: bool
+
+    @property
+    def active(self) -> bool:
+        return self.code == Dancer.Status.ACTIVE
+
+
+def shown_status(dancer: Dancer, medical: str | None) -> ShownStatus:
+    """The roster status of ``dancer`` given the medical record's word on the day."""
+    if dancer.status != Dancer.Status.ACTIVE:
+        reason = dancer.status_reason
+        if dancer.status == Dancer.Status.INJURED:
+            reason = _("marked injured by hand: %(why)s") % {"why": dancer.status_reason}
+        return ShownStatus(dancer.status, str(dancer.get_status_display()), reason, True)
+    if medical == MEDICAL_OUT:
+        return ShownStatus(
+            Dancer.Status.INJURED,
+            str(Dancer.Status.INJURED.label),
+            _("unavailable (medical), from the physiotherapist's record"),
+            False,
+        )
+    if medical == MEDICAL_LIMITED:
+        return ShownStatus(
+            "returning",
+            _("Returning from injury"),
+            _("limited (medical), on a return-to-dance plan"),
+            False,
+        )
+    return ShownStatus(Dancer.Status.ACTIVE, str(Dancer.Status.ACTIVE.label), "", False)
+
+
+def with_shown_status(dancers: Iterable[Dancer], *, day: dt.date) -> list[Dancer]:
+    """``dancers`` with ``shown`` (a :class:`ShownStatus`) set on each (one query)."""
+    found = list(dancers)
+    medical = medical_status([d.pk for d in found], day)
+    for d in found:
+        d.shown = shown_status(d, medical.get(d.pk))  # type: ignore[attr-defined]
+    return found
+
+
 # --------------------------------------------------------------------------- roster
 
 
@@ -58,8 +133,14 @@ def _rank_order() -> Case:
     )
 
 
-def dancer_list(*, rank: str = "", status: str = "", q: str = "") -> QuerySet[Dancer]:
-    """Dancers filtered by rank, status and an accent-insensitive name search, by rank then name."""
+def dancer_list(
+    *, rank: str = "", status: str = "", q: str = "", day: dt.date | None = None
+) -> QuerySet[Dancer]:
+    """Dancers filtered by rank, status and an accent-insensitive name search, by rank then name.
+
+    With ``day``, "injured" also finds the active dancers the medical record keeps from
+    dancing on that day, and "active" leaves them out.
+    """
     if rank and rank not in Dancer.Rank.values:
         raise ValidationFailed(
             _("Unknown rank “%(rank)s”. Choose one of: %(known)s.")
@@ -76,18 +157,35 @@ def dancer_list(*, rank: str = "", status: str = "", q: str = "") -> QuerySet[Da
     if rank:
         qs = qs.filter(rank=rank)
     if status:
-        qs = qs.filter(status=status)
+        out = (
+            [pk for pk, word in medical_status(None, day).items() if word == MEDICAL_OUT]
+            if day is not None and status in (Dancer.Status.INJURED, Dancer.Status.ACTIVE)
+            else []
+        )
+        if status == Dancer.Status.INJURED and out:
+            qs = qs.filter(Q(status=status) | Q(status=Dancer.Status.ACTIVE, pk__in=out))
+        else:
+            qs = qs.filter(status=status).exclude(pk__in=out)
     for word in search_key(q).split():
-        qs = qs.filter(person__search_name__contains=word)
+        # Both names, folded to Latin: "Tatiana" finds «Татьяна», «Клара» finds Klára.
+        qs = qs.filter(person__search_names__contains=word)
     return qs.annotate(rank_order=_rank_order()).order_by(
-        "rank_order", "person__family_name", "person__given_name", "pk"
+        "rank_order", *name_ordering("person__"), "pk"
     )
 
 
-def roster_page(*, rank: str = "", status: str = "", q: str = "", page: Any = 1) -> Page:
-    """One page of the roster (at most :data:`ROSTER_PAGE_SIZE` dancers)."""
-    paginator = Paginator(dancer_list(rank=rank, status=status, q=q), ROSTER_PAGE_SIZE)
-    return paginator.get_page(page)
+def roster_page(
+    *, rank: str = "", status: str = "", q: str = "", page: Any = 1, day: dt.date | None = None
+) -> Page:
+    """One page of the roster (at most :data:`ROSTER_PAGE_SIZE` dancers).
+
+    With ``day``, each dancer carries ``shown``: the status the medical record gives them.
+    """
+    paginator = Paginator(dancer_list(rank=rank, status=status, q=q, day=day), ROSTER_PAGE_SIZE)
+    result = paginator.get_page(page)
+    if day is not None:
+        result.object_list = with_shown_status(result.object_list, day=day)
+    return result
 
 
 def dancers_with_training(qs: QuerySet[Dancer]) -> QuerySet[Dancer]:
@@ -128,6 +226,7 @@ def dancer_profile(*, pk: int, user: Any, now: dt.datetime) -> DancerProfile:
     """Everything the dancer page shows, in four queries: dancer, training, and one query for
     each part the apps above add (roles, performances)."""
     dancer = dancer_get(pk=pk)
+    with_shown_status([dancer], day=company_today(now))
     return DancerProfile(
         dancer=dancer,
         show_private=may_see_private(user, dancer.person),
@@ -149,7 +248,7 @@ def staff_list(*, kind: str = "") -> QuerySet[Staff]:
     qs = Staff.objects.select_related("person")
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("kind", "person__family_name", "person__given_name", "pk")
+    return qs.order_by("kind", *name_ordering("person__"), "pk")
 
 
 def staff_by_kind() -> list[tuple[str, list[Staff]]]:
@@ -168,7 +267,11 @@ def staff_get(*, pk: int) -> Staff:
 
 
 def contact_list() -> QuerySet[Person]:
-    return Person.objects.filter(kind=Person.Kind.CONTACT).select_related("related_to")
+    return (
+        Person.objects.filter(kind=Person.Kind.CONTACT)
+        .select_related("related_to")
+        .order_by(*name_ordering(), "pk")
+    )
 
 
 def contact_get(*, pk: int) -> Person:
@@ -178,9 +281,22 @@ def contact_get(*, pk: int) -> Person:
     return person
 
 
+def person_get(*, pk: int) -> Person:
+    """Anyone: a dancer, a staff member or a contact (for their data on request)."""
+    person = (
+        Person.objects.select_related("user", "dancer", "related_to")
+        .prefetch_related("staff_roles", "dancer__training")
+        .filter(pk=pk)
+        .first()
+    )
+    if person is None:
+        raise NotFound(_("There is no person #%(pk)s.") % {"pk": pk})
+    return person
+
+
 def people_choices() -> QuerySet[Person]:
     """Everyone a staff role or a contact's relation can point at (dancers and staff first)."""
-    return Person.objects.exclude(kind=Person.Kind.CONTACT).order_by("family_name", "given_name")
+    return Person.objects.exclude(kind=Person.Kind.CONTACT).order_by(*name_ordering(), "pk")
 
 
 # --------------------------------------------------------------------------- studios and sites

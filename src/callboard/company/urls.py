@@ -33,4 +33,8 @@ urlpatterns = [
     path("labour/<int:pk>/edit/", views.labour_edit, name="labour_edit"),
     path("labour/<int:pk>/activate/", views.labour_activate, name="labour_activate"),
     path("import/", views.roster_import, name="import"),
+    path("language/", views.language, name="language"),
+    path("persons/<int:pk>/data/", views.person_data, name="person_data"),
+    path("persons/<int:pk>/data/export/", views.person_export, name="person_export"),
+    path("persons/<int:pk>/data/erase/", views.person_erase, name="person_erase"),
 ]

@@ -7,15 +7,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from callboard.company import selectors, services
+from callboard.company import locale, selectors, services
 from callboard.company.forms import (
     ContactForm,
     DancerForm,
@@ -29,11 +30,14 @@ from callboard.company.forms import (
     TrainingForm,
     TravelForm,
 )
+from callboard.company.models import Person
+from callboard.company.services import personal_data
 from callboard.company.services.importing import COLUMNS, MAX_BYTES
 from callboard.core.actors import Actor
 from callboard.core.errors import DomainError
-from callboard.core.pages import form_page, found
+from callboard.core.pages import forbidden, form_page, found
 from callboard.core.roles import Cap, can, page_requires
+from callboard.core.zones import company_today
 
 # Service argument names that a form calls differently.
 _FORM_FIELD = {"site_id": "site", "person_id": "person", "related_to_id": "related_to"}
@@ -81,6 +85,7 @@ def roster(request: HttpRequest) -> HttpResponse:
         status=wanted.get("status") or "",
         q=wanted.get("q") or "",
         page=request.GET.get("page"),
+        day=company_today(timezone.now()),
     )
     query = request.GET.copy()
     query.pop("page", None)
@@ -518,3 +523,97 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         {"form": form, "report": report, "carry": carry, "columns": COLUMNS},
         status=422 if report is not None and not report.ok else 200,
     )
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """Choose the language to read Callboard in (anyone, signed in or not)."""
+    chosen = locale.person_language_set(
+        user=request.user, language=request.POST.get("language", "")
+    )
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    locale.set_language_cookie(response, chosen)
+    return response
+
+
+# --------------------------------------------------------------------------- data on request
+
+
+def _person_data_target(request: HttpRequest, pk: int) -> Person | HttpResponse:
+    """The person whose data the page is about, or the answer for someone who may not ask."""
+    if not request.user.is_authenticated:
+        return redirect(f"/login/?next={request.path}")
+    person = found(selectors.person_get, pk=pk)
+    if not personal_data.may_export(person, request.user):
+        return forbidden(
+            request, _("Only management may see someone's data; you may see your own.")
+        )
+    return person
+
+
+def person_data(request: HttpRequest, pk: int) -> HttpResponse:
+    """``/people/persons/<id>/data/``: a person's data on request: download it as JSON
+    (management, and the person themself); erase it (management)."""
+    target = _person_data_target(request, pk)
+    if isinstance(target, HttpResponse):
+        return target
+    return render(
+        request,
+        "company/person_data.html",
+        {
+            "person": target,
+            "erased": personal_data.is_erased(target),
+            "may_erase": can(request.user, Cap.EDIT_PEOPLE)
+            and not personal_data.is_own(target, request.user),
+            "own": personal_data.is_own(target, request.user),
+        },
+    )
+
+
+@require_POST
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The JSON file of everything Callboard holds about the person that the reader may see."""
+    target = _person_data_target(request, pk)
+    if isinstance(target, HttpResponse):
+        return target
+    try:
+        data = services.person_data_export(person=target, by=request.user, now=timezone.now())
+    except DomainError as exc:
+        return forbidden(request, exc.message)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="callboard-person-{target.pk}.json"'
+    return response
+
+
+@require_POST
+@page_requires(Cap.EDIT_PEOPLE)
+def person_erase(request: HttpRequest, pk: int) -> HttpResponse:
+    person = found(selectors.person_get, pk=pk)
+    back = reverse("company:person_data", args=[person.pk])
+    if request.POST.get("confirm") != "erase":
+        messages.error(
+            request,
+            _(
+                "Nothing was erased: tick the box to confirm the person asked for their data "
+                "to be erased."
+            ),
+        )
+        return redirect(back)
+    try:
+        services.person_erase(person=person, by=request.user, now=timezone.now())
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _(
+                "Erased. The records the company must keep stay, without the person's name or "
+                "contact details; they can no longer sign in."
+            ),
+        )
+    return redirect(back)

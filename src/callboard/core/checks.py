@@ -22,6 +22,8 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from callboard.core.headers import ORIGIN
+
 DOCS = "docs/deploy.md"
 
 # E-mail backends that keep mail on this machine (development) rather than send it.
@@ -241,9 +243,40 @@ def _backup_dir() -> list[checks.CheckMessage]:
     return []
 
 
+def embedding(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """``CALLBOARD_EMBED_ORIGINS`` names origins (``https://host[:port]``), https in
+    production; a path, a wildcard or a typo would frame the seat picker for the wrong site
+    or for none."""
+    found: list[checks.CheckMessage] = []
+    for origin in getattr(settings, "CALLBOARD_EMBED_ORIGINS", []):
+        if not ORIGIN.match(origin) or (production() and not origin.startswith("https://")):
+            found.append(
+                _error(
+                    "E020",
+                    _("CALLBOARD_EMBED_ORIGINS names %(origin)r, which is not an origin.")
+                    % {"origin": origin},
+                    _(
+                        "Give the company's website as https://HOST (no path, no wildcard), "
+                        "several separated by spaces, e.g. "
+                        "CALLBOARD_EMBED_ORIGINS=https://www.example-ballet.org."
+                    ),
+                )
+            )
+    if production() and int(getattr(settings, "SECURE_HSTS_SECONDS", 0) or 0) < 60 * 60 * 24 * 180:
+        found.append(
+            _error(
+                "E021",
+                _("HSTS is off or shorter than half a year (SECURE_HSTS_SECONDS)."),
+                _("Leave SECURE_HSTS_SECONDS at the production default of one year."),
+            )
+        )
+    return found
+
+
 def register() -> None:
     checks.register(jobs_mode, "callboard")
     checks.register(production_settings, "callboard")
+    checks.register(embedding, "callboard")
 
 
 def refuse_unsafe_start(process: str) -> None:

@@ -11,6 +11,6 @@ def callboard(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     roles = user_roles(user)
     return {
-        "cb_roles": sorted(ROLE_LABELS[r] for r in roles),
+        "cb_roles": sorted(str(ROLE_LABELS[r]) for r in roles),
         "cb_can": {cap.value: can(user, cap) for cap in Cap},
     }

@@ -127,3 +127,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.beat_at:%H:%M:%S}"
+
+
+class PushSubscription(models.Model):
+    """One browser's permission to be sent push notifications for a user (Web Push).
+
+    The browser gives the endpoint (its push service's address for this subscription) and
+    the keys the messages are encrypted with; only that browser can read them. Made and
+    removed by the user themself (``core/push.py``); removed by Callboard when the push
+    service answers that the subscription has gone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="push_subscriptions"
+    )
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=200, help_text=_("The browser's public key"))
+    auth = models.CharField(max_length=100, help_text=_("The browser's authentication secret"))
+    created_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.endpoint[:60]}"

@@ -16,7 +16,9 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from callboard.core.actors import Actor, Callboard
 from callboard.core.errors import PermissionDenied
@@ -32,14 +34,15 @@ class Role(StrEnum):
     PHYSIOTHERAPIST = "physiotherapist"
 
 
-ROLE_LABELS: dict[Role, str] = {
-    Role.ARTISTIC_DIRECTOR: "Artistic director",
-    Role.BALLET_MASTER: "Ballet master",
-    Role.COMPANY_MANAGER: "Company manager",
-    Role.BOX_OFFICE: "Box office",
-    Role.PRESS: "Press office",
-    Role.DANCER: "Dancer",
-    Role.PHYSIOTHERAPIST: "Physiotherapist",
+# Lazy: each reader sees them in their own language.
+ROLE_LABELS: dict[Role, StrPromise] = {
+    Role.ARTISTIC_DIRECTOR: gettext_lazy("Artistic director"),
+    Role.BALLET_MASTER: gettext_lazy("Ballet master"),
+    Role.COMPANY_MANAGER: gettext_lazy("Company manager"),
+    Role.BOX_OFFICE: gettext_lazy("Box office"),
+    Role.PRESS: gettext_lazy("Press office"),
+    Role.DANCER: gettext_lazy("Dancer"),
+    Role.PHYSIOTHERAPIST: gettext_lazy("Physiotherapist"),
 }
 
 
@@ -61,6 +64,7 @@ class Cap(StrEnum):
     SELL_TICKETS = "sell_tickets"  # box office: sales, comps, exchanges, refunds, reports
     MANAGE_HOLDS = "manage_holds"  # box office: house, press, family-comp and kill holds
     CHECK_IN = "check_in"  # the door: scan tickets
+    VIEW_BOXOFFICE_REPORTS = "view_boxoffice_reports"  # box office: sales reports, read only
     CLAIM_COMPS = "claim_comps"  # a dancer claims family comps
     EDIT_PERFORMANCE_REPORT = "edit_performance_report"  # running times, curtain calls, incidents
     EDIT_REVIEWS = "edit_reviews"  # press office: reviews and critics' quotes
@@ -90,6 +94,7 @@ CAPABILITIES: dict[Cap, set[Role]] = {
     Cap.SELL_TICKETS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.MANAGE_HOLDS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
     Cap.CHECK_IN: {Role.BOX_OFFICE, Role.COMPANY_MANAGER},
+    Cap.VIEW_BOXOFFICE_REPORTS: {Role.BOX_OFFICE, Role.COMPANY_MANAGER, Role.ARTISTIC_DIRECTOR},
     Cap.CLAIM_COMPS: {Role.DANCER},
     Cap.PLAN_SCHEDULE: {Role.BALLET_MASTER, Role.ARTISTIC_DIRECTOR},
     Cap.VIEW_ALL_CALLS: set(_MANAGEMENT),

@@ -1,79 +1,84 @@
-"""Signing in: repeated failures lock a user name (from any address) for a while.
+"""Signing in: the password, then (where it is on) the second factor; repeated failures
+lock one user name *from one client address* for a while.
 
-Failures are counted in the cache per user name; after ``CALLBOARD_LOGIN_MAX_FAILURES``
-within ``CALLBOARD_LOGIN_LOCK_SECONDS`` the name is locked for that long, whatever the
-password. A successful sign-in clears the count.
+The lockout is django-axes's, counted in the database (so every process and machine sees the
+same count) by user name and client address together: a stranger elsewhere typing wrong
+passwords for the artistic director's name locks out only themselves. The address is read
+through ``CALLBOARD_TRUSTED_PROXIES`` (:mod:`callboard.core.clientaddr`). After
+``CALLBOARD_LOGIN_MAX_FAILURES`` failures the pair is locked for ``CALLBOARD_LOGIN_LOCK_SECONDS``,
+whatever the password; a successful sign-in clears the count. The form says so itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django import forms
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
-from django.core.cache import cache
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from callboard.core import links, outbox
-from callboard.core.text import search_key
+from callboard.core import links, outbox, twofactor
 
 
-def _key(username: str) -> str:
-    return f"callboard:signin-failures:{search_key(username)[:150]}"
+def failure_limit(request: HttpRequest | None = None, credentials: Any = None) -> int:
+    """Failures before a lock (axes reads it through ``AXES_FAILURE_LIMIT``)."""
+    return int(settings.CALLBOARD_LOGIN_MAX_FAILURES)
 
 
-def failures(username: str) -> int:
-    return int(cache.get(_key(username), 0))
+def lock_time(request: HttpRequest | None = None) -> dt.timedelta:
+    """How long a lock lasts (axes reads it through ``AXES_COOLOFF_TIME``)."""
+    return dt.timedelta(seconds=int(settings.CALLBOARD_LOGIN_LOCK_SECONDS))
 
 
-def record_failure(username: str) -> None:
-    key = _key(username)
-    timeout = settings.CALLBOARD_LOGIN_LOCK_SECONDS
-    if not cache.add(key, 1, timeout):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout)
+def locked_message() -> str:
+    minutes = max(1, int(settings.CALLBOARD_LOGIN_LOCK_SECONDS) // 60)
+    return _(
+        "Too many failed attempts for this user name from this address: signing in is locked "
+        "for %(minutes)d minutes. Wait, or reset your password by e-mail."
+    ) % {"minutes": minutes}
 
 
-def clear_failures(username: str) -> None:
-    cache.delete(_key(username))
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes's lockout check, first of the authentication backends. A check without a
+    request (``manage.py`` code, a test client's ``login``) has no address to count by and
+    nobody remote behind it: it is let through to the password check."""
 
-
-def locked(username: str) -> bool:
-    return failures(username) >= settings.CALLBOARD_LOGIN_MAX_FAILURES
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        if username and locked(username):
-            minutes = max(1, settings.CALLBOARD_LOGIN_LOCK_SECONDS // 60)
-            raise forms.ValidationError(
-                _(
-                    "Too many failed attempts for this user name: signing in is locked for "
-                    "%(minutes)d minutes. Wait, or reset your password by e-mail."
-                )
-                % {"minutes": minutes},
-                code="locked",
-            )
         try:
-            cleaned = super().clean()
+            return super().clean()
         except forms.ValidationError:
-            if username:
-                record_failure(username)
+            if self.request is not None and getattr(self.request, "axes_locked_out", False):
+                raise forms.ValidationError(locked_message(), code="locked") from None
             raise
-        clear_failures(username)
-        return cleaned
 
 
 class SignInView(auth_views.LoginView):
     template_name = "core/login.html"
     authentication_form = ThrottledAuthenticationForm
+
+    def get_success_url(self) -> str:
+        then = super().get_success_url()
+        return twofactor.next_step_url(self.request, then) or then
 
 
 class OutboxPasswordResetForm(PasswordResetForm):

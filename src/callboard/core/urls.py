@@ -6,6 +6,7 @@ from callboard.core.signin import OutboxPasswordResetForm, SignInView
 
 urlpatterns = [
     path("login/", SignInView.as_view(), name="login"),
+    path("login/verify/", views.two_factor_verify, name="two_factor_verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(
@@ -37,7 +38,11 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/two-factor/off/", views.two_factor_off, name="two_factor_off"),
     path("account/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("health/", views.health, name="health"),
     path("health/live/", views.health_live, name="health_live"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says.
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -8,8 +8,11 @@ person uses:
   ovation. The company demo books that performance on the coming Volga tour; so that the
   report can be shown, a first Uglich performance earlier this season is added (a preview
   before the tour, Eleonora as Odette/Odile) when no Uglich Swan Lake has happened yet;
+- the Annual Gala two evenings ago, with the world premiere of Klára Kalmurzaev's Dance of
+  the Seven Veils: its report (the house on its feet, her parents and the Bolshoi's artistic
+  director in the stalls), The Moscow Times' review of the premiere and the audience's answers;
 - a performance report for every performance that has taken place (running times, curtain
-  calls, attendance counted by hand: these houses sold no tickets through Callboard);
+  calls; attendance counted at the door where the box office sold tickets, typed otherwise);
 - reviews, among them The Moscow Times' (Jonathan Hale), with quotes and stars;
 - audience answers through the public survey, some approved, some waiting, one rejected.
 
@@ -34,11 +37,13 @@ from callboard.core.actors import CALLBOARD, Actor
 from callboard.core.errors import DomainError
 from callboard.reception import services
 from callboard.reception.models import Feedback, PerformanceReport, Review
-from callboard.repertoire.models import DancerRole, Role, Section
+from callboard.repertoire.models import DancerRole, Role, Section, Work
 from callboard.season.models import Performance, Programme, Venue
 
 UGLICH = "Uglich Town Theatre"
 SWAN_LAKE = "Swan Lake"
+GALA = "Annual Gala"
+SEVEN_VEILS = "Dance of the Seven Veils"
 INTERVAL = 20  # minutes between acts
 
 
@@ -179,6 +184,19 @@ def _acts(performance: Performance, curtain_delay: int) -> list[services.ActInpu
 
 REVIEWS: dict[str, list[tuple[str, str, str, int | None, str, str]]] = {
     # key -> (given, family, outlet, stars, headline, quote)
+    "gala": [
+        (
+            "Jonathan",
+            "Hale",
+            "The Moscow Times",
+            5,
+            "Seven veils, and a choreographer unveiled",
+            "Klára Kalmurzaev's Dance of the Seven Veils is a rare thing: a gala premiere that "
+            "earns its standing ovation. Each veil, saffron to deep blue, takes a layer of a "
+            "life away, from the mountains of Chechnya to a Moscow studio, and Kalmurzaev "
+            "dances the last of them alone, in silence, as if coming home.",
+        ),
+    ],
     "uglich": [
         (
             "Jonathan",
@@ -226,6 +244,19 @@ REVIEWS: dict[str, list[tuple[str, str, str, int | None, str, str]]] = {
 
 ANSWERS = {
     # key -> (count, share approved, ratings to draw from, texts)
+    "gala": (
+        30,
+        0.7,
+        [5, 5, 4, 5, 5, 4, 3],
+        [
+            ("The Seventh Veil", "I did not know a ballet could be about where you come from."),
+            ("The fire pas de deux", "The colours! Saffron, red, then that deep blue."),
+            ("The curtain calls", "The whole house stood for Klára Kalmurzaev."),
+            ("Études in Blue, the Élégie", ""),
+            ("", "A gala worth the trip from Kazan."),
+            ("The folk ensemble in the Fourth Veil", "More new work like this, please."),
+        ],
+    ),
     "uglich": (
         24,
         0.75,
@@ -253,16 +284,22 @@ ANSWERS = {
 
 
 def _answers(
-    key: str, performance: Performance, press: Actor, summary: ReceptionDemoSummary
+    key: str,
+    performance: Performance,
+    press: Actor,
+    summary: ReceptionDemoSummary,
+    now: dt.datetime,
 ) -> None:
     if Feedback.objects.filter(performance=performance).exists():
         return
     count, share, ratings, texts = ANSWERS[key]
     rng = random.Random(f"{key}-{performance.pk}")
     created: list[Feedback] = []
+    unsaid = list(texts)  # each written answer once: people do not write the same words
     for k in range(count):
-        moment, comment = texts[k % len(texts)] if rng.random() < 0.6 else ("", "")
-        at = performance.ends_at + dt.timedelta(minutes=5 + 7 * k)
+        moment, comment = unsaid.pop(0) if unsaid and rng.random() < 0.6 else ("", "")
+        # Answers come in after the curtain, and never after the demo's "now".
+        at = min(performance.ends_at + dt.timedelta(minutes=5 + 7 * k), now)
         session = f"demo-{performance.pk}-{k}"
         address = f"192.0.2.{k + 1}"
         try:
@@ -287,7 +324,7 @@ def _answers(
             performance=performance,
             rating=1,
             comment="Cheap tickets at www.example-resale.test!!!",
-            submitted_at=performance.ends_at + dt.timedelta(hours=3),
+            submitted_at=min(performance.ends_at + dt.timedelta(hours=3), now),
         )
         services.feedback_moderate(
             feedback_ids=[spam.pk], approve=False, by=press, now=spam.submitted_at
@@ -298,7 +335,7 @@ def _answers(
             feedback_ids=[f.pk for f in approve],
             approve=True,
             by=press,
-            now=performance.ends_at + dt.timedelta(days=1),
+            now=min(performance.ends_at + dt.timedelta(days=1), now),
         )
     summary.answers += len(created)
     summary.approved += len(approve)
@@ -326,8 +363,19 @@ def build_reception_demo(*, now: dt.datetime) -> ReceptionDemoSummary:
     latest: dict[str, Performance] = {}
     for performance in past:
         is_uglich = uglich is not None and performance.pk == uglich.pk
+        is_gala = performance.programme.title == GALA
         capacity = performance.venue.capacity
-        if is_uglich:
+        if is_gala:
+            calls, ovation, attendance = 12, True, int(capacity * 0.97)
+            incidents = ""
+            notes = (
+                "World premiere of Dance of the Seven Veils by Klára Kalmurzaev. Her parents "
+                "flew in and sat in the sixth row of the stalls; the artistic director of the "
+                "Bolshoi was the artistic director's guest in the fourth; The Moscow Times' "
+                "critic in the fifth. The house stood as she came forward after the Seventh "
+                "Veil, and stayed standing through twelve curtain calls."
+            )
+        elif is_uglich:
             calls, ovation, attendance = 9, True, capacity
             incidents = (
                 "Act II: a loose board at the front edge, stage left; taped in the interval "
@@ -360,11 +408,15 @@ def build_reception_demo(*, now: dt.datetime) -> ReceptionDemoSummary:
         except DomainError as exc:
             summary.notes.append(f"No report for {performance}: {exc.message}")
             continue
-        key = {SWAN_LAKE: "swan", "Giselle": "giselle"}.get(performance.programme.title)
+        key = {SWAN_LAKE: "swan", "Giselle": "giselle", GALA: "gala"}.get(
+            performance.programme.title
+        )
         if is_uglich:
             key = "uglich"
         if key is not None:
             latest[key] = performance
+    # The Moscow Times reviews the gala's premiere, not the whole evening.
+    premiered = list(Work.objects.filter(title=SEVEN_VEILS).values_list("pk", flat=True))
     for key, performance in latest.items():
         for given, family, outlet, stars, headline, quote in REVIEWS[key]:
             critic = _person(given, family)
@@ -391,13 +443,14 @@ def build_reception_demo(*, now: dt.datetime) -> ReceptionDemoSummary:
                     url=f"https://themoscowtimes.example/arts/review-{performance.pk}"
                     if outlet == "The Moscow Times"
                     else "",
+                    work_ids=premiered if key == "gala" else None,
                     by=press,
                     now=now,
                 )
                 summary.reviews += 1
             except DomainError as exc:
                 summary.notes.append(f"Review by {critic} not added: {exc.message}")
-        _answers(key, performance, press, summary)
+        _answers(key, performance, press, summary, now)
     return summary
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from callboard.company.models import Person
+from callboard.company.pickers import group_people
 from callboard.reception.models import Feedback
 from callboard.reception.services import ActInput
 from callboard.repertoire.models import Work
@@ -153,6 +154,7 @@ class ReviewForm(NoNulForm):
         self.fields["critic"].label_from_instance = lambda p: (  # type: ignore[attr-defined]
             f"{p.full_name} ({p.organisation})" if p.organisation else p.full_name
         )
+        group_people(self.fields["critic"], first="press")
         self.fields["works"].queryset = Work.objects.filter(  # type: ignore[attr-defined]
             programme_items__programme_id=performance.programme_id
         ).order_by("programme_items__order")

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from callboard.core.charts import bar_chart
@@ -328,7 +329,13 @@ def moderation(request: HttpRequest) -> HttpResponse:
             if action == "ratings_only":
                 n = services.feedback_approve_ratings_only(by=request.user, now=timezone.now())
                 messages.success(
-                    request, _("%(n)d answers with a rating only approved.") % {"n": n}
+                    request,
+                    ngettext(
+                        "%(n)d answer with a rating only approved.",
+                        "%(n)d answers with a rating only approved.",
+                        n,
+                    )
+                    % {"n": n},
                 )
             else:
                 form = ModerateForm(
@@ -343,12 +350,11 @@ def moderation(request: HttpRequest) -> HttpResponse:
                         by=request.user,
                         now=timezone.now(),
                     )
-                    word = (
-                        _("approved")
-                        if form.cleaned_data["decision"] == "approve"
-                        else _("rejected")
-                    )
-                    messages.success(request, _("%(n)d answers %(word)s.") % {"n": n, "word": word})
+                    if form.cleaned_data["decision"] == "approve":
+                        done = ngettext("%(n)d answer approved.", "%(n)d answers approved.", n)
+                    else:
+                        done = ngettext("%(n)d answer rejected.", "%(n)d answers rejected.", n)
+                    messages.success(request, done % {"n": n})
         except DomainError as exc:
             messages.error(request, exc.message)
         return redirect(f"{reverse('reception:moderation')}?status={status}")

@@ -12,7 +12,12 @@ from callboard.repertoire.models import Commission, DancerRole, Section, Work
 
 
 class DateInput(forms.DateInput):
+    """A browser date picker: it shows the date the reader's way and sends ISO."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what <input type=date> reads, any language
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -137,6 +142,7 @@ class CommissionEditForm(forms.Form):
 
 class AdvanceForm(forms.Form):
     to_status = forms.ChoiceField(choices=Commission.Status.choices)
+    premiere_date = forms.DateField(required=False)
 
 
 class MilestoneForm(forms.Form):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from callboard.company.models import Dancer, Person
 from callboard.core.text import search_key
@@ -18,7 +19,7 @@ class Work(models.Model):
         IN_CREATION = "in_creation", _("In creation")
         PREMIERED = "premiered", _("Premiered")
         IN_REPERTOIRE = "in_repertoire", _("In repertoire")
-        RETIRED = "retired", _("Retired")
+        RETIRED = "retired", pgettext_lazy("status of a work", "Retired")
 
     title = models.CharField(_("title"), max_length=200, unique=True)
     choreographer = models.ForeignKey(

@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from callboard.core import zones
 from callboard.core.errors import DomainError, NotFound
 from callboard.core.pages import show_error
 from callboard.core.roles import Cap, page_requires
 from callboard.repertoire import forms, selectors, services
 from callboard.repertoire.models import Commission
+from callboard.repertoire.selectors import WORK_PAGE
 
 
 def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
@@ -321,12 +323,20 @@ def commission(request: HttpRequest, pk: int) -> HttpResponse:
         current = selectors.commission_detail(pk=pk)
     except NotFound as exc:
         return _not_found(request, exc)
+    now = timezone.now()
+    # The performances of the work (the season app's part of the work page): the premiere
+    # is one of those already danced.
+    danced = WORK_PAGE.gather(work=current.work, now=now).get("past", [])
+    zone = zones.company_zone()
     return render(
         request,
         "repertoire/commission.html",
         {
             "commission": current,
             "milestone_form": forms.MilestoneForm(),
+            "premiere_choices": [
+                (p.starts_at.astimezone(zone).date().isoformat(), p) for p in danced
+            ],
         },
     )
 
@@ -386,7 +396,11 @@ def commission_advance(request: HttpRequest, pk: int) -> HttpResponse:
         target = form.cleaned_data["to_status"]
         try:
             services.commission_advance(
-                commission=current, to_status=target, by=request.user, now=timezone.now()
+                commission=current,
+                to_status=target,
+                by=request.user,
+                now=timezone.now(),
+                premiere_date=form.cleaned_data.get("premiere_date"),
             )
         except DomainError as exc:
             notice = {"level": "error", "text": exc.message}

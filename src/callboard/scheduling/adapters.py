@@ -25,12 +25,20 @@ from django.utils.translation import gettext as _
 
 from callboard.casting.models import CastAssignment
 from callboard.company.models import Company, Dancer, LabourProfile, Person, SiteTravel, Studio
+from callboard.core.i18n import format_moment, reader_text
 from callboard.core.zones import company_zone, local_day_bounds
 from callboard.scheduling.limits import scheduling_limits
-from callboard.scheduling.models import CallRequest, FixedEvent, StudioClosure, Unavailability
+from callboard.scheduling.models import (
+    AvailabilityConflict,
+    CallRequest,
+    FixedEvent,
+    StudioClosure,
+    Unavailability,
+)
 from callboard.scheduling.solver import problem as sp
 from callboard.scheduling.solver.check import RULES, Checker, Violation
 from callboard.scheduling.solver.explain import GOAL_TITLES, explain, unplaced_reasons
+from callboard.scheduling.solver.messages import Text
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call as SolverCall
 from callboard.scheduling.solver.solution import Solution, Status
@@ -216,7 +224,11 @@ def load_inputs(period: Any, *, extra_person_pks: Iterable[int] = ()) -> Inputs:
         .prefetch_related("people")
     )
     performances = list(
-        Performance.objects.filter(starts_at__lt=end, ends_at__gt=start - dt.timedelta(hours=3))
+        # A day's margin after the plan: a performance the next morning may take the stage
+        # (its get-in) on the plan's last day.
+        Performance.objects.filter(
+            starts_at__lt=end + dt.timedelta(days=1), ends_at__gt=start - dt.timedelta(hours=3)
+        )
         .exclude(status=Performance.Status.CANCELLED)
         .select_related("venue", "programme")
     )
@@ -243,11 +255,18 @@ def load_inputs(period: Any, *, extra_person_pks: Iterable[int] = ()) -> Inputs:
                 "studio"
             )
         ),
-        unavailability=list(
-            Unavailability.objects.filter(
+        # "Someone cannot come", and the conflicts people gave that the ballet master approved.
+        unavailability=[
+            *Unavailability.objects.filter(
                 person_id__in=person_pks, starts_at__lt=end, ends_at__gt=start
-            )
-        ),
+            ),
+            *AvailabilityConflict.objects.filter(
+                person_id__in=person_pks,
+                status=AvailabilityConflict.Status.APPROVED,
+                starts_at__lt=end,
+                ends_at__gt=start,
+            ),
+        ],
         performances=performances,
         cast=cast,
         persons=persons,
@@ -267,6 +286,76 @@ def _wellbeing_limits(inputs: Inputs, person_pks: Iterable[int]) -> dict[int, An
     return scheduling_limits(
         dancers=dancers, start=inputs.period.first_day, end=inputs.period.last_day
     )
+
+
+@dataclass(frozen=True)
+class CannotDance:
+    """A dancer a request calls who cannot dance on any of its days, and why.
+
+    The reason is the planning view's word only ("unavailable (medical)", "on leave"),
+    never the medical detail.
+    """
+
+    person_pk: int
+    name: str
+    request_pk: int
+    label: str
+    reason: str
+
+    @property
+    def message(self) -> str:
+        return _(
+            "%(name)s cannot dance on any day of “%(label)s” (%(reason)s): it is planned "
+            "without %(name)s. Recast the role or call a cover."
+        ) % {"name": self.name, "label": reader_text(self.label), "reason": self.reason}
+
+
+def _away_reason(dancer: Dancer) -> str | None:
+    reasons: dict[str, str] = {
+        Dancer.Status.INJURED: _("unavailable (medical)"),
+        Dancer.Status.ON_LEAVE: _("on leave"),
+        Dancer.Status.GUESTING: _("guesting with another company"),
+        Dancer.Status.RETIRED: _("retired"),
+    }
+    return reasons.get(dancer.status)
+
+
+def request_days(request: Any, days: Sequence[dt.date]) -> list[dt.date]:
+    return [
+        d
+        for d in days
+        if (request.earliest_day is None or d >= request.earliest_day)
+        and (request.latest_day is None or d <= request.latest_day)
+    ]
+
+
+def called_who_cannot_dance(
+    inputs: Inputs, limits: dict[int, Any] | None = None
+) -> list[CannotDance]:
+    """Dancers the plan's requests call who may not be called on any of the request's days.
+
+    Marked injured, on leave, guesting or retired on the roster, or kept out by the medical
+    record (an injury or its return-to-dance plan) on every day the request may fall.
+    """
+    if limits is None:
+        limits = _wellbeing_limits(inputs, inputs.persons)
+    period_days = list(inputs.period.days)
+    out: list[CannotDance] = []
+    for r in inputs.requests:
+        days = request_days(r, period_days)
+        for person in sorted(r.people.all(), key=lambda p: p.pk):
+            full = inputs.persons.get(person.pk, person)
+            dancer = getattr(full, "dancer", None)
+            if dancer is None:
+                continue
+            reason = _away_reason(dancer)
+            if reason is None:
+                limit = limits.get(dancer.pk)
+                if limit is not None and days and all(d in limit.unavailable for d in days):
+                    reason = _("unavailable (medical)")
+            if reason is not None:
+                out.append(CannotDance(person.pk, full.full_name, r.pk, r.label, reason))
+    return out
 
 
 def _clip(mapping: Mapping, start: dt.datetime, end: dt.datetime) -> tuple[int, int] | None:
@@ -297,7 +386,9 @@ def build_problem(
     close = rules.latest_end if rules.latest_end is not None else DEFAULT_CLOSE
     if close <= open_:
         open_, close = DEFAULT_OPEN, DEFAULT_CLOSE
-    days = tuple(sp.Day(open=open_, close=close, label=f"{d:%a %d %b}") for d in mapping.days)
+    days = tuple(
+        sp.Day(open=open_, close=close, label=format_moment(d, "day_short")) for d in mapping.days
+    )
     longest = rules.longest_call or DEFAULT_LONGEST_CALL
 
     # Studios, their closures and the fixed events that take them.
@@ -311,6 +402,13 @@ def build_problem(
             span = _clip(mapping, event.starts_at, event.ends_at)
             if span:
                 studio_busy[event.studio_id].append(sp.Interval(*span))
+    # A venue's stage is a room of its site: its performances take it from their get-in
+    # to their get-out.
+    for perf in inputs.performances:
+        if perf.venue.stage_id:
+            span = _clip(mapping, *perf.stage_taken)
+            if span:
+                studio_busy[perf.venue.stage_id].append(sp.Interval(*span))
     used_studios = {r.studio_pk for r in (*shaping, *published)}
     studios = []
     for s in inputs.studios:
@@ -386,6 +484,12 @@ def build_problem(
         if span:
             unavailable[gone.person_id].append(sp.Interval(*span))
     limits = _wellbeing_limits(inputs, person_pks)
+    # A dancer who cannot dance on any day of a request is not a reason to drop the whole
+    # rehearsal: it is planned without them, and the plan says so by name.
+    left_out: dict[int, set[int]] = defaultdict(set)
+    for gone in called_who_cannot_dance(inputs, limits):
+        left_out[gone.request_pk].add(gone.person_pk)
+        mapping.warnings.append(gone.message)
     people = []
     for pk in sorted(person_pks):
         person = inputs.persons.get(pk)
@@ -435,7 +539,11 @@ def build_problem(
     requests = []
     for r in inputs.requests:
         rid = mapping.rid(r.pk)
-        called = tuple(mapping.pid(p.pk) for p in sorted(r.people.all(), key=lambda p: p.pk))
+        called = tuple(
+            mapping.pid(p.pk)
+            for p in sorted(r.people.all(), key=lambda p: p.pk)
+            if p.pk not in left_out.get(r.pk, ())
+        )
         if not called:
             mapping.warnings.append(
                 _("“%(label)s” calls nobody yet: add the people it needs.") % {"label": r.label}
@@ -477,6 +585,12 @@ def build_problem(
                 )
                 continue
         allowed_studios = tuple(mapping.sid(s.pk) for s in r.studios.all() if s.pk in studio_by_pk)
+        if not allowed_studios:
+            # "Any studio that fits" means a studio: a stage is only for stage and dress
+            # rehearsals, which name it.
+            allowed_studios = tuple(
+                mapping.sid(s.pk) for s in inputs.studios if not s.is_stage and s.active
+            )
         request = sp.Request(
             id=rid,
             label=r.label,
@@ -625,13 +739,45 @@ def problem_json(problem: sp.Problem) -> dict[str, Any]:
 # --------------------------------------------------------------------------- checking
 
 
+def engine_words(text: Text | None, english: str = "") -> str:
+    """A sentence of the engine in the reader's language.
+
+    The engine says it as an English template and its values (``solver/messages.py``); here
+    the template is translated, lengths of time are written the reader's way and request
+    labels Callboard stored in English are shown translated. A sentence kept only as English
+    text (an older run's) is translated from the catalogue, as any stored sentence.
+    """
+    if text is None:
+        return reader_text(english)
+    return text.render(_, reader_text)
+
+
+def engine_json(text: Text | None) -> dict[str, Any] | None:
+    """A sentence of the engine as JSON, kept with a run to be written for each reader."""
+    return text.to_json() if text is not None else None
+
+
+def stored_engine_words(data: Any, english: str = "") -> str:
+    """:func:`engine_words` of a sentence kept by :func:`engine_json` (or only in English)."""
+    if isinstance(data, dict) and "msgid" in data:
+        try:
+            return engine_words(Text.from_json(data))
+        except (KeyError, TypeError, ValueError):
+            pass  # a sentence kept by another version of Callboard: its English will do
+    return engine_words(None, english)
+
+
 @dataclass(frozen=True)
 class Finding:
+    """A broken rule: ``message`` in English (how an override names it, and compares it),
+    ``words`` in the reader's language."""
+
     rule: str
     title: str
     message: str
     request_pks: tuple[int, ...] = ()
     person_pks: tuple[int, ...] = ()
+    words: str = ""
 
 
 def check(problem: sp.Problem, calls: Sequence[SolverCall], mapping: Mapping) -> list[Finding]:
@@ -642,15 +788,22 @@ def check(problem: sp.Problem, calls: Sequence[SolverCall], mapping: Mapping) ->
 def _finding(v: Violation, mapping: Mapping) -> Finding:
     return Finding(
         rule=v.rule,
-        title=RULES.get(v.rule, v.rule),
+        title=_(RULES.get(v.rule, v.rule)),
         message=v.message,
         request_pks=tuple(mapping.request_pk[i] for i in v.items if i in mapping.request_pk),
         person_pks=tuple(mapping.person_pk[i] for i in v.items if i in mapping.person_pk),
+        words=engine_words(v.text),
     )
 
 
 def goal_costs(problem: sp.Problem, calls: Sequence[SolverCall]) -> dict[str, int]:
     return dict(score(problem, calls).breakdown())
+
+
+def goal_amounts(problem: sp.Problem, calls: Sequence[SolverCall]) -> dict[str, int]:
+    """Each goal's amount in its own unit (minutes, calls, people), for saying it in words."""
+    result = score(problem, calls)
+    return {name: result.amount(name) for name, _cost in result.breakdown()}
 
 
 def explain_schedule(
@@ -676,12 +829,13 @@ def explain_schedule(
     for name, cost in result.breakdown():
         if not cost:
             continue
-        lines = [e.message for e in details if e.goal == name]
+        lines = [engine_words(e.text, e.message) for e in details if e.goal == name]
         goals.append(
             {
                 "goal": name,
                 "title": _(GOAL_TITLES.get(name, name)),
                 "cost": cost,
+                "amount": result.amount(name),
                 "lines": lines[:12],
                 "more": max(0, len(lines) - 12),
             }
@@ -695,7 +849,7 @@ def explain_schedule(
             "request_pk": mapping.request_pk.get(rid),
             "label": problem.request_label(rid),
             "minutes": sum(u.minutes for u in items),
-            "reason": items[0].reason,
+            "reason": engine_words(items[0].text, items[0].reason),
         }
         for rid, items in by_request.items()
     ]
@@ -785,7 +939,7 @@ def closest_rules(
     return [
         {
             "rule": rule,
-            "title": RULES.get(rule, rule),
+            "title": _(RULES.get(rule, rule)),
             "percent": round(share * 100),
             "message": msg,
         }

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Router, Schema, Status
+from pydantic import AwareDatetime
 
 from callboard.core import zones
+from callboard.core.api_parts import Flag, Id, In
 from callboard.core.errors import NotFound, PermissionDenied, ValidationFailed
+from callboard.core.i18n import reader_text
 from callboard.core.roles import Cap, can, require
 from callboard.scheduling import selectors, services
-from callboard.scheduling.models import Call, Notice, Schedule, SchedulePeriod, SolveRun
+from callboard.scheduling.models import (
+    AvailabilityConflict,
+    AvailabilityPeriod,
+    Call,
+    Notice,
+    Schedule,
+    SchedulePeriod,
+    SolveRun,
+)
 
 router = Router(tags=["schedule"])
 
@@ -98,7 +110,7 @@ def _call_out(c: Call) -> dict[str, Any]:
     return {
         "id": c.pk,
         "uid": c.uid,
-        "label": c.label,
+        "label": reader_text(c.label) if c.label else "",
         "work": c.work_title,
         "section": c.section_name,
         "studio": c.studio.name,
@@ -127,8 +139,9 @@ def _run_out(r: SolveRun) -> dict[str, Any]:
         "stop_requested": r.stop_requested,
         "created_at": r.created_at,
         "finished_at": r.finished_at,
-        "log": r.log,
-        "error": r.error,
+        # what the run wrote, in the reader's language (as on the run page)
+        "log": reader_text(r.log) if r.log else "",
+        "error": reader_text(r.error) if r.error else "",
     }
 
 
@@ -249,3 +262,200 @@ def run_poll(request: HttpRequest, run_id: int) -> dict[str, Any]:
 def run_stop(request: HttpRequest, run_id: int) -> dict[str, Any]:
     run = selectors.get_run(run_id)
     return _run_out(services.solve_run_stop(run=run, by=request.user, now=timezone.now()))
+
+
+# ---------------------------------------------------------------- availability
+
+ConflictKind = Literal["doctor", "school", "job", "family", "other"]
+
+
+class ConflictIn(In):
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    kind: ConflictKind
+    reason: str = Field(min_length=1, max_length=200, examples=["School exam"])
+
+
+class DecisionIn(In):
+    approve: Flag
+    note: str = Field("", max_length=200)
+
+
+class ConflictOut(Schema):
+    id: int
+    period_id: int
+    person: PersonOut
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    kind: str
+    reason: str
+    status: str
+    answer_note: str
+    decided_at: dt.datetime | None
+
+
+class AvailabilityPeriodOut(Schema):
+    id: int
+    first_day: dt.date
+    last_day: dt.date
+    deadline: dt.datetime
+    note: str
+    open: bool
+    answered: bool
+    nothing_to_declare: bool
+    conflicts: list[ConflictOut]
+
+
+class AnswersOut(Schema):
+    period_id: int
+    deadline: dt.datetime
+    conflicts: list[ConflictOut]
+    answered: list[PersonOut]
+    waiting: list[PersonOut]
+
+
+def _conflict_out(c: AvailabilityConflict) -> dict[str, Any]:
+    return {
+        "id": c.pk,
+        "period_id": c.period_id,
+        "person": {"id": c.person_id, "name": c.person.full_name},
+        "starts_at": c.starts_at,
+        "ends_at": c.ends_at,
+        "kind": c.kind,
+        "reason": c.reason,
+        "status": c.status,
+        "answer_note": c.answer_note,
+        "decided_at": c.decided_at,
+    }
+
+
+def _my_person(request: HttpRequest) -> Any:
+    person = _person(request)
+    if person is None:
+        raise ValidationFailed(
+            _("Your sign-in is not linked to a person of the company: ask the company manager.")
+        )
+    return person
+
+
+def _availability_period(period_id: int) -> AvailabilityPeriod:
+    period = AvailabilityPeriod.objects.filter(pk=period_id).first()
+    if period is None:
+        raise NotFound(_("There is no such availability period."))
+    return period
+
+
+def _conflict(conflict_id: int) -> AvailabilityConflict:
+    conflict = (
+        AvailabilityConflict.objects.select_related("period", "person")
+        .filter(pk=conflict_id)
+        .first()
+    )
+    if conflict is None:
+        raise NotFound(_("There is no such conflict."))
+    return conflict
+
+
+@router.get(
+    "/availability/periods",
+    response=list[AvailabilityPeriodOut],
+    summary="Availability periods not yet over, with my answer and conflicts",
+)
+def availability_periods(request: HttpRequest, open_only: bool = False) -> list[dict[str, Any]]:
+    """The periods the ballet master asks about that are not over, each with whether answers
+    are still taken (`open`), your answer and your conflicts; `open_only` leaves out the
+    periods whose deadline has passed."""
+    person = _person(request)
+    if person is None:
+        return []
+    rows = selectors.my_availability(person, timezone.now())
+    return [
+        {
+            "id": row.period.pk,
+            "first_day": row.period.first_day,
+            "last_day": row.period.last_day,
+            "deadline": row.period.deadline,
+            "note": row.period.note,
+            "open": row.open,
+            "answered": row.reply is not None,
+            "nothing_to_declare": bool(row.reply and row.reply.nothing_to_declare),
+            "conflicts": [_conflict_out(c) for c in row.conflicts],
+        }
+        for row in rows
+        if row.open or not open_only
+    ]
+
+
+@router.get(
+    "/availability/conflicts", response=list[ConflictOut], summary="My conflicts, every period"
+)
+def my_conflicts(request: HttpRequest) -> list[dict[str, Any]]:
+    person = _person(request)
+    if person is None:
+        return []
+    rows = AvailabilityConflict.objects.filter(person=person).select_related("person")
+    return [_conflict_out(c) for c in rows.order_by("starts_at", "pk")[:500]]
+
+
+@router.post(
+    "/availability/periods/{period_id}/conflicts",
+    response={201: ConflictOut},
+    summary="Give a conflict, with its reason",
+)
+def conflict_submit(request: HttpRequest, period_id: Id, payload: ConflictIn) -> Status:
+    """A time you cannot be called (a doctor, school, a second job, family) with a reason;
+    inside the period's days and before its deadline, else a 422 with the dates."""
+    person = _my_person(request)
+    conflict = services.conflict_submit(
+        period=_availability_period(period_id),
+        person=person,
+        starts_at=payload.starts_at,
+        ends_at=payload.ends_at,
+        kind=payload.kind,
+        reason=payload.reason,
+        by=request.user,
+        now=timezone.now(),
+    )
+    return Status(201, _conflict_out(conflict))
+
+
+@router.delete(
+    "/availability/conflicts/{conflict_id}", response={204: None}, summary="Take back a conflict"
+)
+def conflict_withdraw(request: HttpRequest, conflict_id: Id) -> Status:
+    services.conflict_withdraw(conflict=_conflict(conflict_id), by=request.user, now=timezone.now())
+    return Status(204, None)
+
+
+@router.get(
+    "/availability/periods/{period_id}/answers",
+    response=AnswersOut,
+    summary="Every answer to a period (ballet masters)",
+)
+def availability_answers(request: HttpRequest, period_id: Id) -> dict[str, Any]:
+    require(request.user, Cap.PLAN_SCHEDULE)
+    overview = selectors.availability_overview(_availability_period(period_id))
+    return {
+        "period_id": overview.period.pk,
+        "deadline": overview.period.deadline,
+        "conflicts": [_conflict_out(c) for c in overview.conflicts],
+        "answered": [{"id": p.pk, "name": p.full_name} for p, _reply in overview.answered],
+        "waiting": [{"id": p.pk, "name": p.full_name} for p in overview.waiting],
+    }
+
+
+@router.post(
+    "/availability/conflicts/{conflict_id}/decision",
+    response=ConflictOut,
+    summary="Approve or decline a conflict (ballet masters)",
+)
+def conflict_decide(request: HttpRequest, conflict_id: Id, payload: DecisionIn) -> dict[str, Any]:
+    require(request.user, Cap.PLAN_SCHEDULE)
+    conflict = services.conflict_decide(
+        conflict=_conflict(conflict_id),
+        approve=payload.approve,
+        note=payload.note,
+        by=request.user,
+        now=timezone.now(),
+    )
+    return _conflict_out(conflict)

@@ -5,3 +5,14 @@ class SchedulingConfig(AppConfig):
     name = "callboard.scheduling"
     label = "scheduling"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from callboard.core import personal_data
+        from callboard.scheduling.bookings import call_bookings
+        from callboard.scheduling.personal_data import PART
+        from callboard.season.clashes import register_booking_source
+
+        # What this app holds about a person, for their data on request.
+        personal_data.register(PART)
+        # The season's clash finder sees everyone in a published rehearsal call.
+        register_booking_source("scheduling", call_bookings)

@@ -5,15 +5,22 @@ PDF), and private calendar feeds. They share the planning pages' helpers (the co
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from callboard.core import push
 from callboard.core.errors import DomainError
 from callboard.core.roles import Cap, can
 from callboard.scheduling import feeds, pdf, selectors, services, views
@@ -25,9 +32,27 @@ from callboard.scheduling.models import CalendarFeedToken, Notice
 def me(request: HttpRequest) -> HttpResponse:
     person = views._person(request)
     everyone = can(request.user, Cap.VIEW_ALL_CALLS)
-    today = views._parse_day(request.GET.get("day"), views._today())
+    real_today = views._today()
+    try:
+        today = views._parse_day(request.GET.get("day"), real_today)
+    except Http404:
+        messages.warning(
+            request, _("Give the day as YYYY-MM-DD, e.g. 2026-12-21; showing today's calls.")
+        )
+        today = real_today
     context = selectors.my_week(person, today, everyone=everyone)
-    context.update({"person": person, "day": today, "is_today": today == views._today()})
+    context.update(
+        {
+            "person": person,
+            "day": today,
+            "is_today": today == real_today,
+            "real_today": real_today,
+            "previous_week": today - dt.timedelta(days=7),
+            "next_week": today + dt.timedelta(days=7),
+            "last_day": today + dt.timedelta(days=6),
+            "push_key": push.public_key() if push.push_enabled() else "",
+        }
+    )
     return render(request, "scheduling/me.html", context)
 
 
@@ -114,3 +139,107 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+# --------------------------------------------------------------------------- the phone
+
+
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The web-app manifest: My calls on a phone's home screen. No person's data in it, and
+    browsers fetch it without the session cookie, so it is public."""
+    icons = [
+        {"src": static("callboard/icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": static("callboard/icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": static("callboard/icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+        {"src": static("callboard/icons/icon.svg"), "sizes": "any", "type": "image/svg+xml"},
+    ]
+    body = {
+        "name": _("Callboard: my calls"),
+        "short_name": _("My calls"),
+        "description": _("Your rehearsal calls, roles and notices, on your phone."),
+        "id": reverse("scheduling:me"),
+        "start_url": reverse("scheduling:me"),
+        "scope": reverse("scheduling:me"),
+        "display": "standalone",
+        "background_color": "#faf9fb",
+        "theme_color": "#6b2145",
+        "lang": get_language() or "en",
+        "icons": icons,
+    }
+    response = JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+@login_required
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker of My calls (scope: /schedule/me/). It keeps the signed-in person's
+    own My calls pages, and the static files they need, for reading offline; nothing else."""
+    response = render(
+        request,
+        "scheduling/sw.js",
+        {
+            "cache": f"my-calls-{offline_key(request.user)}",
+            "scope": reverse("scheduling:me"),
+            "assets": OFFLINE_ASSETS,
+            "offline_text": _("You are offline: these are your calls as last seen."),
+        },
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def offline_key(user: Any) -> str:
+    """A name for one person's offline copy, not guessable from their id."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:my-calls:{user.pk}".encode()).hexdigest()[:16]
+
+
+OFFLINE_ASSETS = (
+    "callboard/callboard.css",
+    "scheduling/scheduling.css",
+    "callboard/htmx.min.js",
+    "callboard/ui.js",
+    "scheduling/mycalls.js",
+    "callboard/icons/icon-192.png",
+    "callboard/icons/icon.svg",
+)
+
+
+@login_required
+@require_POST
+def push_subscription(request: HttpRequest) -> HttpResponse:
+    """Turn push notifications on (``{"endpoint", "keys": {"p256dh", "auth"}}``) or off
+    (``{"endpoint", "off": true}``) for this browser."""
+    try:
+        data = json.loads(request.body or b"{}")
+        if not isinstance(data, dict):
+            raise ValueError
+        keys = data.get("keys") or {}
+        if not isinstance(keys, dict):
+            raise ValueError
+    except ValueError:
+        return JsonResponse({"message": _("Send the browser's subscription as JSON.")}, status=400)
+    endpoint = str(data.get("endpoint") or "")
+    if data.get("off"):
+        push.push_unsubscribe(user=request.user, endpoint=endpoint)  # type: ignore[arg-type]
+        return JsonResponse({"message": _("Notifications to this phone are off.")})
+    try:
+        push.push_subscribe(
+            user=request.user,  # type: ignore[arg-type]
+            endpoint=endpoint,
+            p256dh=str(keys.get("p256dh") or ""),
+            auth=str(keys.get("auth") or ""),
+            now=views._now(),
+        )
+    except DomainError as exc:
+        return JsonResponse({"message": exc.message}, status=exc.status_code)
+    return JsonResponse(
+        {"message": _("This phone will be told when your calls are published or change.")},
+        status=201,
+    )

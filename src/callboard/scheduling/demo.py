@@ -2,11 +2,12 @@
 
 ``build_schedule_demo(now=...)`` runs after the company demo (and casting's, when there):
 it opens the plan of the week starting on ``now``'s day, brings in casting's rehearsal
-needs, adds the calls a ballet master adds by hand (Klára's creation time with Sergei
-Pavlov for Dance of the Seven Veils, the Swan Lake corps, Eleonora's coaching), company
-class every morning but Sunday, solves it in a few seconds with a fixed seed, and
-publishes the first day, firm. Signing in as the ballet master or as Klára then shows a
-living callboard.
+needs, adds the calls a ballet master adds by hand (Klára's time with Sergei Pavlov on
+Dance of the Seven Veils: notes after the gala's premiere, or creation before it; the Swan
+Lake corps; Eleonora's coaching), company class every morning but Sunday, solves it in a
+few seconds with a fixed seed, and publishes the first day, firm (through the first day that
+holds a call, should the solver leave the first one free). Signing in as the ballet master or
+as Klára then shows a living callboard.
 """
 
 from __future__ import annotations
@@ -15,14 +16,23 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from callboard.company.models import Person, Staff, Studio
+from callboard.company.models import Person, Site, Staff, Studio
 from callboard.core import zones
 from callboard.core.actors import CALLBOARD
 from callboard.core.errors import DomainError
 from callboard.core.text import search_key
 from callboard.repertoire.models import Role, Work
 from callboard.scheduling import services
-from callboard.scheduling.models import CallRequest, FixedEvent, SchedulePeriod, SolveRun
+from callboard.scheduling.models import (
+    Call,
+    CallRequest,
+    FixedEvent,
+    Schedule,
+    SchedulePeriod,
+    SolveRun,
+)
+from callboard.season import services as season_services
+from callboard.season.models import Venue
 
 TIME_LIMIT = 8.0
 SEED = 2026
@@ -81,7 +91,7 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
     summary.period_id = period.pk
 
     # Company class every morning but Sunday, in the big studio.
-    big = Studio.objects.filter(active=True).order_by("-capacity", "name").first()
+    big = Studio.objects.filter(active=True, is_stage=False).order_by("-capacity", "name").first()
     for day in period.days:
         if day.weekday() == 6:
             continue
@@ -92,6 +102,20 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
             ends_at=_at(day, 11, 15),
             everyone=True,
             studio=big,
+            by=CALLBOARD,
+            now=now,
+        )
+
+    # The theatre's stage is a room of its building: stage and dress rehearsals are planned
+    # there, around the performances' get-in and get-out.
+    main = Venue.objects.filter(name="Pavlov Theatre Main Stage", stage__isnull=True).first()
+    home = Site.objects.filter(name="Pavlov Theatre").first()
+    if main is not None and home is not None:
+        season_services.venue_stage_open(
+            venue=main,
+            site=home,
+            get_in_minutes=240,
+            get_out_minutes=90,
             by=CALLBOARD,
             now=now,
         )
@@ -109,7 +133,26 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
     veils = Work.objects.filter(title="Dance of the Seven Veils").first()
     swan = Work.objects.filter(title="Swan Lake").first()
     hand: list[tuple[dict[str, Any], list[Person]]] = []
-    if klara and pavlov:
+    if klara and pavlov and veils is not None and veils.status == Work.Status.PREMIERED:
+        # After the gala's premiere: the work is set down before it enters the repertoire.
+        hand.append(
+            (
+                {
+                    "label": "Dance of the Seven Veils: notes after the premiere — Klára "
+                    "with Sergei Pavlov",
+                    "kind": CallRequest.Kind.REHEARSAL,
+                    "minutes": 240,
+                    "call_minutes": 120,
+                    "priority": 1,
+                    "needs_piano": True,
+                    "work": veils,
+                    "notes": "Sergei Pavlov's notes from the gala; the veils sequence set down "
+                    "for the repertoire.",
+                },
+                [klara, pavlov, *pianists[:1]],
+            )
+        )
+    elif klara and pavlov:
         hand.append(
             (
                 {
@@ -186,13 +229,20 @@ def build_schedule_demo(*, now: dt.datetime) -> ScheduleDemoSummary:
     if run.status not in (SolveRun.Status.DONE, SolveRun.Status.STOPPED):
         summary.notes.append(f"The solver found no schedule: {run.error or run.log[-300:]}")
         return summary
+    # The solve stops on the clock, so on a busy machine its schedule may leave the first day
+    # free: the published days then run on to the first day that holds a call.
+    starts = Call.objects.filter(
+        schedule__period=period, schedule__status=Schedule.Status.DRAFT
+    ).values_list("starts_at", flat=True)
+    days_with_calls = sorted({s.astimezone(zone).date() for s in starts})
+    through = max(first, days_with_calls[0]) if days_with_calls else first
     try:
         result = services.schedule_publish(
             period=period,
             by=CALLBOARD,
             now=now,
             first_day=first,
-            last_day=first,
+            last_day=through,
             firm=True,
             note="Posted by the ballet mistress.",
             send_email=False,

@@ -9,8 +9,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from callboard.company.models import Person, Studio
+from callboard.company.pickers import group_people
+from callboard.core.i18n import reader_text
 from callboard.repertoire.models import Work
-from callboard.scheduling.models import CallRequest, FixedEvent, SolveRun
+from callboard.scheduling.models import AvailabilityConflict, CallRequest, FixedEvent, SolveRun
 
 
 def _people() -> Any:
@@ -84,6 +86,7 @@ class RequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = _people()  # type: ignore[attr-defined]
+        group_people(self.fields["people"])
 
 
 class EventForm(forms.Form):
@@ -105,6 +108,7 @@ class EventForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = _people()  # type: ignore[attr-defined]
+        group_people(self.fields["people"])
 
 
 class ClosureForm(forms.Form):
@@ -123,6 +127,7 @@ class UnavailabilityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = _people()  # type: ignore[attr-defined]
+        group_people(self.fields["person"])
 
 
 class SolveForm(forms.Form):
@@ -165,8 +170,11 @@ class AddCallForm(CallForm):
     def __init__(self, *args: Any, period: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = _people()  # type: ignore[attr-defined]
+        group_people(self.fields["people"])
         if period is not None:
             self.fields["request"].queryset = CallRequest.objects.filter(period=period)  # type: ignore[attr-defined]
+        # A request made from casting has a label Callboard wrote: show it in the reader's words.
+        self.fields["request"].label_from_instance = lambda r: reader_text(r.label)  # type: ignore[attr-defined]
 
 
 class PublishForm(forms.Form):
@@ -174,3 +182,26 @@ class PublishForm(forms.Form):
     last_day = forms.DateField(label=_("To"), widget=DateInput)
     firm = forms.BooleanField(label=_("Firm (not tentative)"), required=False)
     note = forms.CharField(label=_("Note to the company"), max_length=300, required=False)
+
+
+class AvailabilityPeriodForm(forms.Form):
+    first_day = forms.DateField(label=_("From"), widget=DateInput)
+    last_day = forms.DateField(label=_("To"), widget=DateInput)
+    deadline = forms.DateTimeField(label=_("Answers by"), widget=DateTimeInput)
+    note = forms.CharField(label=_("Note to everyone"), max_length=300, required=False)
+
+
+class ConflictForm(forms.Form):
+    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeInput)
+    kind = forms.ChoiceField(label=_("What"), choices=AvailabilityConflict.Kind.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=200,
+        help_text=_("Seen by you and the ballet master, e.g. “school exam” or “dentist”."),
+    )
+
+
+class DecideForm(forms.Form):
+    approve = forms.BooleanField(required=False)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)

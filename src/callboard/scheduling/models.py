@@ -24,6 +24,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from callboard.company.models import Person, Studio
+from callboard.core.i18n import format_moment
 from callboard.repertoire.models import Section, Work
 
 
@@ -49,8 +50,9 @@ class SchedulePeriod(models.Model):
 
     def __str__(self) -> str:
         if self.first_day == self.last_day:
-            return f"{self.first_day:%a %d %b %Y}"
-        return f"{self.first_day:%d %b} – {self.last_day:%d %b %Y}"
+            return format_moment(self.first_day, "date")
+        first = format_moment(self.first_day, "day_month")
+        return f"{first} – {format_moment(self.last_day, 'date_short')}"
 
     @property
     def days(self) -> list[dt.date]:
@@ -66,6 +68,8 @@ class CallRequest(models.Model):
         COACHING = "coaching", _("Coaching")
         CREATION = "creation", _("Creation")
         RUN_THROUGH = "run_through", _("Run-through")
+        STAGE = "stage", _("Stage rehearsal")
+        DRESS = "dress", _("Dress rehearsal")
         OTHER = "other", _("Other")
 
     class Source(models.TextChoices):
@@ -522,6 +526,12 @@ class SolveRun(models.Model):
             return None
         return max(0.0, (self.objective - self.bound) / max(1, abs(self.objective)))
 
+    @property
+    def gap_percent(self) -> float | None:
+        """The gap in per cent, to one decimal (0.4, not a rounded-down 0)."""
+        gap = self.gap
+        return None if gap is None else round(gap * 100, 1)
+
 
 class Notice(models.Model):
     """A change to a published call, told to one person it touches (old and new side by side)."""
@@ -618,3 +628,111 @@ class CalendarFeedToken(models.Model):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+# --------------------------------------------------------------------------- availability
+
+
+class AvailabilityPeriod(models.Model):
+    """Days for which the ballet master asks dancers and staff for their conflicts.
+
+    People enter their conflicts (a doctor, school, a second job, family) with a reason
+    until ``deadline``; the ballet master approves or declines each; approved conflicts
+    reach the scheduler as unavailability.
+    """
+
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    deadline = models.DateTimeField(_("answers by"))
+    note = models.CharField(_("note to everyone"), max_length=300, blank=True)
+    created_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    # When the chore reminded those who had not answered (once per period, before the deadline).
+    auto_reminded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-first_day", "-pk"]
+        verbose_name_plural = _("availability periods")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="availability_days_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{format_moment(self.first_day, 'date_short')} – " + format_moment(
+            self.last_day, "date_short"
+        )
+
+
+class AvailabilityConflict(models.Model):
+    """A time a person cannot be called, given by them, approved or declined by the planner."""
+
+    class Kind(models.TextChoices):
+        DOCTOR = "doctor", _("Doctor or hospital")
+        SCHOOL = "school", _("School or studies")
+        JOB = "job", _("Second job")
+        FAMILY = "family", _("Family")
+        OTHER = "other", _("Something else")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for the ballet master")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    period = models.ForeignKey(
+        AvailabilityPeriod, on_delete=models.CASCADE, related_name="conflicts"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conflicts")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+    kind = models.CharField(_("what"), max_length=10, choices=Kind.choices)
+    reason = models.CharField(_("reason"), max_length=200)
+    status = models.CharField(
+        _("answer"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    answer_note = models.CharField(_("note with the answer"), max_length=200, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="conflict_ordered"
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="conflict_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "declined"]),
+                name="conflict_status_known",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="conflict_status_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {self.get_kind_display()}"
+
+
+class AvailabilityReply(models.Model):
+    """A person has answered a period: with conflicts, or with nothing to declare."""
+
+    period = models.ForeignKey(AvailabilityPeriod, on_delete=models.CASCADE, related_name="replies")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    answered_at = models.DateTimeField()
+    nothing_to_declare = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["period", "person"], name="reply_once_per_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} answered {self.period}"

@@ -2,52 +2,29 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
-from django.conf import settings
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
-from unidecode import unidecode
 
+from callboard.core.i18n import format_moment
+from callboard.core.pdffonts import text_for, unicode_font
 from callboard.scheduling import selectors
-
-# A Unicode font if the system has one (Debian: fonts-dejavu-core); otherwise the PDF core
-# font, with characters it cannot show spelled in plain Latin ("Yūki" -> "Yuki").
-SYSTEM_FONTS = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
-
-
-def _font(pdf: FPDF) -> tuple[str, bool]:
-    for path in (settings.CALLBOARD_PDF_FONT, *SYSTEM_FONTS):
-        if path and os.path.exists(path):
-            bold = path.replace("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-            pdf.add_font("Sheet", "", path)
-            pdf.add_font("Sheet", "B", bold if os.path.exists(bold) else path)
-            return "Sheet", True
-    return "Helvetica", False
 
 
 def call_sheet(board: dict[str, Any]) -> bytes:
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(auto=True, margin=12)
     pdf.add_page()
-    family, unicode_ok = _font(pdf)
-
-    def text(value: str) -> str:
-        if unicode_ok:
-            return value
-        return "".join(ch if ord(ch) < 256 else unidecode(ch) for ch in value)
+    family, unicode_ok = unicode_font(pdf, "Sheet")
+    text = text_for(unicode_ok)
 
     day = board["day"]
     pdf.set_font(family, "B", 16)
     pdf.cell(
         0,
         9,
-        text(_("Call sheet — %(day)s") % {"day": date_format(day, "l j F Y")}),
+        text(_("Call sheet — %(day)s") % {"day": format_moment(day, "date_long")}),
         new_x="LMARGIN",
         new_y="NEXT",
     )

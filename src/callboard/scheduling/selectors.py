@@ -15,10 +15,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from callboard.company.models import Dancer, Person, Studio
+from callboard.company.models import Dancer, Person, Staff, Studio
 from callboard.core import zones
 from callboard.core.errors import NotFound
 from callboard.scheduling.models import (
+    AvailabilityConflict,
+    AvailabilityPeriod,
+    AvailabilityReply,
     CalendarFeedToken,
     Call,
     CallPerson,
@@ -101,6 +104,11 @@ def plan_inputs(period: SchedulePeriod) -> dict[str, Any]:
     unavailable = list(
         Unavailability.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("person")
     )
+    approved = list(
+        AvailabilityConflict.objects.filter(
+            status=AvailabilityConflict.Status.APPROVED, starts_at__lt=end, ends_at__gt=start
+        ).select_related("person")
+    )
     schedules = list(Schedule.objects.filter(period=period).order_by("-number"))
     draft = next((s for s in schedules if s.status == Schedule.Status.DRAFT), None)
     versions = [s for s in schedules if s.is_published]
@@ -112,6 +120,7 @@ def plan_inputs(period: SchedulePeriod) -> dict[str, Any]:
         "performances": performances,
         "closures": closures,
         "unavailable": unavailable,
+        "approved_conflicts": approved,
         "draft": draft,
         "versions": versions,
         "latest": versions[0] if versions else None,
@@ -452,3 +461,91 @@ def feed_tokens_of(user: Any) -> dict[str, CalendarFeedToken]:
         t.scope: t
         for t in CalendarFeedToken.objects.filter(user_id=user.pk or 0, revoked_at__isnull=True)
     }
+
+
+# --------------------------------------------------------------------------- availability
+
+
+def expected_people() -> list[Person]:
+    """Who is asked for their availability: the dancers who are not away, and the staff."""
+    return list(
+        Person.objects.filter(
+            Q(dancer__status=Dancer.Status.ACTIVE) | Q(pk__in=Staff.objects.values("person_id"))
+        )
+        .distinct()
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def availability_periods(limit: int = 20) -> list[AvailabilityPeriod]:
+    return list(
+        AvailabilityPeriod.objects.annotate(
+            answers=Count("replies", distinct=True),
+            pending=Count(
+                "conflicts",
+                filter=Q(conflicts__status=AvailabilityConflict.Status.PENDING),
+                distinct=True,
+            ),
+        ).order_by("-first_day", "-pk")[:limit]
+    )
+
+
+@dataclass
+class AvailabilityOverview:
+    """A period as the planner sees it: every conflict, who answered and who has not."""
+
+    period: AvailabilityPeriod
+    conflicts: list[AvailabilityConflict]
+    answered: list[tuple[Person, AvailabilityReply]]
+    waiting: list[Person]
+
+    @property
+    def pending(self) -> list[AvailabilityConflict]:
+        return [c for c in self.conflicts if c.status == AvailabilityConflict.Status.PENDING]
+
+
+def availability_overview(period: AvailabilityPeriod) -> AvailabilityOverview:
+    """Four queries, whatever the size of the company."""
+    conflicts = list(
+        period.conflicts.select_related("person").order_by(
+            "person__family_name", "person__given_name", "starts_at", "pk"
+        )
+    )
+    replies = {r.person_id: r for r in period.replies.all()}
+    answered, waiting = [], []
+    for person in expected_people():
+        reply = replies.pop(person.pk, None)
+        if reply is None:
+            waiting.append(person)
+        else:
+            answered.append((person, reply))
+    # Someone who answered though not asked (a guest, say) still counts as answered.
+    for person in Person.objects.filter(pk__in=list(replies)).order_by("family_name"):
+        answered.append((person, replies[person.pk]))
+    return AvailabilityOverview(period, conflicts, answered, waiting)
+
+
+@dataclass
+class MyPeriod:
+    period: AvailabilityPeriod
+    conflicts: list[AvailabilityConflict]
+    reply: AvailabilityReply | None
+    open: bool
+
+
+def my_availability(person: Person, now: dt.datetime) -> list[MyPeriod]:
+    """The periods not yet over, with the person's own conflicts and answer (three queries)."""
+    periods = list(
+        AvailabilityPeriod.objects.filter(last_day__gte=zones.company_today(now)).order_by(
+            "first_day", "pk"
+        )
+    )
+    mine: dict[int, list[AvailabilityConflict]] = defaultdict(list)
+    for c in AvailabilityConflict.objects.filter(period__in=periods, person=person).order_by(
+        "starts_at", "pk"
+    ):
+        mine[c.period_id].append(c)
+    replies = {
+        r.period_id: r for r in AvailabilityReply.objects.filter(period__in=periods, person=person)
+    }
+    return [MyPeriod(p, mine.get(p.pk, []), replies.get(p.pk), now <= p.deadline) for p in periods]

@@ -29,3 +29,13 @@ def reap_lost_runs() -> list[int]:
     from callboard.scheduling import services
 
     return services.solve_runs_reap(now=timezone.now())
+
+
+@shared_task(name="callboard.scheduling.availability_reminders")
+def availability_reminders() -> int:
+    """Chore: remind those who have not answered an availability period, once per period,
+    ``CALLBOARD_AVAILABILITY_REMIND_HOURS`` before its deadline
+    (``services.availability_reminders_due``); how many e-mails."""
+    from callboard.scheduling import services
+
+    return services.availability_reminders_due(now=timezone.now())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from callboard.scheduling import board_views, views
+from callboard.scheduling import availability_views, board_views, views
 
 app_name = "scheduling"
 urlpatterns = [
@@ -32,6 +32,24 @@ urlpatterns = [
     path("calls/<int:pk>/remove/", views.call_remove, name="call_remove"),
     path("calls/<int:pk>/lock/", views.call_lock, name="call_lock"),
     path("me/", board_views.me, name="me"),
+    path("availability/", availability_views.index, name="availability"),
+    path("availability/mine/", availability_views.mine, name="availability_mine"),
+    path("availability/<int:pk>/", availability_views.period, name="availability_period"),
+    path("availability/<int:pk>/remind/", availability_views.remind, name="availability_remind"),
+    path("availability/<int:pk>/nothing/", availability_views.nothing, name="availability_nothing"),
+    path(
+        "availability/conflicts/<int:pk>/decide/",
+        availability_views.decide,
+        name="availability_decide",
+    ),
+    path(
+        "availability/conflicts/<int:pk>/withdraw/",
+        availability_views.withdraw,
+        name="availability_withdraw",
+    ),
+    path("me/manifest.webmanifest", board_views.manifest, name="manifest"),
+    path("me/sw.js", board_views.service_worker, name="service_worker"),
+    path("me/push/", board_views.push_subscription, name="push"),
     path("notices/<int:pk>/read/", board_views.notice_read, name="notice_read"),
     path("board/", board_views.board_today, name="board_today"),
     path("board/<str:day>/", board_views.board, name="board"),

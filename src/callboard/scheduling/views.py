@@ -15,13 +15,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from callboard.core import zones
 from callboard.core.errors import DomainError
+from callboard.core.htmx import is_htmx
 from callboard.core.pages import found, show_error
 from callboard.core.roles import Cap, can, page_requires
-from callboard.scheduling import adapters, selectors, services
+from callboard.scheduling import adapters, selectors, services, words
 from callboard.scheduling.adapters import GOAL_TITLES
 from callboard.scheduling.forms import (
     AddCallForm,
@@ -42,6 +44,7 @@ from callboard.scheduling.models import (
     StudioClosure,
     Unavailability,
 )
+from callboard.season.clashes import clashes
 
 
 def _now() -> dt.datetime:
@@ -159,6 +162,14 @@ def period_new(request: HttpRequest) -> HttpResponse:
 
 def _plan_context(period: Any, **forms_: Any) -> dict[str, Any]:
     context = selectors.plan_inputs(period)
+    # Called dancers who cannot dance on any day of their rehearsal, and why.
+    context["cannot_dance"] = adapters.called_who_cannot_dance(adapters.load_inputs(period))
+    # Anyone booked in two places at once, or without time to travel, on the plan's days.
+    zone = zones.company_zone()
+    context["clashes"] = clashes(
+        start=zones.local_day_bounds(period.first_day, zone)[0],
+        end=zones.local_day_bounds(period.last_day, zone)[1],
+    )
     first = period.first_day
     context.update(
         {
@@ -232,7 +243,11 @@ def requests_import(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(n)s call request(s) brought in from casting; %(m)s already here.")
+            ngettext(
+                "%(n)s call request brought in from casting; %(m)s already here.",
+                "%(n)s call requests brought in from casting; %(m)s already here.",
+                result.created,
+            )
             % {"n": result.created, "m": result.already},
         )
         for line in result.skipped[:8]:
@@ -483,18 +498,27 @@ def solve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "scheduling/plan.html", context, status=422)
 
 
+def _in_words(run: SolveRun) -> list[str]:
+    result = run.result or {}
+    return words.costs_in_words(result.get("amounts") or {}, result.get("unplaced") or [])
+
+
 @page_requires(Cap.PLAN_SCHEDULE)
 @in_company_zone
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = services.solve_run_refresh(run=_get(SolveRun, pk), now=_now())
-    return render(request, "scheduling/run.html", {"run": run, "period": run.period})
+    return render(
+        request,
+        "scheduling/run.html",
+        {"run": run, "period": run.period, "in_words": _in_words(run)},
+    )
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
 @in_company_zone
 def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     run = services.solve_run_refresh(run=_get(SolveRun, pk), now=_now())
-    return render(request, "scheduling/_progress.html", {"run": run})
+    return render(request, "scheduling/_progress.html", {"run": run, "in_words": _in_words(run)})
 
 
 @page_requires(Cap.PLAN_SCHEDULE)
@@ -502,12 +526,20 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @in_company_zone
 def run_stop(request: HttpRequest, pk: int) -> HttpResponse:
     run = _get(SolveRun, pk)
+    error = ""
     try:
         run = services.solve_run_stop(run=run, by=request.user, now=_now())
     except DomainError as exc:
-        messages.error(request, exc.message)
+        error = exc.message
     if request.headers.get("HX-Request"):
-        return render(request, "scheduling/_progress.html", {"run": run})
+        return render(
+            request,
+            "scheduling/_progress.html",
+            {"run": run, "error": error, "in_words": _in_words(run)},
+            status=409 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
     return redirect("scheduling:run", pk=run.pk)
 
 
@@ -550,9 +582,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
             else [],
             "report": report,
             "costs": [
-                (_(GOAL_TITLES.get(name, name)), cost)
-                for name, cost in report.costs.items()
-                if cost
+                (_(GOAL_TITLES.get(name, name)), words.goal_words(name, amount))
+                for name, amount in (
+                    adapters.goal_amounts(report.problem, report.solver_calls)
+                    if report.problem is not None
+                    else {}
+                ).items()
+                if report.costs.get(name)
             ],
             "overrides": [c for c in calls if c.override_reason],
             "calls_count": len(calls),
@@ -571,7 +607,13 @@ def explain(request: HttpRequest, pk: int) -> HttpResponse:
     calls = selectors.schedule_calls(draft)
     report = services.review_rows(period, adapters.rows_of(calls), calls)
     details = adapters.explain_schedule(report.problem, report.solver_calls, report.mapping)
-    return render(request, "scheduling/_explain.html", {"explain": details, "period": period})
+    for goal in details["goals"]:
+        goal["words"] = words.goal_words(goal["goal"], goal["amount"])
+    for item in details["unplaced"]:
+        item["duration"] = words.duration(item["minutes"])
+    # htmx puts the explanation into the review page; opened on its own, it is a page.
+    template = "scheduling/_explain.html" if is_htmx(request) else "scheduling/explain.html"
+    return render(request, template, {"explain": details, "period": period})
 
 
 def _call_times(data: dict[str, Any]) -> tuple[dt.datetime, dt.datetime]:
@@ -726,13 +768,21 @@ def publish(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Published as version %(n)s; %(notices)s notice(s) sent.")
+                ngettext(
+                    "Published as version %(n)s; %(notices)s notice sent.",
+                    "Published as version %(n)s; %(notices)s notices sent.",
+                    result.notices,
+                )
                 % {"n": result.version.number, "notices": result.notices},
             )
             if result.late_notices:
                 messages.warning(
                     request,
-                    _("%(n)s change(s) come with less personal notice than the agreement asks.")
+                    ngettext(
+                        "%(n)s change comes with less personal notice than the agreement asks.",
+                        "%(n)s changes come with less personal notice than the agreement asks.",
+                        result.late_notices,
+                    )
                     % {"n": result.late_notices},
                 )
             if result.late_days:

@@ -71,6 +71,8 @@ class VenueIn(In):
     stage_notes: str = ""
     orchestra_pit: bool = True
     address: str = Field("", max_length=250)
+    get_in_minutes: int | None = Field(None, ge=0, le=1440)
+    get_out_minutes: int | None = Field(None, ge=0, le=1440)
 
 
 class VenuePatch(In):
@@ -84,6 +86,8 @@ class VenuePatch(In):
     stage_notes: str | None = None
     orchestra_pit: bool | None = None
     address: str | None = Field(None, max_length=250)
+    get_in_minutes: int | None = Field(None, ge=0, le=1440)
+    get_out_minutes: int | None = Field(None, ge=0, le=1440)
 
 
 class VenueOut(Schema):
@@ -98,6 +102,8 @@ class VenueOut(Schema):
     stage_notes: str
     orchestra_pit: bool
     address: str
+    get_in_minutes: int | None = None
+    get_out_minutes: int | None = None
 
 
 @router.get("/venues", response=list[VenueOut])

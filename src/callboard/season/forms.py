@@ -11,9 +11,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from callboard.company.models import Site, Studio
 from callboard.core.errors import ValidationFailed
 from callboard.core.zones import local_to_utc
 from callboard.repertoire.models import Work
@@ -50,10 +53,118 @@ class VenueForm(forms.Form):
     )
     orchestra_pit = forms.BooleanField(label=gettext_lazy("Orchestra pit"), required=False)
     address = forms.CharField(label=gettext_lazy("Address"), max_length=250, required=False)
+    get_in_minutes = forms.IntegerField(
+        label=gettext_lazy("Get-in (minutes before the curtain)"),
+        min_value=0,
+        max_value=1440,
+        required=False,
+        help_text=gettext_lazy("How long before the curtain a performance takes the stage."),
+    )
+    get_out_minutes = forms.IntegerField(
+        label=gettext_lazy("Get-out (minutes after the curtain)"),
+        min_value=0,
+        max_value=1440,
+        required=False,
+        help_text=gettext_lazy("How long after the curtain comes down the stage stays taken."),
+    )
 
     @staticmethod
     def initial_for(venue: Venue) -> dict[str, Any]:
         return {name: getattr(venue, name) for name in VenueForm.base_fields}
+
+
+def _get_in_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=gettext_lazy("Get-in (minutes before the curtain)"),
+        min_value=0,
+        max_value=1440,
+        required=False,
+    )
+
+
+def _get_out_field() -> forms.IntegerField:
+    return forms.IntegerField(
+        label=gettext_lazy("Get-out (minutes after the curtain)"),
+        min_value=0,
+        max_value=1440,
+        required=False,
+    )
+
+
+class RoomChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Studio) -> str:
+        return f"{obj.name} ({obj.site.name})"
+
+
+class VenueStageForm(forms.Form):
+    """Which room is a venue's stage, how many dancers it holds, and its get-in and get-out."""
+
+    room = RoomChoice(
+        label=gettext_lazy("The room that is its stage"),
+        queryset=Studio.objects.filter(active=True).select_related("site").order_by("name"),
+        required=False,
+        empty_label=gettext_lazy("(a new room at the site below)"),
+        help_text=gettext_lazy(
+            "Stage and dress rehearsals are planned in this room; nothing else is called there."
+        ),
+    )
+    site = forms.ModelChoiceField(
+        label=gettext_lazy("Site of a new room"),
+        queryset=Site.objects.order_by("name"),
+        required=False,
+        help_text=gettext_lazy("The theatre's building, when the stage is not a room yet."),
+    )
+    capacity = forms.IntegerField(
+        label=gettext_lazy("Dancers it holds"), min_value=1, max_value=500, required=False
+    )
+    get_in_minutes = _get_in_field()
+    get_out_minutes = _get_out_field()
+
+    def __init__(self, *args: Any, venue: Venue, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["get_in_minutes"].help_text = _(
+            "How long before the curtain a performance takes the stage; empty: %(n)s minutes."
+        ) % {"n": settings.CALLBOARD_STAGE_GET_IN_MINUTES}
+        self.fields["get_out_minutes"].help_text = _(
+            "How long after the curtain comes down the stage stays taken; empty: %(n)s minutes."
+        ) % {"n": settings.CALLBOARD_STAGE_GET_OUT_MINUTES}
+        room: forms.ModelChoiceField = self.fields["room"]  # type: ignore[assignment]
+        # Rooms that are another venue's stage are not offered.
+        room.queryset = (
+            Studio.objects.filter(active=True)
+            .filter(Q(venue__isnull=True) | Q(venue=venue))
+            .select_related("site")
+            .order_by("name")
+        )
+
+    @staticmethod
+    def initial_for(venue: Venue) -> dict[str, Any]:
+        return {
+            "room": venue.stage_id,
+            "capacity": venue.stage.capacity if venue.stage is not None else None,
+            "get_in_minutes": venue.get_in_minutes,
+            "get_out_minutes": venue.get_out_minutes,
+        }
+
+
+class PerformanceStageForm(forms.Form):
+    """A performance's own get-in and get-out; empty: the venue's, else Callboard's."""
+
+    get_in_minutes = _get_in_field()
+    get_out_minutes = _get_out_field()
+
+    def __init__(self, *args: Any, performance: Performance, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        venue = performance.venue
+        get_in = venue.get_in_minutes
+        get_out = venue.get_out_minutes
+        if get_in is None:
+            get_in = settings.CALLBOARD_STAGE_GET_IN_MINUTES
+        if get_out is None:
+            get_out = settings.CALLBOARD_STAGE_GET_OUT_MINUTES
+        empty = _("Empty: %(n)s minutes, the venue's or Callboard's default.")
+        self.fields["get_in_minutes"].help_text = empty % {"n": get_in}
+        self.fields["get_out_minutes"].help_text = empty % {"n": get_out}
 
 
 class SeasonForm(forms.Form):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from callboard.company.models import Person
+from callboard.company.models import Person, Studio
 from callboard.core.zones import validate_time_zone, zone_or_utc
 from callboard.repertoire.models import Work
 
@@ -29,6 +31,28 @@ class Venue(models.Model):
     stage_notes = models.TextField(_("stage notes"), blank=True)
     orchestra_pit = models.BooleanField(_("orchestra pit"), default=True)
     address = models.CharField(max_length=250, blank=True)
+    # The stage as a room of a site of the company's (the theatre's building), so the
+    # scheduler plans stage and dress rehearsals on it like on a studio, with travel.
+    stage = models.OneToOneField(
+        Studio,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="venue",
+        verbose_name=pgettext_lazy("theatre", "stage"),
+    )
+    get_in_minutes = models.PositiveSmallIntegerField(
+        _("get-in (minutes before the curtain)"),
+        null=True,
+        blank=True,
+        help_text=_("How long before the curtain a performance takes the stage."),
+    )
+    get_out_minutes = models.PositiveSmallIntegerField(
+        _("get-out (minutes after the curtain)"),
+        null=True,
+        blank=True,
+        help_text=_("How long after the curtain comes down the stage stays taken."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -153,6 +177,18 @@ class Performance(models.Model):
     )
     orchestra = models.CharField(max_length=200, blank=True)
     notes = models.TextField(blank=True)
+    get_in_minutes = models.PositiveSmallIntegerField(
+        _("get-in (minutes before the curtain)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the venue's, or Callboard's default."),
+    )
+    get_out_minutes = models.PositiveSmallIntegerField(
+        _("get-out (minutes after the curtain)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the venue's, or Callboard's default."),
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -180,6 +216,25 @@ class Performance(models.Model):
     @property
     def billing(self) -> str:
         return self.title or self.programme.title
+
+    @property
+    def stage_taken(self) -> tuple[dt.datetime, dt.datetime]:
+        """When the performance takes its venue's stage: from its get-in to its get-out
+        (the performance's own, else the venue's, else Callboard's defaults)."""
+        get_in = self.get_in_minutes
+        if get_in is None:
+            get_in = self.venue.get_in_minutes
+        if get_in is None:
+            get_in = int(settings.CALLBOARD_STAGE_GET_IN_MINUTES)
+        get_out = self.get_out_minutes
+        if get_out is None:
+            get_out = self.venue.get_out_minutes
+        if get_out is None:
+            get_out = int(settings.CALLBOARD_STAGE_GET_OUT_MINUTES)
+        return (
+            self.starts_at - dt.timedelta(minutes=get_in),
+            self.ends_at + dt.timedelta(minutes=get_out),
+        )
 
     @property
     def local_starts_at(self) -> dt.datetime:

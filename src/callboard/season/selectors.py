@@ -13,15 +13,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils import dateformat
 from django.utils.translation import gettext as _
 
 from callboard.company.models import Company, Dancer, Person, Staff
 from callboard.core.errors import NotFound
-from callboard.core.zones import UTC, zone_or_utc
+from callboard.core.i18n import format_moment
+from callboard.core.zones import UTC, company_zone, zone_or_utc
 from callboard.repertoire.models import Work
+from callboard.season.clashes import Clash, clashes, duration
 from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
 
 # ---------------------------------------------------------------- the company
@@ -29,8 +29,7 @@ from callboard.season.models import Performance, Programme, ProgrammeWork, Seaso
 
 def company_time_zone() -> str:
     """The company's home zone (the installation's TIME_ZONE when no company exists yet)."""
-    zone_name = Company.objects.values_list("time_zone", flat=True).first()
-    return zone_name or settings.TIME_ZONE
+    return company_zone().key  # one source: core.zones (read through company.locale)
 
 
 def company_rest_minutes() -> int | None:
@@ -49,7 +48,7 @@ def venue_list() -> QuerySet[Venue]:
 
 
 def venue_get(*, pk: int) -> Venue:
-    venue = Venue.objects.filter(pk=pk).first()
+    venue = Venue.objects.select_related("stage__site").filter(pk=pk).first()
     if venue is None:
         raise NotFound(_("No venue with id %(pk)s.") % {"pk": pk})
     return venue
@@ -186,7 +185,7 @@ def _city_key(venue: Venue) -> tuple[str, str]:
 
 
 def _when(moment: dt.datetime, venue: Venue) -> str:
-    return dateformat.format(moment.astimezone(zone_or_utc(venue.time_zone)), "D j M, H:i")
+    return format_moment(moment, "day_short_time", zone=zone_or_utc(venue.time_zone))
 
 
 def _hours(delta: dt.timedelta) -> str:
@@ -198,7 +197,7 @@ def _hours(delta: dt.timedelta) -> str:
 class TourWarning:
     """Something a company manager should look at; nothing is refused because of it."""
 
-    code: str  # "two_cities_one_day" | "short_rest_after_travel"
+    code: str  # "two_cities_one_day" | "short_rest_after_travel" | "two_places_at_once"
     message: str
     day: dt.date
     performance_ids: tuple[int, ...]
@@ -251,7 +250,7 @@ def _warnings(
                     code="two_cities_one_day",
                     message=_("On %(day)s the company is booked in %(cities)s.")
                     % {
-                        "day": dateformat.format(day, "D j M Y"),
+                        "day": format_moment(day, "date"),
                         "cities": _(" and ").join(sorted(cities.values())),
                     },
                     day=day,
@@ -274,7 +273,33 @@ def _warnings(
         else:
             short = local_day(before) == local_day(after)
             rule = _("the company travels between cities on the day of a performance")
-        if short:
+        if rest < dt.timedelta(0):
+            # Not a short rest: the two overlap, and the company cannot be in both cities.
+            # Said from the one that ends last: "the Moscow show starts 2 h 45 min before the
+            # Uglich one ends".
+            if after.starts_at == before.starts_at and after.ends_at > before.ends_at:
+                before, after = after, before
+                rest = after.starts_at - before.ends_at
+            warnings.append(
+                TourWarning(
+                    code="two_places_at_once",
+                    message=_(
+                        "%(after)s in %(to)s starts %(when)s, %(overlap)s before %(before)s "
+                        "in %(from)s ends: the company cannot be in both."
+                    )
+                    % {
+                        "after": after.billing,
+                        "to": after.venue.city,
+                        "when": _when(after.starts_at, after.venue),
+                        "overlap": duration(-rest),
+                        "before": before.billing,
+                        "from": before.venue.city,
+                    },
+                    day=local_day(after),
+                    performance_ids=(before.pk, after.pk),
+                )
+            )
+        elif short:
             warnings.append(
                 TourWarning(
                     code="short_rest_after_travel",
@@ -438,3 +463,34 @@ def dancer_upcoming(*, dancer: Dancer, now: dt.datetime) -> dict[str, Any]:
         .order_by("starts_at")[:10]
     )
     return {"upcoming": upcoming}
+
+
+# --------------------------------------------------------------------------- clashes
+
+
+def performance_clashes(*, performance: Performance) -> list[Clash]:
+    """Everyone of this performance booked elsewhere at once, or without time to travel."""
+    return clashes(
+        start=performance.starts_at - dt.timedelta(days=1),
+        end=performance.ends_at + dt.timedelta(days=1),
+        performance_ids=[performance.pk],
+    )
+
+
+def month_clashes(*, first: dt.date) -> list[Clash]:
+    """The clashes of a calendar month (in the company's zone)."""
+    zone = company_zone()
+    first = first.replace(day=1)
+    last = first.replace(day=pycalendar.monthrange(first.year, first.month)[1])
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    return clashes(start=start, end=end)
+
+
+def tour_clashes(*, tour: Tour) -> list[Clash]:
+    """Everyone of the tour's performances booked elsewhere at once, or without time to travel."""
+    zone = company_zone()
+    start = dt.datetime.combine(tour.starts_on, dt.time.min, tzinfo=zone)
+    end = dt.datetime.combine(tour.ends_on + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
+    ids = list(Performance.objects.filter(tour=tour).values_list("pk", flat=True))
+    return clashes(start=start, end=end, performance_ids=ids) if ids else []

@@ -9,6 +9,7 @@ urlpatterns = [
     path("venues/new/", views.venue_edit, name="venue_new"),
     path("venues/<int:pk>/", views.venue, name="venue"),
     path("venues/<int:pk>/edit/", views.venue_edit, name="venue_edit"),
+    path("venues/<int:pk>/stage/", views.venue_stage, name="venue_stage"),
     path("seasons/", views.seasons, name="seasons"),
     path("seasons/new/", views.season_edit, name="season_new"),
     path("seasons/<int:pk>/edit/", views.season_edit, name="season_edit"),
@@ -22,5 +23,6 @@ urlpatterns = [
     path("performances/new/", views.performance_edit, name="performance_new"),
     path("performances/<int:pk>/", views.performance, name="performance"),
     path("performances/<int:pk>/edit/", views.performance_edit, name="performance_edit"),
+    path("performances/<int:pk>/stage/", views.performance_stage, name="performance_stage"),
     path("performances/<int:pk>/cancel/", views.performance_cancel, name="performance_cancel"),
 ]

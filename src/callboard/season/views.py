@@ -10,12 +10,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from callboard.core.errors import DomainError
-from callboard.core.pages import found, show_error
+from callboard.core.pages import form_page, found, show_error
 from callboard.core.roles import Cap, can, page_requires
 from callboard.core.zones import UTC, known_zones, zone_or_utc
 from callboard.season import selectors, services
@@ -23,11 +24,13 @@ from callboard.season.forms import (
     CancelForm,
     PerformanceFilterForm,
     PerformanceForm,
+    PerformanceStageForm,
     ProgrammeForm,
     ProgrammeItemFormSet,
     SeasonForm,
     TourForm,
     VenueForm,
+    VenueStageForm,
     programme_items,
 )
 
@@ -77,6 +80,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         {
             "section": "calendar",
             "month": month,
+            "clashes": selectors.month_clashes(first=first),
             "season_id": season_id,
             "seasons": selectors.season_list().prefetch_related(None),
             "zone_name": zone_name,
@@ -132,6 +136,33 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+@page_requires(Cap.EDIT_SEASON)
+def venue_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which room is the venue's stage, how many dancers it holds, its get-in and get-out."""
+    the_venue = found(selectors.venue_get, pk=pk)
+    return form_page(
+        request,
+        template="season/stage_form.html",
+        form_class=VenueStageForm,
+        form_kwargs={"venue": the_venue},
+        initial=VenueStageForm.initial_for(the_venue),
+        run=lambda data: services.venue_stage_set(
+            venue=the_venue, **data, by=request.user, now=timezone.now()
+        ),
+        done=lambda venue: reverse("season:venue", args=[venue.pk]),
+        success=_("Stage saved."),
+        context={
+            "title": _("Stage of %(venue)s") % {"venue": the_venue.name},
+            "intro": _(
+                "The stage is a room of the theatre's building: stage and dress rehearsals are "
+                "planned on it, and each performance takes it from its get-in to its get-out."
+            ),
+            "back": reverse("season:venue", args=[the_venue.pk]),
+            "section": "venues",
+        },
+    )
+
+
 # ---------------------------------------------------------------- seasons and tours
 
 
@@ -182,7 +213,14 @@ def season_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def tour(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.tour_plan(tour=found(selectors.tour_get, pk=pk))
     return render(
-        request, "season/tour_detail.html", {"plan": plan, "tour": plan.tour, "section": "seasons"}
+        request,
+        "season/tour_detail.html",
+        {
+            "plan": plan,
+            "tour": plan.tour,
+            "clashes": selectors.tour_clashes(tour=plan.tour),
+            "section": "seasons",
+        },
     )
 
 
@@ -329,6 +367,7 @@ def performance(request: HttpRequest, pk: int) -> HttpResponse:
         "season/performance_detail.html",
         {
             "performance": the_performance,
+            "clashes": selectors.performance_clashes(performance=the_performance),
             "section": "performances",
             "cancel_form": CancelForm() if can(request.user, Cap.EDIT_SEASON) else None,
         },
@@ -370,6 +409,36 @@ def performance_edit(request: HttpRequest, pk: int | None = None) -> HttpRespons
         request,
         "season/performance_form.html",
         {"form": form, "performance": the_performance, "section": "performances"},
+    )
+
+
+@page_requires(Cap.EDIT_SEASON)
+def performance_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """A performance's own get-in and get-out: when it takes its venue's stage."""
+    the_performance = found(selectors.performance_get, pk=pk)
+    return form_page(
+        request,
+        template="season/stage_form.html",
+        form_class=PerformanceStageForm,
+        form_kwargs={"performance": the_performance},
+        initial={
+            "get_in_minutes": the_performance.get_in_minutes,
+            "get_out_minutes": the_performance.get_out_minutes,
+        },
+        run=lambda data: services.performance_stage_times_set(
+            performance=the_performance, **data, by=request.user, now=timezone.now()
+        ),
+        done=lambda performance: reverse("season:performance", args=[performance.pk]),
+        success=_("Get-in and get-out saved."),
+        context={
+            "title": _("Get-in and get-out of %(billing)s") % {"billing": the_performance.billing},
+            "intro": _(
+                "From its get-in to its get-out the performance has the stage: no rehearsal, "
+                "call or event can be placed on it then."
+            ),
+            "back": reverse("season:performance", args=[the_performance.pk]),
+            "section": "performances",
+        },
     )
 
 

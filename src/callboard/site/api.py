@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -28,6 +29,7 @@ from callboard.core.api_parts import (
     TokenAuth,
 )
 from callboard.core.errors import DomainError
+from callboard.core.limits import discard_body, too_large
 from callboard.reception.api import router as reception_router
 from callboard.repertoire.api import router as repertoire_router
 from callboard.scheduling.api import router as schedule_router
@@ -46,6 +48,8 @@ ERROR_STATUSES: dict[int, str] = {
     403: "Your roles do not allow this (or a session request without its CSRF token).",
     404: "No such record (or no such path).",
     409: "The change clashes with what is already there.",
+    413: "The body is larger than the API takes.",
+    414: "The address is longer than the API takes.",
     422: "Some fields are missing or malformed; see detail.",
 }
 
@@ -126,6 +130,14 @@ def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
 def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
     """A number too large for the database (SQLite) or for a date or time computed from it."""
     return _error(request, 422, "A number is too large.", {"code": "out_of_range"})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body past ``DATA_UPLOAD_MAX_MEMORY_SIZE``: a 413 in the API's shape, the rest of the
+    body read and dropped so the connection can carry the next request."""
+    discard_body(request)
+    return too_large(request)
 
 
 @api.exception_handler(HttpError)

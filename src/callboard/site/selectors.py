@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from callboard.company.models import Dancer, Studio
+from callboard.company.selectors import MEDICAL_OUT, medical_status, with_shown_status
 from callboard.core.roles import Role, user_roles
+from callboard.core.zones import company_today
 from callboard.repertoire.models import Commission, DancerRole
 from callboard.season.models import Performance
 
@@ -52,10 +54,21 @@ def home_panels(*, user: Any, now: datetime) -> dict[str, Any]:
             for rank in Dancer.Rank
             if rank.value in counts
         ]
-        panels["unavailable"] = list(
+        # Away by hand, or kept out by the medical record today (its planning word only).
+        day = company_today(now)
+        out = [pk for pk, word in medical_status(None, day).items() if word == MEDICAL_OUT]
+        panels["unavailable"] = with_shown_status(
             Dancer.objects.filter(
-                status__in=[Dancer.Status.INJURED, Dancer.Status.ON_LEAVE, Dancer.Status.GUESTING]
-            ).select_related("person")[:20]
+                Q(
+                    status__in=[
+                        Dancer.Status.INJURED,
+                        Dancer.Status.ON_LEAVE,
+                        Dancer.Status.GUESTING,
+                    ]
+                )
+                | Q(status=Dancer.Status.ACTIVE, pk__in=out)
+            ).select_related("person")[:20],
+            day=day,
         )
     if roles & {Role.ARTISTIC_DIRECTOR}:
         panels["commissions"] = list(

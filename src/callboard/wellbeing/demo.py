@@ -17,7 +17,9 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
+from callboard.company import services as company_services
 from callboard.company.models import Dancer
+from callboard.core.actors import CALLBOARD
 from callboard.core.zones import company_zone
 from callboard.wellbeing import services
 from callboard.wellbeing.models import ReturnStage
@@ -107,13 +109,48 @@ def build_injuries(today: dt.date, now: dt.datetime, summary: WellbeingDemoSumma
         )
         summary.injuries += 1
 
-    # One dancer on a return-to-dance plan: a sprained ankle three weeks ago.
-    injured = (
+    # The dancers the company marked injured by hand: the physiotherapist records their
+    # injuries, and the roster's "Injured" then follows the record. The last stays marked
+    # by hand (with its reason) until the physiotherapist sees her.
+    marked = list(
         Dancer.objects.filter(status=Dancer.Status.INJURED)
         .select_related("person")
         .order_by("person__family_name")
-        .first()
-    ) or (pool[0] if pool else None)
+    )
+    for dancer in marked[:-1] if len(marked) > 1 else marked:
+        company_services.dancer_update(
+            dancer=dancer,
+            changes={"status": Dancer.Status.ACTIVE},
+            by=CALLBOARD,
+            now=_at(today - dt.timedelta(days=1), 9, 0),
+        )
+    for dancer in marked[1:-1]:
+        occurred = today - dt.timedelta(days=4)
+        open_injury = services.injury_record(
+            dancer=dancer,
+            body_part="knee",
+            side="left",
+            occurred_on=occurred,
+            mechanism="acute",
+            activity="rehearsal",
+            diagnosis="Medial meniscus tear, awaiting scan",
+            time_lost_days=None,
+            notes="Twisted on landing from a tour en l'air; locking on full flexion.",
+            by=physio,
+            now=_at(occurred, 18, 0),
+        )
+        services.return_stage_add(
+            injury=open_injury,
+            starts_on=occurred,
+            mode=ReturnStage.Mode.OUT,
+            notes="No dancing until the scan; review with the orthopaedic surgeon.",
+            by=physio,
+            now=_at(occurred, 18, 30),
+        )
+        summary.injuries += 1
+
+    # One dancer on a return-to-dance plan: a sprained ankle three weeks ago.
+    injured = (marked[0] if marked else None) or (pool[0] if pool else None)
     if injured is not None:
         occurred = today - dt.timedelta(days=19)
         injury = services.injury_record(
@@ -160,7 +197,8 @@ def build_injuries(today: dt.date, now: dt.datetime, summary: WellbeingDemoSumma
                 may_perform=perform,
                 notes=note,
                 by=physio,
-                now=_at(min(occurred + dt.timedelta(days=starts), today), 9, 0),
+                # Written on the stage's first day, or by now if that is still to come.
+                now=min(_at(occurred + dt.timedelta(days=starts), 9, 0), now),
             )
         summary.injuries += 1
         summary.plan_dancer = injured.person.full_name
@@ -199,6 +237,6 @@ def build_injuries(today: dt.date, now: dt.datetime, summary: WellbeingDemoSumma
             starts_on=occurred + dt.timedelta(days=10),
             mode=ReturnStage.Mode.FULL,
             by=physio,
-            now=_at(min(occurred + dt.timedelta(days=10), today), 9, 0),
+            now=min(_at(occurred + dt.timedelta(days=10), 9, 0), now),
         )
         summary.injuries += 1

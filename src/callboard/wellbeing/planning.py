@@ -345,3 +345,18 @@ def day_limit(dancer_id: int, day: dt.date, *, today: dt.date | None = None) -> 
         return limit_on(snap.injuries.get(dancer_id, []), day)
     found = restricting_injuries(dancer_ids=[dancer_id], start=day, end=day)
     return limit_on(found.get(dancer_id, []), day)
+
+
+def medical_status_on(dancer_ids: Iterable[int] | None, day: dt.date) -> dict[int, str]:
+    """Dancer id -> "out" or "limited" on ``day`` (two queries): the roster's medical word.
+
+    Only the planning view's word, never the medical detail; the company's roster reads it
+    through :func:`callboard.company.selectors.set_medical_status_reader`.
+    """
+    found = restricting_injuries(dancer_ids=dancer_ids, start=day, end=day)
+    result: dict[int, str] = {}
+    for dancer_id, injuries in found.items():
+        limit = limit_on(injuries, day)
+        if limit is not None:
+            result[dancer_id] = limit.status
+    return result

@@ -9,3 +9,10 @@ class WorkloadConfig(AppConfig):
     name = "callboard.workload"
     label = "workload"
     verbose_name = "Workload"
+
+    def ready(self) -> None:
+        from callboard.core import personal_data
+        from callboard.workload.personal_data import PART
+
+        # What this app holds about a person, for their data on request.
+        personal_data.register(PART)

@@ -31,6 +31,7 @@ from callboard.core.zones import company_zone
 from callboard.scheduling import services as sched
 from callboard.scheduling.models import FixedEvent, SchedulePeriod
 from callboard.scheduling.workload import derive_minutes, week_start
+from callboard.season.models import Performance
 from callboard.wellbeing.demo import WellbeingDemoSummary, _at, _dancer, _user, build_injuries
 from callboard.wellbeing.models import ExertionRating, Injury
 from callboard.workload import services
@@ -42,7 +43,7 @@ def _class_history(
     first: dt.date, last: dt.date, now: dt.datetime, summary: WellbeingDemoSummary
 ) -> None:
 
-    big = Studio.objects.filter(active=True).order_by("-capacity", "name").first()
+    big = Studio.objects.filter(active=True, is_stage=False).order_by("-capacity", "name").first()
     have = {
         e.starts_at.astimezone(company_zone()).date()
         for e in FixedEvent.objects.filter(
@@ -89,10 +90,22 @@ def _rehearsal_history(
         .select_related("person")
         .order_by("person__family_name")[:12]
     )
-    studios = list(Studio.objects.filter(active=True, has_piano=True).order_by("-capacity", "name"))
+    studios = list(
+        Studio.objects.filter(active=True, has_piano=True, is_stage=False).order_by(
+            "-capacity", "name"
+        )
+    )
     if not studios:
         summary.notes.append("No studio with a piano: no rehearsal history.")
         return
+    # Creation ends with the premiere: no creation call on or after the gala's day.
+    gala = (
+        Performance.objects.filter(programme__title="Annual Gala")
+        .order_by("starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    premiere = gala.astimezone(company_zone()).date() if gala is not None else None
     for w in range(weeks):
         first = monday + dt.timedelta(weeks=w)
         last = first + dt.timedelta(days=6)
@@ -103,7 +116,7 @@ def _rehearsal_history(
         calls: list[tuple[dt.datetime, dt.datetime, str, list[Person], Studio]] = []
         for k in range(6 if spike else 5):
             day = first + dt.timedelta(days=k)
-            if klara and pavlov:
+            if klara and pavlov and (premiere is None or day < premiere):
                 people = [klara.person, pavlov, *pianists[:1]]
                 label = "Creation: Dance of the Seven Veils"
                 calls.append((_at(day, 12, 0), _at(day, 14, 0), label, people, studios[-1]))

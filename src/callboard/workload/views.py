@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from callboard.core.charts import bar_chart, stacked_chart
 from callboard.core.errors import DomainError, PermissionDenied
+from callboard.core.i18n import format_moment
 from callboard.core.pages import forbidden, found
 from callboard.core.roles import Cap, can
 from callboard.core.zones import company_today
@@ -69,7 +70,7 @@ def company(request: HttpRequest) -> HttpResponse:
         return forbidden(request, exc.message)
     chart = bar_chart(
         [
-            (w.strftime("%d %b"), total)
+            (format_moment(w, "day_month"), total)
             for w, total in zip(data.week_starts, data.totals, strict=True)
         ],
         title=_("Company minutes per week"),
@@ -78,7 +79,10 @@ def company(request: HttpRequest) -> HttpResponse:
         flags={i for i, n in enumerate(data.flagged) if n},
     )
     load_chart = bar_chart(
-        [(w.strftime("%d %b"), load) for w, load in zip(data.week_starts, data.loads, strict=True)],
+        [
+            (format_moment(w, "day_month"), load)
+            for w, load in zip(data.week_starts, data.loads, strict=True)
+        ],
         title=_("Company load per week (minutes × exertion)"),
         unit=_("AU"),
         key="company-load",
@@ -112,7 +116,7 @@ def dancer(request: HttpRequest, pk: int) -> HttpResponse:
     flags = {i for i, w in enumerate(data.weeks) if w.spike}
     minutes_chart = stacked_chart(
         [
-            (w.start.strftime("%d %b"), [w.class_minutes, w.rehearsal, w.performance])
+            (format_moment(w.start, "day_month"), [w.class_minutes, w.rehearsal, w.performance])
             for w in data.weeks
         ],
         series=[_("Class"), _("Rehearsals"), _("Performances")],
@@ -122,7 +126,7 @@ def dancer(request: HttpRequest, pk: int) -> HttpResponse:
         flags=flags,
     )
     load_chart = bar_chart(
-        [(w.start.strftime("%d %b"), w.load) for w in data.weeks],
+        [(format_moment(w.start, "day_month"), w.load) for w in data.weeks],
         title=_("Load per week (minutes × exertion)"),
         unit=_("AU"),
         key="load",

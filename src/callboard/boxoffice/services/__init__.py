@@ -7,7 +7,10 @@
   confirmation, refunds, exchanges);
 - :mod:`.holds`: house, press, family-comp and kill holds;
 - :mod:`.door`: checking tickets in;
-- :mod:`.comps`: family comps claimed by dancers and confirmed by the box office.
+- :mod:`.comps`: family comps claimed by dancers and confirmed by the box office;
+- :mod:`.pricing`: price types per performance and discount codes;
+- :mod:`.patrons`: one patron per buyer's e-mail, their export and erasure;
+- :mod:`.waitlist`: the waiting list of a sold-out performance and its offers.
 
 How a seat is never sold twice (see models.py for the constraints that are the last guard):
 every service that gives a seat to someone runs in one transaction that
@@ -59,13 +62,35 @@ from callboard.boxoffice.services.locking import (
     R,
     SeatsTaken,
     contended,
+    discounts_give_back,
     house_cache_clear,
     house_seats,
     live_claims,
+    max_tickets_per_order,
     normalise_code,
     performance_close_sales,
     performance_open_sales,
     sweep_expired,
+)
+from callboard.boxoffice.services.patrons import (
+    normalise_email,
+    patron_erase,
+    patron_export,
+    patron_for_order,
+    patron_get,
+)
+from callboard.boxoffice.services.pricing import (
+    FULL,
+    Quote,
+    discount_create,
+    discount_find,
+    discount_get,
+    discount_set_active,
+    discount_words,
+    price_lines,
+    price_type_delete,
+    price_type_save,
+    price_types_of,
 )
 from callboard.boxoffice.services.sales import (
     cart_add,
@@ -76,8 +101,19 @@ from callboard.boxoffice.services.sales import (
     order_confirm,
     order_exchange,
     order_mark_paid,
+    order_payment_started,
     order_refund,
+    order_refund_second_payment,
     reservation_pay_by,
+)
+from callboard.boxoffice.services.waitlist import (
+    cart_url,
+    free_seats,
+    waitlist_accept,
+    waitlist_get,
+    waitlist_join,
+    waitlist_offers,
+    waitlist_position,
 )
 
 __all__ = [
@@ -86,11 +122,13 @@ __all__ = [
     "CART_MINUTES",
     "DEFAULT_COMP_QUOTA",
     "DEFAULT_OTHER_QUOTA",
+    "FULL",
     "HOUSE_CACHE_SECONDS",
     "MAX_SEATS_PER_CART",
     "BestRequest",
     "Busy",
     "P",
+    "Quote",
     "R",
     "ScanResult",
     "SeatsTaken",
@@ -98,6 +136,7 @@ __all__ = [
     "cart_create",
     "cart_release",
     "cart_remove_seat",
+    "cart_url",
     "comp_cancel",
     "comp_claim",
     "comp_confirm",
@@ -105,21 +144,45 @@ __all__ = [
     "comp_quota",
     "comp_quota_set",
     "contended",
+    "discount_create",
+    "discount_find",
+    "discount_get",
+    "discount_set_active",
+    "discount_words",
+    "discounts_give_back",
+    "free_seats",
     "hold_create",
     "hold_issue",
     "hold_release",
     "house_cache_clear",
     "house_seats",
     "live_claims",
+    "max_tickets_per_order",
     "normalise_code",
+    "normalise_email",
     "order_checkout",
     "order_confirm",
     "order_exchange",
     "order_mark_paid",
+    "order_payment_started",
     "order_refund",
+    "order_refund_second_payment",
+    "patron_erase",
+    "patron_export",
+    "patron_for_order",
+    "patron_get",
     "performance_close_sales",
     "performance_open_sales",
+    "price_lines",
+    "price_type_delete",
+    "price_type_save",
+    "price_types_of",
     "reservation_pay_by",
     "sweep_expired",
     "ticket_check_in",
+    "waitlist_accept",
+    "waitlist_get",
+    "waitlist_join",
+    "waitlist_offers",
+    "waitlist_position",
 ]

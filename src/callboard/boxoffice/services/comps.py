@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from callboard.audit import services as audit
 from callboard.boxoffice.models import (
@@ -90,7 +91,11 @@ def comp_claim(
     used = _claimed(performance, dancer)
     if used + seats > quota:
         raise Conflict(
-            _("You may claim %(q)s comps for this performance and have claimed %(u)s already.")
+            ngettext(
+                "You may claim %(q)s comp for this performance and have claimed %(u)s already.",
+                "You may claim %(q)s comps for this performance and have claimed %(u)s already.",
+                quota,
+            )
             % {"q": quota, "u": used},
             detail={"code": "quota", "quota": quota, "claimed": used},
         )

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
+from callboard.boxoffice.availability import house_changed
 from callboard.boxoffice.models import (
     Hold,
     Order,
@@ -128,6 +129,7 @@ def hold_release(
     if seat_ids:
         claims = claims.filter(seat_id__in=seat_ids)
     released = claims.update(active=False, ended_at=now)
+    house_changed([hold.performance_id])
     if not hold.claims.filter(active=True, kind=SeatClaim.Kind.HOLD).exists():
         hold.released_at = now
         hold.save(update_fields=["released_at"])

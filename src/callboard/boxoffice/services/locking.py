@@ -11,19 +11,31 @@ import functools
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, ParamSpec, TypeVar
 
+from django.conf import settings
 from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
+from callboard.boxoffice.availability import (
+    capacity_forget,
+    house_changed,
+    recently_taken,
+    taken_seat_ids,
+)
+from callboard.boxoffice.availability import (
+    forget as availability_forget,
+)
 from callboard.boxoffice.bestseats import SeatInfo, ranked_blocks
 from callboard.boxoffice.models import (
     Cart,
+    DiscountCode,
     Hold,
     Order,
     PerformanceSeat,
@@ -32,6 +44,7 @@ from callboard.boxoffice.models import (
     SeatMap,
     Ticket,
 )
+from callboard.boxoffice.rawsql import Columns
 from callboard.company.models import Dancer
 from callboard.core.errors import (
     Conflict,
@@ -43,6 +56,12 @@ CART_MINUTES = 10
 
 
 MAX_SEATS_PER_CART = 10
+"""The default of ``CALLBOARD_MAX_TICKETS_PER_ORDER``; read :func:`max_tickets_per_order`."""
+
+
+def max_tickets_per_order() -> int:
+    """The most seats one cart (and so one order) may hold: ``CALLBOARD_MAX_TICKETS_PER_ORDER``."""
+    return max(1, int(settings.CALLBOARD_MAX_TICKETS_PER_ORDER))
 
 
 BEST_AVAILABLE_ROUNDS = 3
@@ -155,6 +174,8 @@ def performance_open_sales(*, performance: Performance, now: datetime) -> int:
     ]
     PerformanceSeat.objects.bulk_create(new, batch_size=1000)
     house_cache_clear(performance.pk)
+    capacity_forget(performance.pk)
+    house_changed([performance.pk])
     if performance.status != Performance.Status.ON_SALE:
         Performance.objects.filter(pk=performance.pk).update(status=Performance.Status.ON_SALE)
         performance.status = Performance.Status.ON_SALE
@@ -182,36 +203,111 @@ def live_claims(performance: Performance, now: datetime) -> QuerySet[SeatClaim]:
     )
 
 
-def _lock(pairs: Iterable[tuple[int, int]]) -> list[PerformanceSeat]:
+def _lock(pairs: Iterable[tuple[int, int]]) -> None:
     """Lock the house rows of (performance id, seat id) pairs, in id order."""
     pairs = set(pairs)
     if not pairs:
-        return []
-    by_performance: dict[int, list[int]] = {}
-    for perf_id, seat_id in pairs:
-        by_performance.setdefault(perf_id, []).append(seat_id)
-    where = Q()
-    for perf_id, seat_ids in by_performance.items():
-        where |= Q(performance_id=perf_id, seat_id__in=seat_ids)
-    rows = list(PerformanceSeat.objects.select_for_update().filter(where).order_by("id"))
-    if len(rows) != len(pairs):
+        return
+    if _lock_rows(pairs) != len(pairs):
         raise ValidationFailed(
             _("Some of those seats are not in this performance's house (another venue's seats?)."),
-            detail={"code": "unknown_seat"},
+            field="seats",
+            detail={"code": "unknown_seat", "field": "seats"},
         )
-    return rows
+
+
+def _lock_rows(pairs: AbstractSet[tuple[int, int]], *, skip_locked: bool = False) -> int:
+    """Lock the house rows of these pairs in id order (``skip_locked``: those no one else
+    holds); returns how many were locked.
+
+    Written out (``SELECT ... ORDER BY id FOR UPDATE``): every cart and order of an on-sale
+    rush takes these locks, and compiling the ORM's form of it cost more CPU than the rest."""
+    from django.db import connection
+
+    by_performance: dict[int, list[int]] = {}
+    for perf_id, seat_id in pairs:
+        by_performance.setdefault(int(perf_id), []).append(int(seat_id))
+    where: list[str] = []
+    params: list[int] = []
+    for perf_id, seat_ids in sorted(by_performance.items()):
+        where.append(
+            "(performance_id = %s AND seat_id IN (" + ", ".join(["%s"] * len(seat_ids)) + "))"
+        )
+        params += [perf_id, *seat_ids]
+    sql = f"SELECT id FROM boxoffice_performanceseat WHERE {' OR '.join(where)} ORDER BY id"
+    if connection.features.has_select_for_update:
+        sql += " FOR UPDATE"
+        if skip_locked and connection.features.has_select_for_update_skip_locked:
+            sql += " SKIP LOCKED"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return len(cursor.fetchall())
+
+
+_CART_CLAIMS: tuple[Columns, Columns, Columns, Columns] | None = None
+
+
+def cart_claims_locked(cart: Cart) -> list[SeatClaim]:
+    """A (locked) cart's active claims, each with its seat, the seat's section and zone, in
+    seat order; the house rows of their seats are locked, in id order, by the same statement
+    (``FOR UPDATE OF`` the house rows alone, sorted before they are locked).
+
+    One statement where reading the claims and :func:`_lock` took two, written out because it
+    runs once per order in an on-sale rush."""
+    from django.db import connection
+
+    global _CART_CLAIMS
+    if _CART_CLAIMS is None:
+        from callboard.boxoffice.models import PriceZone, SeatSection
+
+        _CART_CLAIMS = (
+            Columns(SeatClaim, "c"),
+            Columns(Seat, "s"),
+            Columns(SeatSection, "sec"),
+            Columns(PriceZone, "z"),
+        )
+    claim, seat, section, zone = _CART_CLAIMS
+    sql = (
+        f"SELECT {claim.sql}, {seat.sql}, {section.sql}, {zone.sql}"
+        " FROM boxoffice_seatclaim c"
+        " JOIN boxoffice_performanceseat h"
+        " ON h.performance_id = c.performance_id AND h.seat_id = c.seat_id"
+        " JOIN boxoffice_seat s ON s.id = c.seat_id"
+        " JOIN boxoffice_seatsection sec ON sec.id = s.section_id"
+        " JOIN boxoffice_pricezone z ON z.id = s.zone_id"
+        " WHERE c.cart_id = %s AND c.active ORDER BY h.id"
+    )
+    if connection.features.has_select_for_update_of:
+        sql += " FOR UPDATE OF h"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cart.pk])
+        rows = cursor.fetchall()
+    claims = []
+    for row in rows:
+        made = claim.build(row, 0)
+        at = len(claim.fields)
+        made.seat = seat.build(row, at)
+        at += len(seat.fields)
+        made.seat.section = section.build(row, at)
+        made.seat.zone = zone.build(row, at + len(section.fields))
+        claims.append(made)
+    claims.sort(key=lambda c: c.seat_id)
+    return claims
 
 
 def _sweep(performance_ids: Iterable[int], seat_ids: Iterable[int], now: datetime) -> None:
     """End the claims on these seats whose time has run out (the caller holds their locks)."""
+    performance_ids = set(performance_ids)
     expired = list(
         SeatClaim.objects.filter(
-            performance_id__in=set(performance_ids),
+            performance_id__in=performance_ids,
             seat_id__in=set(seat_ids),
             active=True,
             expires_at__lte=now,
         ).values_list("pk", "ticket__order_id")
     )
+    if expired:
+        house_changed(performance_ids)
     _end_expired(expired, now)
 
 
@@ -241,10 +337,12 @@ def _lapse(order_ids: list[int], now: datetime) -> int:
     if not orders:
         return 0
     ids = [o.pk for o in orders]
+    house_changed(o.performance_id for o in orders)
     tickets = Ticket.objects.filter(order_id__in=ids, status=Ticket.Status.VALID)
     SeatClaim.objects.filter(ticket__in=tickets, active=True).update(active=False, ended_at=now)
     tickets.update(status=Ticket.Status.CANCELLED, voided_at=now)
     Order.objects.filter(pk__in=ids).update(status=Order.Status.LAPSED)
+    discounts_give_back(order_ids=ids)
     for order in orders:
         audit.record(
             actor=None,
@@ -264,6 +362,22 @@ def _lapse(order_ids: list[int], now: datetime) -> int:
             at=now,
         )
     return len(orders)
+
+
+def discounts_give_back(*, order_ids: Sequence[int]) -> int:
+    """The orders lapsed or were refunded in full: each gives its discount code's use back,
+    once (a conditional update, so a use is never given back twice). Returns how many."""
+    given = 0
+    rows = Order.objects.filter(
+        pk__in=list(order_ids), discount__isnull=False, discount_returned=False
+    ).values_list("pk", "discount_id")
+    for order_id, code_id in list(rows):
+        if Order.objects.filter(pk=order_id, discount_returned=False).update(
+            discount_returned=True
+        ):
+            DiscountCode.objects.filter(pk=code_id, uses__gt=0).update(uses=F("uses") - 1)
+            given += 1
+    return given
 
 
 def _check_seat_ids(seat_ids: list[int]) -> None:
@@ -289,6 +403,26 @@ def _seats_for(performance: Performance, seat_ids: list[int]) -> list[Seat]:
     return seats
 
 
+def _active_claims(
+    performance_id: int, seat_ids: Sequence[int], now: datetime
+) -> list[tuple[int, int, bool, int | None]]:
+    """The active claims on these seats: (claim id, seat id, whether it is still live, the
+    order of its ticket or None). Written out, as :func:`_lock` is, for the rush."""
+    from django.db import connection
+
+    sql = (
+        "SELECT c.id, c.seat_id, (c.expires_at IS NULL OR c.expires_at > %s), t.order_id"
+        " FROM boxoffice_seatclaim c LEFT JOIN boxoffice_ticket t ON t.id = c.ticket_id"
+        " WHERE c.performance_id = %s AND c.active AND c.seat_id IN ("
+        + ", ".join(["%s"] * len(seat_ids))
+        + ")"
+    )
+    params = [connection.ops.adapt_datetimefield_value(now), performance_id, *seat_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(pk, sid, bool(live), order) for pk, sid, live, order in cursor.fetchall()]
+
+
 def _claim(
     *,
     performance: Performance,
@@ -308,15 +442,15 @@ def _claim(
     """
     if not locked:
         _lock((performance.pk, sid) for sid in seat_ids)
-    clashes = list(
-        SeatClaim.objects.filter(
-            performance=performance, seat_id__in=seat_ids, active=True
-        ).values_list("pk", "seat_id", "expires_at", "ticket__order_id")
-    )
-    taken = [sid for _pk, sid, expires, _o in clashes if expires is None or expires > now]
+    clashes = _active_claims(performance.pk, seat_ids, now)
+    taken = [sid for _pk, sid, live, _o in clashes if live]
     if taken:
         raise SeatsTaken(detail={"code": "seats_taken", "seats": sorted(taken)})
-    _end_expired([(pk, order_id) for pk, _sid, _e, order_id in clashes], now)
+    _end_expired([(pk, order_id) for pk, _sid, _live, order_id in clashes], now)
+    # The seats that ran out are taken again at once, by this claim.
+    house_changed([performance.pk], only_taking=True)
+    if cart is not None and cart._state.adding:
+        cart.save(force_insert=True)  # a new cart, written now that its seats are free
     expires = (
         cart.expires_at if cart is not None else (hold.release_at if hold is not None else None)
     )
@@ -332,7 +466,44 @@ def _claim(
         )
         for sid in sorted(seat_ids)
     ]
-    return SeatClaim.objects.bulk_create(claims)
+    return _insert_claims(claims)
+
+
+def _insert_claims(claims: list[SeatClaim]) -> list[SeatClaim]:
+    """Write new claims and give them their ids: one ``INSERT ... RETURNING``, written out
+    (every cart of an on-sale rush runs it); the ORM's bulk insert where the database cannot
+    return the new rows."""
+    from django.db import connection
+
+    if not claims or not connection.features.can_return_rows_from_bulk_insert:
+        return SeatClaim.objects.bulk_create(claims)
+    adapt = connection.ops.adapt_datetimefield_value
+    sql = (
+        "INSERT INTO boxoffice_seatclaim (performance_id, seat_id, kind, cart_id, hold_id,"
+        " expires_at, active, created_at) VALUES "
+        + ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s)"] * len(claims))
+        + " RETURNING id, seat_id"
+    )
+    params: list[Any] = []
+    for c in claims:
+        params += [
+            c.performance_id,
+            c.seat_id,
+            c.kind,
+            c.cart_id,
+            c.hold_id,
+            adapt(c.expires_at),
+            True,
+            adapt(c.created_at),
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = {seat_id: pk for pk, seat_id in cursor.fetchall()}
+    for c in claims:
+        c.pk = ids[c.seat_id]
+        c._state.adding = False
+        c._state.db = connection.alias
+    return claims
 
 
 @dataclass(frozen=True)
@@ -350,11 +521,12 @@ _house_cache: dict[int, tuple[float, float, tuple[SeatInfo, ...]]] = {}
 
 
 def house_cache_clear(performance_id: int | None = None) -> None:
-    """Forget the cached house geometry (of one performance, or of all)."""
+    """Forget the cached house geometry and documents (of one performance, or of all)."""
     if performance_id is None:
         _house_cache.clear()
     else:
         _house_cache.pop(performance_id, None)
+    availability_forget(performance_id)
 
 
 def _house_geometry(performance: Performance) -> tuple[float, tuple[SeatInfo, ...]]:
@@ -377,6 +549,23 @@ def _house_geometry(performance: Performance) -> tuple[float, tuple[SeatInfo, ..
 
 def _taken_seat_ids(performance: Performance, now: datetime) -> set[int]:
     return set(live_claims(performance, now).values_list("seat_id", flat=True))
+
+
+def _seen_taken(performance: Performance, now: datetime) -> AbstractSet[int]:
+    """The seats taken as the availability document says (no query while it is current);
+    good for ranking and for turning down at once seats that are plainly gone. Whatever it
+    says, a claim is only written after the seats are checked again under their locks."""
+    found = taken_seat_ids(performance_id=performance.pk, now=now)
+    return found if found is not None else _taken_seat_ids(performance, now)
+
+
+def refuse_taken(performance: Performance, seat_ids: Iterable[int], now: datetime) -> None:
+    """Raise :class:`SeatsTaken` at once, before any lock or write, for chosen seats the
+    availability document already shows as taken (a buyer on a stale map). Only a document
+    already at hand, or read a moment ago, is asked: no query is spent on it."""
+    gone = sorted(set(seat_ids) & recently_taken(performance_id=performance.pk, now=now))
+    if gone:
+        raise SeatsTaken(detail={"code": "seats_taken", "seats": gone})
 
 
 def house_seats(performance: Performance, now: datetime) -> list[SeatInfo]:
@@ -406,18 +595,26 @@ def _house_rows(performance: Performance) -> Iterable[tuple[Any, ...]]:
 
 
 def _validate_best(best: BestRequest) -> None:
-    if not 1 <= best.count <= MAX_SEATS_PER_CART:
+    if not 1 <= best.count <= max_tickets_per_order():
         raise ValidationFailed(
-            _("Ask for between 1 and %(n)s seats.") % {"n": MAX_SEATS_PER_CART}, field="count"
+            _("Ask for between 1 and %(n)s seats.") % {"n": max_tickets_per_order()}, field="count"
         )
 
 
 def _rank_best(performance: Performance, best: BestRequest, now: datetime) -> list[list[int]]:
     width, seats = _house_geometry(performance)
+    if best.zone and not any(s.zone_code == best.zone for s in seats):
+        codes = sorted({s.zone_code for s in seats})
+        raise ValidationFailed(
+            _("This performance has no price zone with that code. Its zones are: %(codes)s.")
+            % {"codes": ", ".join(codes)},
+            field="best_available.zone",
+            detail={"code": "unknown_zone", "field": "best_available.zone", "zones": codes},
+        )
     found = ranked_blocks(
         seats,
         best.count,
-        taken=_taken_seat_ids(performance, now),
+        taken=_seen_taken(performance, now),
         centre_x=width / 2,
         zone_code=best.zone or None,
         accessible=best.accessible,
@@ -457,14 +654,17 @@ def _claim_best(
     ranking is read again.
     """
     _validate_best(best)
+    new_cart = cart is not None and cart._state.adding
     for _round in range(BEST_AVAILABLE_ROUNDS):
         for seat_ids in _rank_best(performance, best, now):
+            if new_cart and cart is not None and not cart._state.adding:
+                # A candidate lost after the cart was written: its savepoint took the row back.
+                cart.pk = None
+                cart._state.adding = True
             try:
                 with transaction.atomic():
-                    got = PerformanceSeat.objects.select_for_update(skip_locked=True).filter(
-                        performance=performance, seat_id__in=seat_ids
-                    )
-                    if len(list(got.order_by("id"))) != len(seat_ids):
+                    wanted = {(performance.pk, sid) for sid in seat_ids}
+                    if _lock_rows(wanted, skip_locked=True) != len(seat_ids):
                         raise _Skip
                     return _claim(
                         performance=performance,
@@ -509,11 +709,11 @@ def _lapse_one(*, order_id: int, now: datetime) -> int:
 @transaction.atomic
 def _sweep_claims(*, now: datetime) -> dict[str, int]:
     # Ticket claims run out only with their order, which lapsed above (or was paid since).
-    claims = (
-        SeatClaim.objects.filter(active=True, expires_at__lte=now)
-        .exclude(kind=SeatClaim.Kind.TICKET)
-        .update(active=False, ended_at=now)
+    due = SeatClaim.objects.filter(active=True, expires_at__lte=now).exclude(
+        kind=SeatClaim.Kind.TICKET
     )
+    house_changed(due.values_list("performance_id", flat=True).distinct())
+    claims = due.update(active=False, ended_at=now)
     carts = Cart.objects.filter(status=Cart.Status.OPEN, expires_at__lte=now).update(
         status=Cart.Status.EXPIRED
     )

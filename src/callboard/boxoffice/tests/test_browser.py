@@ -20,6 +20,7 @@ def test_box_office_sells_seats_on_the_map_and_the_door_flags_a_second_scan(live
     from callboard.boxoffice.models import Ticket
     from callboard.boxoffice.tests.factories import on_sale, seat_ids
     from callboard.core.roles import Role
+    from callboard.core.testing.browser import app_for, enter_code
     from callboard.core.testing.factories import PASSWORD, UserFactory
 
     user = UserFactory(username="rudneva", roles=[Role.BOX_OFFICE])
@@ -27,10 +28,12 @@ def test_box_office_sells_seats_on_the_map_and_the_door_flags_a_second_scan(live
     first, second = seat_ids(perf, "1", 4, 5)
     page = phone
 
+    device = app_for(user.username)
     page.goto(f"{live_server.url}/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, device)
 
     page.goto(f"{live_server.url}/boxoffice/performances/{perf.pk}/")
     hold = page.get_by_role("button", name="Hold the chosen seats")
@@ -59,3 +62,26 @@ def test_box_office_sells_seats_on_the_map_and_the_door_flags_a_second_scan(live
     expect(page.locator(".scan-result")).to_contain_text("Already scanned")
     expect(page.locator("#scan")).to_contain_text("1 of 2 tickets in")
     assert Ticket.objects.filter(checked_in_at__isnull=False).count() == 1
+
+
+def test_the_door_shows_why_a_code_was_refused(live_server, phone):
+    """A code the door cannot read (too long for any ticket) is answered with the reason on
+    the screen, not a silent 422 that htmx would drop."""
+    from playwright.sync_api import expect
+
+    from callboard.boxoffice.models import CheckIn
+    from callboard.boxoffice.tests.factories import on_sale
+    from callboard.core.roles import Role
+    from callboard.core.testing.browser import sign_in
+    from callboard.core.testing.factories import PASSWORD, UserFactory
+
+    UserFactory(username="rudneva", roles=[Role.BOX_OFFICE])
+    perf = on_sale(timezone.now(), rows=1, seats=2)
+    door = f"/boxoffice/performances/{perf.pk}/door/"
+    sign_in(phone, live_server.url, "rudneva", PASSWORD, then=door)
+    phone.fill("#id_code", "X" * 70)
+    with phone.expect_response(lambda r: r.request.method == "POST") as answer:
+        phone.get_by_role("button", name="Check in").click()
+    assert answer.value.status == 422
+    expect(phone.locator("#scan .error")).to_contain_text("at most 64 characters")
+    assert not CheckIn.objects.exists()

@@ -177,9 +177,14 @@ def test_report_and_csv(client_as, perf):
     assert page.status_code == 200
     assert b"<polyline" in page.content
     csv = client.get(f"/boxoffice/performances/{perf.pk}/report.csv")
-    lines = csv.content.decode().strip().splitlines()
+    assert csv.content.startswith("\ufeff".encode())  # Excel then reads the accents right
+    lines = csv.content.decode("utf-8-sig").strip().splitlines()
     assert lines[0].startswith("order,kind")
+    assert lines[0].split(",")[11:13] == ["price", "currency"]
+    assert lines[1].split(",")[11:13] in (["100.00", "RUB"], ["200.00", "RUB"])  # plain numbers
     assert len(lines) == 3
+    russian = client.get(f"/boxoffice/performances/{perf.pk}/report.csv", HTTP_ACCEPT_LANGUAGE="ru")
+    assert russian.content.decode("utf-8-sig").startswith("заказ,вид,статус заказа")
 
 
 def test_seat_map_editor_generates_edits_and_exports(client_as, now):
@@ -223,3 +228,39 @@ def test_seat_map_editor_generates_edits_and_exports(client_as, now):
     exported = client.get(f"/boxoffice/venues/{venue.pk}/seatmap.json").json()
     assert len(exported["sections"][0]["seats"]) == 15
     assert re.search(rb"15 seats", client.get(url).content)
+
+
+def test_refund_with_nothing_ticked_asks_before_refunding_the_whole_order(client_as, perf):
+    order = buy(perf, seat_ids(perf, "1", 1, 2), timezone.now(), kind="sale")
+    client = client_as(Role.BOX_OFFICE)
+    asked = client.post(f"/boxoffice/orders/{order.pk}/", {"action": "refund"})
+    assert asked.status_code == 200
+    page = asked.content.decode()
+    assert "Refund the whole order?" in page and "2 tickets" in page
+    assert not Ticket.objects.filter(order=order, status=Ticket.Status.REFUNDED).exists()
+    client.post(f"/boxoffice/orders/{order.pk}/", {"action": "refund", "whole": "1"})
+    assert Ticket.objects.filter(order=order, status=Ticket.Status.REFUNDED).count() == 2
+
+
+def test_the_artistic_director_reads_the_box_office_reports_only(client_as, perf):
+    client = client_as(Role.ARTISTIC_DIRECTOR)
+    index = client.get("/boxoffice/")
+    assert index.status_code == 200
+    page = index.content.decode()
+    assert f"/boxoffice/performances/{perf.pk}/report/" in page
+    assert f"/boxoffice/performances/{perf.pk}/sales/" not in page and "Seat maps" not in page
+    assert client.get(f"/boxoffice/performances/{perf.pk}/report/").status_code == 200
+    assert client.get(f"/boxoffice/performances/{perf.pk}/").status_code == 403
+
+
+def test_the_box_office_is_in_the_menu_of_those_who_work_there(client_as, perf):
+    for role, shown in [
+        (Role.BOX_OFFICE, "Box office"),
+        (Role.ARTISTIC_DIRECTOR, "Box office"),
+        (Role.DANCER, "Family comps"),
+    ]:
+        page = client_as(role).get("/people/").content.decode()
+        nav = page.split('id="main-nav"')[1].split("</nav>")[0]
+        assert shown in nav, role
+    nav = client_as(Role.PRESS).get("/people/").content.decode().split('id="main-nav"')[1]
+    assert "/boxoffice/" not in nav.split("</nav>")[0]

@@ -316,7 +316,8 @@ def test_the_api_refuses_a_bad_e_mail_and_says_when_to_pay(client, now):
 
     bad = order("not-an-email")
     assert bad.status_code == 422
-    assert "e-mail" in bad.json()["message"]
+    assert "e-mail" in str(bad.json()["detail"])
+    assert bad.json()["detail"][0]["loc"][-1] == "buyer_email"
     good = order("nina@example.org")
     assert good.status_code == 201
     body = good.json()

@@ -225,7 +225,7 @@ def test_integrity_error_becomes_seats_taken(now, monkeypatch):
     def clash(*args, **kwargs):
         raise IntegrityError("duplicate key value violates unique constraint")
 
-    monkeypatch.setattr(SeatClaim.objects, "bulk_create", clash)
+    monkeypatch.setattr(services.locking, "_insert_claims", clash)  # where claims are written
     with pytest.raises(services.SeatsTaken):
         services.cart_create(
             performance=perf, seat_ids=seat_ids(perf, "1", 1), now=now, by=CALLBOARD

@@ -36,10 +36,12 @@ from callboard.casting.selectors.context import (
     notice_rules,
     production_roles,
 )
+from callboard.company.collation import name_ordering
 from callboard.company.models import Dancer
 from callboard.core.roles import Cap, can
 from callboard.core.text import search_key
 from callboard.repertoire.models import DancerRole, Role, Work
+from callboard.season.clashes import Clash, clashes
 from callboard.season.models import Performance, Programme
 
 
@@ -121,6 +123,18 @@ class Column:
         return str(Tier(self.level).label) if self.level else _("Draft")
 
 
+@dataclass(frozen=True)
+class CannotDance:
+    """A cast dancer who cannot dance that day, and why (the planning view's words only)."""
+
+    dancer_name: str
+    role_name: str
+    performance: Performance
+    day: dt.date
+    kind: str
+    reason: str
+
+
 @dataclass
 class Board:
     programme: Programme
@@ -134,6 +148,8 @@ class Board:
     rules: NoticeRules
     open_proposals: list[CastingProposal] = field(default_factory=list)
     recent_changes: list[CastingChange] = field(default_factory=list)
+    cannot_dance: list[CannotDance] = field(default_factory=list)
+    clashes: list[Clash] = field(default_factory=list)
 
     @property
     def holes(self) -> int:
@@ -242,6 +258,20 @@ def casting_board(
             if f.code != "already_in_role"
         ]
     column_of = {c.performance.pk: c for c in columns}
+    cannot_dance = [
+        CannotDance(
+            dancer_name=str(a.dancer.person),
+            role_name=ctx.roles[a.role_id].name,
+            performance=ctx.performances[a.performance_id],
+            day=ctx.days[a.performance_id],
+            kind=a.kind,
+            reason=f.message,
+        )
+        for a in sorted(assignments, key=lambda a: (ctx.days[a.performance_id], a.role_id))
+        if not column_of[a.performance_id].past
+        for f in findings_of[a.pk]
+        if f.code == "unavailable"
+    ]
     for a in assignments:
         col = column_of[a.performance_id]
         col.errors += sum(1 for f in findings_of[a.pk] if f.blocking)
@@ -303,6 +333,16 @@ def casting_board(
         rules=rules,
         open_proposals=proposals,
         recent_changes=changes,
+        cannot_dance=cannot_dance,
+        clashes=(
+            clashes(
+                start=performances[0].starts_at,
+                end=performances[-1].ends_at,
+                performance_ids=perf_ids,
+            )
+            if performances
+            else []
+        ),
     )
 
 
@@ -365,12 +405,12 @@ def dancers_matching(query: str, *, limit: int = 40) -> list[Dancer]:
         return []
     condition = Q()
     for word in words:
-        condition &= Q(person__search_name__contains=word)
+        condition &= Q(person__search_names__contains=word)
     return list(
         Dancer.objects.filter(condition)
         .exclude(status=Dancer.Status.RETIRED)
         .select_related("person")
-        .order_by("person__family_name", "person__given_name")[:limit]
+        .order_by(*name_ordering("person__"), "pk")[:limit]
     )
 
 

@@ -72,6 +72,34 @@ def test_filling_a_cell_by_keyboard_shows_the_conflict_at_once(live_server, tabl
     assert CastAssignment.objects.filter(performance=next_day, role=w.queen, dancer=klara).exists()
 
 
+def test_a_cell_that_cannot_be_read_says_so(live_server, tablet):
+    """A cell whose hidden fields were tampered with is refused in plain text (422); the page's
+    alert box shows the words, where htmx alone would show nothing."""
+    from playwright.sync_api import expect
+
+    from callboard.casting.models import CastAssignment
+    from callboard.core.roles import Role
+    from callboard.season.tests import factories as f
+
+    w = make_world(performances=1)
+    opening = w.performances[0]
+    f.UserFactory(username="reshetnikova", roles=[Role.BALLET_MASTER])
+    page = tablet
+    sign_in(page, live_server.url, "reshetnikova", f.PASSWORD)
+    page.goto(f"{live_server.url}/casting/programmes/{w.programme.pk}/")
+    cell = page.locator(f"#cell-{opening.pk}-{w.queen.pk}-0-first")
+    cell.locator("input[name=slot]").evaluate("el => { el.value = 'nine'; }")
+    cell.locator("input[name=q]").fill("nobody at all")
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        cell.get_by_role("button", name="Cast").click()
+    assert answer.value.status == 422
+    alert = page.locator("#htmx-alert")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("That cell could not be read")
+    expect(cell).to_be_visible()  # the cell is still there, not replaced by the message
+    assert not CastAssignment.objects.exists()
+
+
 def test_a_suggestion_opens_at_once_and_shows_its_answer_when_ready(live_server, tablet, settings):
     from playwright.sync_api import expect
 

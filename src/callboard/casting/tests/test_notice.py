@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from callboard.casting import selectors, services
 from callboard.casting.models import (
@@ -14,11 +15,13 @@ from callboard.casting.models import (
     Notification,
     Tier,
 )
+from callboard.casting.tests.conftest import make_world
 from callboard.company.models import Dancer
 from callboard.core.actors import CALLBOARD
 from callboard.core.errors import PermissionDenied, ValidationFailed
 from callboard.core.roles import Role
 from callboard.season.tests import factories as f
+from callboard.wellbeing import services as wellbeing
 
 pytestmark = pytest.mark.django_db
 
@@ -270,8 +273,67 @@ def test_copying_only_the_chosen_casts(world, now):
 def test_an_injured_dancer_already_cast_shows_as_an_error_on_the_board(world, now):
     d = world.dancer(world.swans)
     cast(world, d, world.swans, now=now)
-    Dancer.objects.filter(pk=d.pk).update(status=Dancer.Status.INJURED)
+    Dancer.objects.filter(pk=d.pk).update(
+        status=Dancer.Status.INJURED, status_reason="reported by phone"
+    )
     board = selectors.casting_board(programme=world.programme, now=now)
     assert board.errors == 1
     codes = [f.code for b in board.blocks for r in b.rows for c in r.cells for f in c.errors]
     assert codes == ["unavailable"]
+    assert [(c.dancer_name, c.role_name) for c in board.cannot_dance] == [
+        (str(d.person), world.swans.name)
+    ]
+    assert "reported by phone" in board.cannot_dance[0].reason
+
+
+def test_a_dancer_the_physiotherapist_keeps_out_is_named_on_the_board(
+    world, now, make_user, client
+):
+    d = world.dancer(world.swans)
+    cast(world, d, world.swans, now=now)
+    physio = make_user(Role.PHYSIOTHERAPIST)
+    injury = wellbeing.injury_record(
+        dancer=d,
+        body_part="ankle",
+        diagnosis="Lateral ankle sprain",
+        occurred_on=now.date() - dt.timedelta(days=1),
+        by=physio,
+        now=now,
+    )
+    wellbeing.return_stage_add(
+        injury=injury, starts_on=injury.occurred_on, mode="out", by=physio, now=now
+    )
+    board = selectors.casting_board(programme=world.programme, now=now)
+    assert [c.dancer_name for c in board.cannot_dance] == [str(d.person)]
+    assert "not available to dance" in board.cannot_dance[0].reason
+    client.force_login(make_user(Role.BALLET_MASTER))
+    body = client.get(reverse("casting:board", args=[world.programme.pk])).content.decode()
+    banner = body.split('id="cannot-dance"')[1].split("</section>")[0]
+    assert str(d.person) in banner and world.swans.name in banner
+    assert "sprain" not in banner.lower()
+
+
+def test_a_dancer_cast_in_two_cities_at_once_is_flagged_on_the_board(world, now):
+    d = world.dancer(world.swans)
+    first = world.performances[0]
+    cast(world, d, world.swans, first, now=now)
+    other = make_world(title="The Nutcracker", performances=1)
+    elsewhere = other.performances[0]
+    elsewhere.venue.city = "Uglich"
+    elsewhere.venue.save()
+    # Booked elsewhere at the same time (the date moved after casting).
+    elsewhere.starts_at, elsewhere.ends_at = first.starts_at, first.ends_at
+    elsewhere.save()
+    CastAssignment.objects.create(
+        performance=elsewhere,
+        role=other.swans,
+        dancer=d,
+        kind="first",
+        slot=0,
+        rank=1,
+        assigned_at=now,
+    )
+    board = selectors.casting_board(programme=world.programme, now=now)
+    assert [c.who for c in board.clashes] == [str(d.person)]
+    assert "two places at once" in board.clashes[0].message
+    assert "Uglich" in board.clashes[0].message

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,186 +14,553 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Site',
+            name="Site",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('address', models.CharField(blank=True, max_length=250)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                ("address", models.CharField(blank=True, max_length=250)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LabourProfile',
+            name="LabourProfile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
-                ('preset', models.CharField(blank=True, help_text='Preset this was created from', max_length=40)),
-                ('notes', models.TextField(blank=True)),
-                ('max_minutes_per_day', models.PositiveIntegerField(verbose_name='most minutes of work a day')),
-                ('max_minutes_per_week', models.PositiveIntegerField(verbose_name='most minutes of work a week')),
-                ('longest_call_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='longest continuous call (minutes)')),
-                ('max_span_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='longest span of a working day (minutes)')),
-                ('break_every_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='a short break in every … minutes of work')),
-                ('break_minutes', models.PositiveIntegerField(default=0, verbose_name='short break (minutes)')),
-                ('meal_break_within_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='a longer rest within the first … minutes of work')),
-                ('meal_break_minutes', models.PositiveIntegerField(default=0, verbose_name='longer rest (minutes)')),
-                ('min_rest_between_days_minutes', models.PositiveIntegerField(blank=True, null=True, verbose_name='least rest between two working days (minutes)')),
-                ('earliest_start', models.TimeField(blank=True, null=True, verbose_name='earliest start')),
-                ('latest_end', models.TimeField(blank=True, null=True, verbose_name='latest end')),
-                ('free_days_per_week', models.PositiveSmallIntegerField(default=1, verbose_name='free days a week')),
-                ('class_counts_as_work', models.BooleanField(default=True, verbose_name='company class counts as work')),
-                ('performance_counts_as_work', models.BooleanField(default=True, verbose_name='performances count as work')),
-                ('posting_deadline', models.TimeField(blank=True, null=True, verbose_name='schedule posted by')),
-                ('posting_days_before', models.PositiveSmallIntegerField(default=1, verbose_name='days before the work day')),
-                ('principal_notice_days', models.PositiveSmallIntegerField(default=28, verbose_name='principal roles announced (days ahead)')),
-                ('announceable_notice_days', models.PositiveSmallIntegerField(default=21, verbose_name='announceable roles announced (days ahead)')),
-                ('full_casting_notice_days', models.PositiveSmallIntegerField(default=14, verbose_name='full casting announced (days ahead)')),
-                ('personal_notice_hours', models.PositiveSmallIntegerField(default=24, verbose_name='personal notice of a change (hours ahead)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="name")),
+                (
+                    "preset",
+                    models.CharField(
+                        blank=True, help_text="Preset this was created from", max_length=40
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "max_minutes_per_day",
+                    models.PositiveIntegerField(verbose_name="most minutes of work a day"),
+                ),
+                (
+                    "max_minutes_per_week",
+                    models.PositiveIntegerField(verbose_name="most minutes of work a week"),
+                ),
+                (
+                    "longest_call_minutes",
+                    models.PositiveIntegerField(
+                        blank=True, null=True, verbose_name="longest continuous call (minutes)"
+                    ),
+                ),
+                (
+                    "max_span_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="longest span of a working day (minutes)",
+                    ),
+                ),
+                (
+                    "break_every_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="a short break in every … minutes of work",
+                    ),
+                ),
+                (
+                    "break_minutes",
+                    models.PositiveIntegerField(default=0, verbose_name="short break (minutes)"),
+                ),
+                (
+                    "meal_break_within_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="a longer rest within the first … minutes of work",
+                    ),
+                ),
+                (
+                    "meal_break_minutes",
+                    models.PositiveIntegerField(default=0, verbose_name="longer rest (minutes)"),
+                ),
+                (
+                    "min_rest_between_days_minutes",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        null=True,
+                        verbose_name="least rest between two working days (minutes)",
+                    ),
+                ),
+                (
+                    "earliest_start",
+                    models.TimeField(blank=True, null=True, verbose_name="earliest start"),
+                ),
+                ("latest_end", models.TimeField(blank=True, null=True, verbose_name="latest end")),
+                (
+                    "free_days_per_week",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="free days a week"),
+                ),
+                (
+                    "class_counts_as_work",
+                    models.BooleanField(default=True, verbose_name="company class counts as work"),
+                ),
+                (
+                    "performance_counts_as_work",
+                    models.BooleanField(default=True, verbose_name="performances count as work"),
+                ),
+                (
+                    "posting_deadline",
+                    models.TimeField(blank=True, null=True, verbose_name="schedule posted by"),
+                ),
+                (
+                    "posting_days_before",
+                    models.PositiveSmallIntegerField(
+                        default=1, verbose_name="days before the work day"
+                    ),
+                ),
+                (
+                    "principal_notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=28, verbose_name="principal roles announced (days ahead)"
+                    ),
+                ),
+                (
+                    "announceable_notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=21, verbose_name="announceable roles announced (days ahead)"
+                    ),
+                ),
+                (
+                    "full_casting_notice_days",
+                    models.PositiveSmallIntegerField(
+                        default=14, verbose_name="full casting announced (days ahead)"
+                    ),
+                ),
+                (
+                    "personal_notice_hours",
+                    models.PositiveSmallIntegerField(
+                        default=24, verbose_name="personal notice of a change (hours ahead)"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('max_minutes_per_day__gt', 0), ('max_minutes_per_week__gt', 0)), name='labour_positive_limits'), models.CheckConstraint(condition=models.Q(('max_minutes_per_week__gte', models.F('max_minutes_per_day'))), name='labour_week_at_least_day'), models.CheckConstraint(condition=models.Q(('free_days_per_week__lte', 7)), name='labour_free_days_le_7')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("max_minutes_per_day__gt", 0), ("max_minutes_per_week__gt", 0)
+                        ),
+                        name="labour_positive_limits",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("max_minutes_per_week__gte", models.F("max_minutes_per_day"))
+                        ),
+                        name="labour_week_at_least_day",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("free_days_per_week__lte", 7)),
+                        name="labour_free_days_le_7",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Company',
+            name="Company",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=40, verbose_name='short name')),
-                ('time_zone', models.CharField(default='Europe/Moscow', max_length=64, verbose_name='time zone')),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('labour_profile', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='company.labourprofile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(blank=True, max_length=40, verbose_name="short name"),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Moscow", max_length=64, verbose_name="time zone"
+                    ),
+                ),
+                ("city", models.CharField(blank=True, max_length=100)),
+                (
+                    "labour_profile",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="company.labourprofile",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'company',
+                "verbose_name_plural": "company",
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('member', 'Company member'), ('guest', 'Guest artist'), ('contact', 'Contact')], default='member', max_length=10)),
-                ('given_name', models.CharField(max_length=100, verbose_name='given name')),
-                ('family_name', models.CharField(max_length=100, verbose_name='family name')),
-                ('search_name', models.CharField(db_index=True, editable=False, max_length=220)),
-                ('biography', models.TextField(blank=True, verbose_name='biography')),
-                ('heritage', models.TextField(blank=True, verbose_name='heritage')),
-                ('nationality', models.CharField(blank=True, max_length=100, verbose_name='nationality')),
-                ('organisation', models.CharField(blank=True, max_length=200, verbose_name='organisation')),
-                ('contact_role', models.CharField(blank=True, help_text="e.g. critic, Klára's mother", max_length=200, verbose_name='role or relation')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('emergency_contact', models.CharField(blank=True, max_length=200, verbose_name='emergency contact')),
-                ('related_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='relatives', to='company.person')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='person', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("member", "Company member"),
+                            ("guest", "Guest artist"),
+                            ("contact", "Contact"),
+                        ],
+                        default="member",
+                        max_length=10,
+                    ),
+                ),
+                ("given_name", models.CharField(max_length=100, verbose_name="given name")),
+                ("family_name", models.CharField(max_length=100, verbose_name="family name")),
+                ("search_name", models.CharField(db_index=True, editable=False, max_length=220)),
+                ("biography", models.TextField(blank=True, verbose_name="biography")),
+                ("heritage", models.TextField(blank=True, verbose_name="heritage")),
+                (
+                    "nationality",
+                    models.CharField(blank=True, max_length=100, verbose_name="nationality"),
+                ),
+                (
+                    "organisation",
+                    models.CharField(blank=True, max_length=200, verbose_name="organisation"),
+                ),
+                (
+                    "contact_role",
+                    models.CharField(
+                        blank=True,
+                        help_text="e.g. critic, Klára's mother",
+                        max_length=200,
+                        verbose_name="role or relation",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "emergency_contact",
+                    models.CharField(blank=True, max_length=200, verbose_name="emergency contact"),
+                ),
+                (
+                    "related_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="relatives",
+                        to="company.person",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="person",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_name'],
+                "ordering": ["family_name", "given_name"],
             },
         ),
         migrations.CreateModel(
-            name='Dancer',
+            name="Dancer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.CharField(choices=[('principal', 'Principal'), ('first_soloist', 'First soloist'), ('soloist', 'Soloist'), ('coryphee', 'Coryphée'), ('corps', 'Corps de ballet'), ('apprentice', 'Apprentice'), ('guest', 'Guest artist')], max_length=20, verbose_name='rank')),
-                ('status', models.CharField(choices=[('active', 'Active'), ('injured', 'Injured'), ('on_leave', 'On leave'), ('guesting', 'Guesting elsewhere'), ('retired', 'Retired')], default='active', max_length=20, verbose_name='status')),
-                ('joined_on', models.DateField(blank=True, null=True, verbose_name='joined the company')),
-                ('engagement_start', models.DateField(blank=True, null=True, verbose_name='guest engagement from')),
-                ('engagement_end', models.DateField(blank=True, null=True, verbose_name='guest engagement to')),
-                ('contract_notes', models.TextField(blank=True, verbose_name='contract notes')),
-                ('person', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='dancer', to='company.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[
+                            ("principal", "Principal"),
+                            ("first_soloist", "First soloist"),
+                            ("soloist", "Soloist"),
+                            ("coryphee", "Coryphée"),
+                            ("corps", "Corps de ballet"),
+                            ("apprentice", "Apprentice"),
+                            ("guest", "Guest artist"),
+                        ],
+                        max_length=20,
+                        verbose_name="rank",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("injured", "Injured"),
+                            ("on_leave", "On leave"),
+                            ("guesting", "Guesting elsewhere"),
+                            ("retired", "Retired"),
+                        ],
+                        default="active",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "joined_on",
+                    models.DateField(blank=True, null=True, verbose_name="joined the company"),
+                ),
+                (
+                    "engagement_start",
+                    models.DateField(blank=True, null=True, verbose_name="guest engagement from"),
+                ),
+                (
+                    "engagement_end",
+                    models.DateField(blank=True, null=True, verbose_name="guest engagement to"),
+                ),
+                ("contract_notes", models.TextField(blank=True, verbose_name="contract notes")),
+                (
+                    "person",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="dancer",
+                        to="company.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['person__family_name', 'person__given_name'],
+                "ordering": ["person__family_name", "person__given_name"],
             },
         ),
         migrations.CreateModel(
-            name='SiteTravel',
+            name="SiteTravel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('minutes', models.PositiveIntegerField()),
-                ('destination', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='company.site')),
-                ('origin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='company.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("minutes", models.PositiveIntegerField()),
+                (
+                    "destination",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="company.site",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="company.site",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Staff',
+            name="Staff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('artistic_director', 'Artistic director'), ('choreographer', 'Choreographer'), ('ballet_master', 'Ballet master'), ('repetiteur', 'Répétiteur'), ('pianist', 'Pianist'), ('conductor', 'Conductor'), ('physiotherapist', 'Physiotherapist'), ('company_manager', 'Company manager'), ('stage_manager', 'Stage manager'), ('box_office', 'Box office'), ('press', 'Press officer')], max_length=30, verbose_name='role')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('since', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff_roles', to='company.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("artistic_director", "Artistic director"),
+                            ("choreographer", "Choreographer"),
+                            ("ballet_master", "Ballet master"),
+                            ("repetiteur", "Répétiteur"),
+                            ("pianist", "Pianist"),
+                            ("conductor", "Conductor"),
+                            ("physiotherapist", "Physiotherapist"),
+                            ("company_manager", "Company manager"),
+                            ("stage_manager", "Stage manager"),
+                            ("box_office", "Box office"),
+                            ("press", "Press officer"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                ("since", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff_roles",
+                        to="company.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'staff',
-                'ordering': ['kind', 'person__family_name'],
+                "verbose_name_plural": "staff",
+                "ordering": ["kind", "person__family_name"],
             },
         ),
         migrations.CreateModel(
-            name='Studio',
+            name="Studio",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('length_m', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='length (m)')),
-                ('width_m', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='width (m)')),
-                ('capacity', models.PositiveSmallIntegerField(verbose_name='dancers it holds')),
-                ('has_piano', models.BooleanField(default=True, verbose_name='piano')),
-                ('floor', models.CharField(blank=True, max_length=120, verbose_name='floor')),
-                ('active', models.BooleanField(default=True)),
-                ('notes', models.TextField(blank=True)),
-                ('site', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='studios', to='company.site')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "length_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="length (m)",
+                    ),
+                ),
+                (
+                    "width_m",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="width (m)",
+                    ),
+                ),
+                ("capacity", models.PositiveSmallIntegerField(verbose_name="dancers it holds")),
+                ("has_piano", models.BooleanField(default=True, verbose_name="piano")),
+                ("floor", models.CharField(blank=True, max_length=120, verbose_name="floor")),
+                ("active", models.BooleanField(default=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "site",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="studios",
+                        to="company.site",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['site__name', 'name'],
+                "ordering": ["site__name", "name"],
             },
         ),
         migrations.CreateModel(
-            name='TrainingEntry',
+            name="TrainingEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('institution', models.CharField(max_length=200, verbose_name='school or teacher')),
-                ('discipline', models.CharField(blank=True, max_length=120, verbose_name='discipline')),
-                ('place', models.CharField(blank=True, max_length=120, verbose_name='place')),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('end_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('dancer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='training', to='company.dancer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("institution", models.CharField(max_length=200, verbose_name="school or teacher")),
+                (
+                    "discipline",
+                    models.CharField(blank=True, max_length=120, verbose_name="discipline"),
+                ),
+                ("place", models.CharField(blank=True, max_length=120, verbose_name="place")),
+                ("start_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("end_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "dancer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="training",
+                        to="company.dancer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['start_year', 'pk'],
+                "ordering": ["start_year", "pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('given_name', ''), _negated=True), models.Q(('family_name', ''), _negated=True)), name='person_named'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("given_name", ""), _negated=True),
+                    models.Q(("family_name", ""), _negated=True),
+                ),
+                name="person_named",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='dancer',
-            constraint=models.CheckConstraint(condition=models.Q(('engagement_end__isnull', True), ('engagement_start__isnull', True), ('engagement_end__gte', models.F('engagement_start')), _connector='OR'), name='dancer_engagement_ordered'),
+            model_name="dancer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("engagement_end__isnull", True),
+                    ("engagement_start__isnull", True),
+                    ("engagement_end__gte", models.F("engagement_start")),
+                    _connector="OR",
+                ),
+                name="dancer_engagement_ordered",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sitetravel',
-            constraint=models.UniqueConstraint(fields=('origin', 'destination'), name='site_travel_unique'),
+            model_name="sitetravel",
+            constraint=models.UniqueConstraint(
+                fields=("origin", "destination"), name="site_travel_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='sitetravel',
-            constraint=models.CheckConstraint(condition=models.Q(('origin', models.F('destination')), _negated=True), name='site_travel_distinct'),
+            model_name="sitetravel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("origin", models.F("destination")), _negated=True),
+                name="site_travel_distinct",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='staff',
-            constraint=models.UniqueConstraint(fields=('person', 'kind'), name='staff_unique_kind'),
+            model_name="staff",
+            constraint=models.UniqueConstraint(fields=("person", "kind"), name="staff_unique_kind"),
         ),
         migrations.AddConstraint(
-            model_name='studio',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gt', 0)), name='studio_capacity_positive'),
+            model_name="studio",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gt", 0)), name="studio_capacity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='trainingentry',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__isnull', True), ('start_year__isnull', True), ('end_year__gte', models.F('start_year')), _connector='OR'), name='training_years_ordered'),
+            model_name="trainingentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_year__isnull", True),
+                    ("start_year__isnull", True),
+                    ("end_year__gte", models.F("start_year")),
+                    _connector="OR",
+                ),
+                name="training_years_ordered",
+            ),
         ),
     ]

@@ -4,18 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('company', '0001_initial'),
+        ("company", "0001_initial"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='labourprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('break_every_minutes__isnull', True), ('break_minutes__lt', models.F('break_every_minutes')), _connector='OR'), name='labour_break_shorter_than_interval'),
+            model_name="labourprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("break_every_minutes__isnull", True),
+                    ("break_minutes__lt", models.F("break_every_minutes")),
+                    _connector="OR",
+                ),
+                name="labour_break_shorter_than_interval",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='labourprofile',
-            constraint=models.CheckConstraint(condition=models.Q(('meal_break_within_minutes__isnull', True), ('meal_break_minutes__lt', models.F('meal_break_within_minutes')), _connector='OR'), name='labour_meal_break_within_window'),
+            model_name="labourprofile",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("meal_break_within_minutes__isnull", True),
+                    ("meal_break_minutes__lt", models.F("meal_break_within_minutes")),
+                    _connector="OR",
+                ),
+                name="labour_meal_break_within_window",
+            ),
         ),
     ]

@@ -3,7 +3,8 @@
 - :mod:`.people`: dancers, staff, contacts, and dancers' training;
 - :mod:`.premises`: sites, the travel time between them, and studios;
 - :mod:`.labour`: labour profiles (the company's agreement as data) and the one in force;
-- :mod:`.importing`: a roster imported from CSV, all or nothing.
+- :mod:`.importing`: a roster imported from CSV, all or nothing;
+- :mod:`.personal_data`: a person's data on request, exported or erased.
 
 Every name is importable from ``callboard.company.services``."""
 
@@ -50,6 +51,10 @@ from callboard.company.services.people import (
     training_add,
     training_remove,
 )
+from callboard.company.services.personal_data import (
+    person_data_export,
+    person_erase,
+)
 from callboard.company.services.premises import (
     site_create,
     site_travel_set,
@@ -85,6 +90,8 @@ __all__ = [
     "labour_profile_from_preset",
     "labour_profile_update",
     "person_create",
+    "person_data_export",
+    "person_erase",
     "person_update",
     "roster_import",
     "site_create",

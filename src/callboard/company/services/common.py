@@ -48,6 +48,7 @@ DANCER_PERSON_FIELDS = (
 DANCER_OWN_FIELDS = (
     "rank",
     "status",
+    "status_reason",
     "joined_on",
     "engagement_start",
     "engagement_end",

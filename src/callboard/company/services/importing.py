@@ -12,7 +12,9 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import OperationalError, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +24,7 @@ from callboard.company.models import (
 from callboard.company.services.common import DANCER_PERSON_FIELDS, _roster_lock, clean_text
 from callboard.company.services.people import dancer_create, dancer_update
 from callboard.core.actors import Actor
+from callboard.core.csvfiles import UnknownEncoding, decode_csv
 from callboard.core.errors import Conflict, DomainError, ValidationFailed
 from callboard.core.roles import Cap, require
 from callboard.core.text import repair, search_key
@@ -141,11 +144,14 @@ class ParsedRoster:
 
 
 def _choice_lookup(choices: type[Dancer.Rank] | type[Dancer.Status]) -> dict[str, str]:
-    """Accept the value or the label, accents, case and spaces aside ("Coryphée" -> coryphee)."""
+    """Accept the value or the label in any of Callboard's languages, accents, case and spaces
+    aside ("Coryphée" -> coryphee, «Корифей» -> coryphee)."""
     lookup: dict[str, str] = {}
     for value, label in choices.choices:
         lookup[search_key(value.replace("_", " "))] = value
-        lookup[search_key(str(label))] = value
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                lookup[search_key(str(label))] = value
     return lookup
 
 
@@ -171,12 +177,9 @@ def _decode(data: bytes | str) -> tuple[str | None, str]:
             "mb": MAX_BYTES // 1_000_000
         }
     try:
-        return data.decode("utf-8-sig"), ""
-    except UnicodeDecodeError:
-        return None, _(
-            "The file is not UTF-8 text. Save it from your spreadsheet as “CSV UTF-8” "
-            "and try again."
-        )
+        return decode_csv(data)[0], ""
+    except UnknownEncoding as exc:
+        return None, str(exc)
 
 
 def _delimiter(header_line: str) -> str:
@@ -395,8 +398,15 @@ def _current_value(dancer: Dancer, field: str) -> Any:
 def _import_row(
     row: ParsedRow, *, touched: dict[int, int], by: Actor, now: dt.datetime
 ) -> tuple[str, RowResult]:
-    values = row.values
+    values = dict(row.values)
+    if values.get("status") == Dancer.Status.INJURED:
+        # The file marks the dancer injured by hand: the roster says where that came from.
+        values["status_reason"] = _("marked injured in the roster file imported on %(day)s") % {
+            "day": now.date().isoformat()
+        }
     dancer = _match_dancer(row)
+    if dancer is not None and dancer.status == Dancer.Status.INJURED:
+        values.pop("status_reason", None)  # already injured: keep the reason given then
     if dancer is not None and dancer.pk in touched:
         raise ValidationFailed(
             _("This is the same dancer as row %(row)d; keep one of the two rows.")

@@ -209,6 +209,8 @@ def _apply_dancer(dancer: Dancer, values: Mapping[str, Any]) -> None:
             dancer.rank = _choice(value, Dancer.Rank, field="rank", what=_("rank"))
         elif field == "status":
             dancer.status = _choice(value, Dancer.Status, field="status", what=_("status"))
+        elif field == "status_reason":
+            dancer.status_reason = clean_text(field, value)
         elif field in {"joined_on", "engagement_start", "engagement_end"}:
             setattr(dancer, field, _date_or_none(value, field=field))
         elif field == "contract_notes":
@@ -229,6 +231,18 @@ def _validate_dancer(dancer: Dancer, person: Person) -> None:
             },
             field="engagement_end",
         )
+    if dancer.status == Dancer.Status.INJURED and not dancer.status_reason.strip():
+        raise ValidationFailed(
+            _(
+                "Say why %(name)s is marked injured by hand (for example “reported by phone, "
+                "sees the physiotherapist on Monday”). An injury the physiotherapist records "
+                "shows on the roster by itself."
+            )
+            % {"name": person.full_name or _("the dancer")},
+            field="status_reason",
+        )
+    if dancer.status == Dancer.Status.ACTIVE:
+        dancer.status_reason = ""
     _full_clean(dancer, exclude=["person"])
     existing = _duplicate_dancer(
         given_name=person.given_name,
@@ -253,6 +267,7 @@ def dancer_create(
     family_name: str,
     rank: str,
     status: str = Dancer.Status.ACTIVE,
+    status_reason: str = "",
     joined_on: dt.date | None = None,
     engagement_start: dt.date | None = None,
     engagement_end: dt.date | None = None,
@@ -292,6 +307,7 @@ def dancer_create(
         {
             "rank": rank,
             "status": status,
+            "status_reason": status_reason,
             "joined_on": joined_on,
             "engagement_start": engagement_start,
             "engagement_end": engagement_end,

@@ -139,7 +139,7 @@ def _apply_studio(studio: Studio, values: Mapping[str, Any]) -> None:
             )
         elif field in {"length_m", "width_m"}:
             setattr(studio, field, _metres(value, field=field))
-        elif field in {"has_piano", "active"}:
+        elif field in {"has_piano", "active", "is_stage"}:
             setattr(studio, field, bool(value))
 
 
@@ -187,10 +187,11 @@ def studio_create(
     floor: str = "",
     active: bool = True,
     notes: str = "",
+    is_stage: bool = False,
     by: Actor,
     now: dt.datetime,
 ) -> Studio:
-    """Add a rehearsal studio at a site."""
+    """Add a rehearsal studio (or a theatre's stage, ``is_stage``) at a site."""
     require(by, Cap.EDIT_STUDIOS)
     studio = Studio()
     _apply_studio(
@@ -205,6 +206,7 @@ def studio_create(
             "floor": floor,
             "active": active,
             "notes": notes,
+            "is_stage": is_stage,
         },
     )
     _validate_studio(studio)

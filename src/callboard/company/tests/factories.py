@@ -38,6 +38,10 @@ class DancerFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     rank = cm.Dancer.Rank.CORPS
     status = cm.Dancer.Status.ACTIVE
+    # Marked injured by hand, a dancer's status must say why.
+    status_reason = factory.LazyAttribute(
+        lambda o: "reported by phone" if o.status == cm.Dancer.Status.INJURED else ""
+    )
     joined_on = dt.date(2020, 9, 1)
 
 

@@ -168,10 +168,39 @@ def test_guest_engagement_ending_before_it_starts_is_refused(now):
 
 def test_dancer_update_changes_only_the_given_fields(now):
     dancer = _klara(now, nationality="Russian")
-    services.dancer_update(dancer=dancer, changes={"status": "injured"}, now=now, by=CALLBOARD)
+    services.dancer_update(
+        dancer=dancer,
+        changes={"status": "injured", "status_reason": "reported by phone"},
+        now=now,
+        by=CALLBOARD,
+    )
     dancer.refresh_from_db()
     assert dancer.status == Dancer.Status.INJURED
+    assert dancer.status_reason == "reported by phone"
     assert dancer.person.nationality == "Russian"
+
+
+def test_marking_a_dancer_injured_by_hand_without_a_reason_is_refused(now):
+    dancer = _klara(now)
+    with pytest.raises(ValidationFailed) as refused:
+        services.dancer_update(dancer=dancer, changes={"status": "injured"}, now=now, by=CALLBOARD)
+    assert refused.value.field == "status_reason"
+    assert "Klára Kalmurzaev" in str(refused.value)
+    dancer.refresh_from_db()
+    assert dancer.status == Dancer.Status.ACTIVE
+
+
+def test_back_to_active_forgets_the_reason(now):
+    dancer = _klara(now)
+    services.dancer_update(
+        dancer=dancer,
+        changes={"status": "injured", "status_reason": "reported by phone"},
+        now=now,
+        by=CALLBOARD,
+    )
+    services.dancer_update(dancer=dancer, changes={"status": "active"}, now=now, by=CALLBOARD)
+    dancer.refresh_from_db()
+    assert (dancer.status, dancer.status_reason) == ("active", "")
 
 
 def test_dancer_update_renaming_keeps_search_key_in_step(now):

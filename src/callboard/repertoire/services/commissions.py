@@ -123,14 +123,27 @@ def commission_update(
 
 @transaction.atomic
 def commission_advance(
-    *, commission: Commission, to_status: str, by: Actor, now: dt.datetime
+    *,
+    commission: Commission,
+    to_status: str,
+    by: Actor,
+    now: dt.datetime,
+    premiere_date: dt.date | None = None,
 ) -> Commission:
     """Move a commission along Commissioned → In creation → Premiered (or to Cancelled).
 
     Only the moves in :attr:`Commission.TRANSITIONS` are allowed; the work's status
-    follows. ``by`` is the person doing it (``CALLBOARD`` for the demo or an import).
+    follows. Marked premiered, the work's premiere is ``premiere_date`` (the day of the
+    performance that was the premiere; never after today), else the one it has, else today.
+    ``by`` is the person doing it (``CALLBOARD`` for the demo or an import).
     """
     require(by, Cap.EDIT_COMMISSIONS)
+    if premiere_date is not None and premiere_date > company_today(now):
+        raise ValidationFailed(
+            _("A premiere is marked once it has happened: %(day)s is still to come.")
+            % {"day": premiere_date.isoformat()},
+            field="premiere_date",
+        )
     labels = dict(Commission.Status.choices)
     if to_status not in labels:
         raise ValidationFailed(
@@ -166,8 +179,10 @@ def commission_advance(
     work = commission.work
     work.status = WORK_STATUS_FOR_COMMISSION[to_status]
     fields = ["status"]
-    if to_status == Commission.Status.PREMIERED and work.premiere_date is None:
-        work.premiere_date = company_today(now)
+    if to_status == Commission.Status.PREMIERED and (
+        premiere_date is not None or work.premiere_date is None
+    ):
+        work.premiere_date = premiere_date or company_today(now)
         fields.append("premiere_date")
     work.save(update_fields=fields)
     audit.record(

@@ -12,6 +12,15 @@ Every name is importable from ``callboard.scheduling.services``."""
 
 from __future__ import annotations
 
+from callboard.scheduling.services.availability import (
+    availability_nothing_to_declare,
+    availability_period_open,
+    availability_remind,
+    availability_reminders_due,
+    conflict_decide,
+    conflict_submit,
+    conflict_withdraw,
+)
 from callboard.scheduling.services.common import (
     MAX_PERIOD_DAYS,
     MAX_TIME_LIMIT,
@@ -82,6 +91,10 @@ __all__ = [
     "PublishResult",
     "Review",
     "Tick",
+    "availability_nothing_to_declare",
+    "availability_period_open",
+    "availability_remind",
+    "availability_reminders_due",
     "call_add",
     "call_lock",
     "call_move",
@@ -89,6 +102,9 @@ __all__ = [
     "call_request_create",
     "call_request_delete",
     "call_request_update",
+    "conflict_decide",
+    "conflict_submit",
+    "conflict_withdraw",
     "draft_of",
     "draft_review",
     "feed_token_create",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -12,12 +13,14 @@ from django.utils.translation import gettext as _
 
 from callboard.core import zones
 from callboard.core.errors import ValidationFailed
+from callboard.core.i18n import format_moment
 from callboard.scheduling.models import (
     Call,
     Schedule,
     SchedulePeriod,
     SolveRun,
 )
+from callboard.season.models import Performance
 
 log = logging.getLogger("callboard.scheduling.services")
 
@@ -77,3 +80,35 @@ def _describe_call(call: Call | None) -> str:
         "when": _fmt_when(call.starts_at, call.ends_at),
         "studio": call.studio.name,
     }
+
+
+def stage_free(studio: Any, starts_at: dt.datetime, ends_at: dt.datetime) -> None:
+    """Refuse a booking of a venue's stage over a performance's get-in … get-out, naming it."""
+    if studio is None or not getattr(studio, "is_stage", False):
+        return
+    around = dt.timedelta(days=2)
+    for p in (
+        Performance.objects.filter(
+            venue__stage=studio, starts_at__lt=ends_at + around, ends_at__gt=starts_at - around
+        )
+        .exclude(status=Performance.Status.CANCELLED)
+        .select_related("venue", "programme")
+        .order_by("starts_at")
+    ):
+        taken_from, taken_to = p.stage_taken
+        if taken_from < ends_at and starts_at < taken_to:
+            zone = p.venue.zone
+            raise ValidationFailed(
+                _(
+                    "The stage of %(venue)s is taken by %(performance)s (curtain %(curtain)s) "
+                    "from its get-in at %(from)s until %(to)s: choose another time."
+                )
+                % {
+                    "venue": p.venue.name,
+                    "performance": p.billing,
+                    "curtain": format_moment(p.starts_at.astimezone(zone), "day_month_time"),
+                    "from": format_moment(taken_from.astimezone(zone), "time"),
+                    "to": format_moment(taken_to.astimezone(zone), "time"),
+                },
+                field="starts_at",
+            )

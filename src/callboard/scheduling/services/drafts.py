@@ -31,6 +31,7 @@ from callboard.scheduling.services.common import (
     _fmt_day,
     _fmt_when,
     draft_of,
+    stage_free,
 )
 from callboard.scheduling.services.inputs import _check_people
 
@@ -88,15 +89,14 @@ def review_rows(
     findings = adapters.check(problem, solver_calls, mapping)
     for row in rows:
         if mapping.rid(row.request_pk) not in mapping.request_pk:
+            said = _("A call of a request that cannot be scheduled any more is still in the draft.")
             findings.append(
                 adapters.Finding(
                     "unknown_call",
                     _("a call must belong to a request of the plan"),
-                    _(
-                        "A call of a request that cannot be scheduled any more is still in "
-                        "the draft."
-                    ),
+                    said,
                     (row.request_pk,),
+                    words=said,
                 )
             )
     open_findings = [f for f in findings if not _covered(f, calls)]
@@ -125,7 +125,7 @@ def _editable(call: Call) -> None:
 
 
 def _findings_detail(findings: Sequence[adapters.Finding]) -> list[dict[str, Any]]:
-    return [{"rule": f.rule, "title": f.title, "message": f.message} for f in findings]
+    return [{"rule": f.rule, "title": f.title, "message": f.words} for f in findings]
 
 
 def _apply_checked(
@@ -145,7 +145,7 @@ def _apply_checked(
                 "This change breaks %(n)s rule(s) of the agreement: %(first)s Change it, or "
                 "give a reason to override the rule (it is recorded)."
             )
-            % {"n": len(new), "first": new[0].message},
+            % {"n": len(new), "first": new[0].words},
             detail={"violations": _findings_detail(new)},
         )
     return new
@@ -248,6 +248,7 @@ def call_move(
     _lock_draft(period)
     studio = _active_studio(studio)
     _validate_call_time(period, starts_at, ends_at)
+    stage_free(studio, starts_at, ends_at)
     calls = _draft_calls(call.schedule)
     before = adapters.rows_of(calls)
     moved = adapters.CallRow(
@@ -315,6 +316,7 @@ def call_add(
     draft = _lock_draft(period)
     studio = _active_studio(studio)
     _validate_call_time(period, starts_at, ends_at)
+    stage_free(studio, starts_at, ends_at)
     minutes = int((ends_at - starts_at).total_seconds() // 60)
     if request is not None and request.period_id != period.pk:
         raise ValidationFailed(_("That request belongs to another plan."), field="request")
@@ -326,11 +328,13 @@ def call_add(
         request = CallRequest.objects.create(
             period=period,
             label=label[:200],
-            kind=CallRequest.Kind.OTHER,
+            kind=CallRequest.Kind.STAGE if studio.is_stage else CallRequest.Kind.OTHER,
             minutes=max(15, minutes),
             created_at=now,
         )
         request.people.set(people)
+        if studio.is_stage:  # a call put on a stage by hand belongs there
+            request.studios.set([studio])
     calls = _draft_calls(draft)
     part = max((c.part for c in calls if c.request_id == request.pk), default=-1) + 1
     person_pks = tuple(sorted(p.pk for p in request.people.all()))

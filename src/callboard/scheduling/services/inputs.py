@@ -28,7 +28,7 @@ from callboard.scheduling.models import (
     StudioClosure,
     Unavailability,
 )
-from callboard.scheduling.services.common import MAX_PERIOD_DAYS, _aware, draft_of
+from callboard.scheduling.services.common import MAX_PERIOD_DAYS, _aware, draft_of, stage_free
 
 
 @transaction.atomic
@@ -114,8 +114,8 @@ def requests_import(*, period: SchedulePeriod, by: Actor, now: dt.datetime) -> I
     """Bring casting's rehearsal needs whose window meets the plan into it as call requests.
 
     A need spread over more days than the plan gets its share of the minutes still to
-    call; stage and dress rehearsals happen on a stage, not in a studio, and are left to
-    the plan's fixed events.
+    call; stage and dress rehearsals are planned on their venue's stage (a venue without a
+    stage in Callboard leaves them to the plan's fixed events).
     """
     require(by, Cap.PLAN_SCHEDULE)
     result = ImportResult()
@@ -123,7 +123,7 @@ def requests_import(*, period: SchedulePeriod, by: Actor, now: dt.datetime) -> I
         RehearsalNeed.objects.filter(
             dismissed=False, earliest__lte=period.last_day, latest__gte=period.first_day
         )
-        .select_related("work", "section", "role", "programme")
+        .select_related("work", "section", "role", "programme", "venue__stage")
         .prefetch_related("people__person")
         .order_by("latest", "priority", "pk")
     )
@@ -141,10 +141,15 @@ def requests_import(*, period: SchedulePeriod, by: Actor, now: dt.datetime) -> I
         if need.pk in existing:
             result.already += 1
             continue
-        if need.kind in (RehearsalNeed.Kind.STAGE, RehearsalNeed.Kind.DRESS):
+        on_stage = need.kind in (RehearsalNeed.Kind.STAGE, RehearsalNeed.Kind.DRESS)
+        stage = need.venue.stage if on_stage and need.venue is not None else None
+        if on_stage and stage is None:
             result.skipped.append(
-                _("%(label)s: on a stage, not in a studio — add it as a fixed event.")
-                % {"label": need.label}
+                _(
+                    "%(label)s: %(venue)s has no stage in Callboard yet — give the venue its "
+                    "stage, or add the rehearsal as a fixed event."
+                )
+                % {"label": need.label, "venue": need.venue.name if need.venue else "—"}
             )
             continue
         dancers = [d.person for d in need.people.all()]
@@ -170,6 +175,8 @@ def requests_import(*, period: SchedulePeriod, by: Actor, now: dt.datetime) -> I
         kind: str = {
             RehearsalNeed.Kind.COACHING.value: CallRequest.Kind.COACHING.value,
             RehearsalNeed.Kind.RUN_THROUGH.value: CallRequest.Kind.RUN_THROUGH.value,
+            RehearsalNeed.Kind.STAGE.value: CallRequest.Kind.STAGE.value,
+            RehearsalNeed.Kind.DRESS.value: CallRequest.Kind.DRESS.value,
         }.get(need.kind, CallRequest.Kind.REHEARSAL.value)
         request = CallRequest.objects.create(
             period=period,
@@ -182,12 +189,16 @@ def requests_import(*, period: SchedulePeriod, by: Actor, now: dt.datetime) -> I
             minutes=max(15, minutes),
             earliest_day=first,
             latest_day=last,
-            needs_piano=True,
+            needs_piano=not on_stage,
+            # A stage or dress rehearsal runs the whole piece: one call, as long as it needs.
+            call_minutes=max(15, minutes) if on_stage else None,
             priority=min(5, max(1, need.priority)),
             notes=need.notes,
             created_at=now,
         )
         request.people.set(people)
+        if stage is not None:
+            request.studios.set([stage])
         result.created += 1
     return result
 
@@ -335,6 +346,7 @@ def fixed_event_create(
 ) -> FixedEvent:
     require(by, Cap.PLAN_SCHEDULE)
     _check_span(starts_at, ends_at)
+    stage_free(studio, starts_at, ends_at)
     if kind not in FixedEvent.Kind.values:
         raise ValidationFailed(_("Choose a kind from the list."), field="kind")
     label = (label or "").strip() or str(FixedEvent.Kind(kind).label)

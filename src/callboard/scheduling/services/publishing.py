@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from callboard.audit import services as audit
 from callboard.company.models import Company, Person, Studio
-from callboard.core import outbox, zones
+from callboard.core import outbox, push, zones
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import NotFound, ValidationFailed
-from callboard.core.links import absolute_reverse
+from callboard.core.links import absolute
 from callboard.core.roles import Cap, require
 from callboard.scheduling import adapters
 from callboard.scheduling.models import (
@@ -152,7 +154,7 @@ def schedule_publish(
                 "The draft breaks %(n)s rule(s) of the agreement and cannot be published: "
                 "%(first)s Fix the calls, or override each rule with a reason."
             )
-            % {"n": len(review.open_findings), "first": review.open_findings[0].message},
+            % {"n": len(review.open_findings), "first": review.open_findings[0].words},
             detail={"violations": _findings_detail(review.open_findings)},
         )
     previous = latest_version(period)
@@ -229,17 +231,17 @@ def schedule_publish(
         ]
     )
     new_people = {new.uid: set(pks) for new, (_c, pks) in zip(created, sources, strict=True)}
-    notices = 0
-    late = 0
-    if previous is not None:
-        notices, late = _notify_changes(
-            version=version,
-            old_calls=previous_calls,
-            new_calls=created,
-            new_people=new_people,
-            now=now,
-            send_email=send_email,
-        )
+    # The first version tells each person of all their calls, tentative or firm; a later
+    # one of what changed for them.
+    notices, late = _notify_changes(
+        version=version,
+        old_calls=previous_calls,
+        new_calls=created,
+        new_people=new_people,
+        now=now,
+        send_email=send_email,
+        first=previous is None,
+    )
     words = {
         "n": number,
         "days": f"{_fmt_day(first_day)} – {_fmt_day(last_day)}"
@@ -288,8 +290,11 @@ def _notify_changes(
     new_people: dict[str, set[int]],
     now: dt.datetime,
     send_email: bool,
+    first: bool = False,
 ) -> tuple[int, int]:
-    """One notice per person per changed call: old and new side by side."""
+    """One notice per person per changed call: old and new side by side (on the first
+    version, every call is new). Each person is told once, by e-mail and on their phone,
+    of all their notices of this version."""
     old = {c.uid: c for c in old_calls}
     old_people = {c.uid: {cp.person_id for cp in c.called.all()} for c in old_calls}
     new = {c.uid: c for c in new_calls}
@@ -316,17 +321,25 @@ def _notify_changes(
     rows = []
     for pk, kind, a, b in items:
         soonest = min(c.starts_at for c in (a, b) if c is not None)
-        late = soonest - now < window
+        # A first posting is held to the agreement's posting deadline (late_days), not to
+        # the personal notice a change needs.
+        late = not first and soonest - now < window
         late_count += int(late)
         subject = {
             Notice.Kind.ADDED: _("New call: %(what)s"),
             Notice.Kind.CHANGED: _("Call changed: %(what)s"),
             Notice.Kind.REMOVED: _("Call cancelled: %(what)s"),
         }[Notice.Kind(kind)] % {"what": (b or a).label}  # type: ignore[union-attr]
-        body = _("Before: %(old)s\nNow: %(new)s") % {
-            "old": _describe_call(a),
-            "new": _describe_call(b),
-        }
+        if first and b is not None:
+            body = _("%(call)s (%(state)s)") % {
+                "call": _describe_call(b),
+                "state": _("firm") if version.is_firm(_local_day(b.starts_at)) else _("tentative"),
+            }
+        else:
+            body = _("Before: %(old)s\nNow: %(new)s") % {
+                "old": _describe_call(a),
+                "new": _describe_call(b),
+            }
         if late:
             body += "\n" + _(
                 "This change comes with less notice than the agreement asks (%(h)s hours)."
@@ -345,19 +358,63 @@ def _notify_changes(
             )
         )
     created = Notice.objects.bulk_create(rows)
-    if send_email:  # sent by a worker after the commit, retried (core/outbox.py)
-        link = _("Your calls: %(url)s") % {"url": absolute_reverse("scheduling:me")}
-        for notice in created:
-            if notice.person.email:
-                notice.email = outbox.email_queue_if_valid(
-                    to=notice.person.email,
-                    subject=notice.subject,
-                    body=f"{notice.body}\n\n{link}",
-                    kind="scheduling.notice",
-                    now=now,
-                )
-        Notice.objects.bulk_update([n for n in created if n.email is not None], ["email"])
+    if send_email:
+        _tell_people(version=version, notices=created, first=first, now=now)
     return len(created), late_count
+
+
+def _tell_people(
+    *, version: Schedule, notices: Sequence[Notice], first: bool, now: dt.datetime
+) -> None:
+    """One e-mail (sent by a worker after the commit, retried: core/outbox.py) and one push
+    notification (core/push.py, where the person's phone subscribed) per person, telling of
+    all their notices of this version."""
+    by_person: dict[int, list[Notice]] = {}
+    for notice in notices:
+        by_person.setdefault(notice.person_id, []).append(notice)
+    for mine in by_person.values():
+        person = mine[0].person
+        days = sorted(_local_day((n.new_call or n.old_call).starts_at) for n in mine)  # type: ignore[union-attr]
+        if first:
+            span = (
+                _fmt_day(days[0])
+                if days[0] == days[-1]
+                else f"{_fmt_day(days[0])} – {_fmt_day(days[-1])}"
+            )
+            subject = ngettext(
+                "Your call for %(days)s is published",
+                "Your %(n)s calls for %(days)s are published",
+                len(mine),
+            ) % {"n": len(mine), "days": span}
+        elif len(mine) == 1:
+            subject = mine[0].subject
+        else:
+            subject = ngettext(
+                "%(n)s change to your calls", "%(n)s changes to your calls", len(mine)
+            ) % {"n": len(mine)}
+        path = reverse("scheduling:me") + f"?day={days[0].isoformat()}"
+        text = "\n\n".join(f"{n.subject}\n{n.body}" for n in mine)
+        if person.email:
+            link = _("Your calls: %(url)s") % {"url": absolute(path)}
+            email = outbox.email_queue_if_valid(
+                to=person.email,
+                subject=subject,
+                body=f"{text}\n\n{link}",
+                kind="scheduling.notice",
+                now=now,
+            )
+            if email is not None:
+                for n in mine:
+                    n.email = email
+        if person.user_id:
+            push.push_queue(
+                user_ids=[person.user_id],
+                title=subject,
+                body=mine[0].body if len(mine) == 1 else "\n".join(n.subject for n in mine[:5]),
+                url=path,
+                tag=f"calls-{version.period_id}",
+            )
+    Notice.objects.bulk_update([n for n in notices if n.email_id is not None], ["email"])
 
 
 @transaction.atomic

@@ -14,8 +14,9 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from callboard.scheduling import adapters
+from callboard.scheduling import adapters, words
 from callboard.scheduling.models import (
     Call,
     CallPerson,
@@ -29,6 +30,7 @@ from callboard.scheduling.selectors import latest_version
 from callboard.scheduling.services.common import PROGRESS_SECONDS, Tick, draft_of, log
 from callboard.scheduling.services.drafts import _draft_calls, _published_rows
 from callboard.scheduling.services.runs import solve_runs_reap
+from callboard.scheduling.solver.messages import UNPLACEABLE, duration
 
 
 @dataclass
@@ -39,6 +41,22 @@ class _Live:
     solutions: int = 0
     lines: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    phase: str = ""
+    last_bound: int | None = None
+
+
+PHASES = {
+    "days": gettext_lazy(
+        "Planning the days one at a time (the day plan), each day built around the others."
+    ),
+    "cp-sat": gettext_lazy(
+        "Searching the whole period at once with CP-SAT, which also proves how good a "
+        "schedule can be (the bound)."
+    ),
+    "neighbourhoods": gettext_lazy(
+        "Re-planning a few days or people at a time (neighbourhoods) to improve the best schedule."
+    ),
+}
 
 
 def _reporter(
@@ -142,6 +160,12 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
             }
         )
         live.lines.extend(mapping.warnings)
+        live.lines.append(
+            _(
+                "Starting from a schedule built by hand rules (or the published one), then "
+                "improving it until the time limit, or until no schedule can cost less."
+            )
+        )
         SolveRun.objects.filter(pk=run.pk).update(inputs=inputs_json, log="\n".join(live.lines))
 
         def progress(elapsed: float, objective: int, bound: int) -> None:
@@ -151,11 +175,32 @@ def solve_run_execute(*, run_id: int, tick: Tick | None = None) -> SolveRun:
             with live.lock:
                 live.elapsed, live.objective, live.bound = elapsed, objective, proven
                 live.solutions += 1
+                # What the engine is doing, from what it reports: a schedule without a bound
+                # comes from planning the days one at a time; with one, from the search over
+                # the whole period (CP-SAT, then its neighbourhoods, same bound).
+                if proven is None:
+                    phase = "days"
+                elif live.phase in ("", "days"):
+                    phase = "cp-sat"
+                elif proven == live.last_bound:
+                    phase = "neighbourhoods"
+                else:
+                    phase = "cp-sat"
+                if phase != live.phase:
+                    live.lines.append(str(PHASES[phase]))
+                live.phase, live.last_bound = phase, proven
                 if proven is None:
                     line = _("%(t).1f s: a schedule costing %(o)s (no bound proven yet)")
                 else:
                     line = _("%(t).1f s: a schedule costing %(o)s (bound %(b)s)")
                 live.lines.append(line % {"t": elapsed, "o": objective, "b": proven})
+                if proven is not None and objective <= proven:
+                    live.lines.append(
+                        _(
+                            "No schedule can cost less: the search ends once it has written "
+                            "down why anything was left out."
+                        )
+                    )
 
         if not problem.requests:
             solution, stopped = None, False
@@ -214,7 +259,8 @@ def _finish_run(
     elif solution.status.value == "infeasible":
         status = SolveRun.Status.INFEASIBLE
         result["conflicts"] = [c.message for c in solution.conflicts]
-        lines.extend(result["conflicts"])
+        result["conflict_texts"] = [adapters.engine_json(c.text) for c in solution.conflicts]
+        lines.extend(adapters.engine_words(c.text, c.message) for c in solution.conflicts)
     elif not solution.has_schedule:
         status = SolveRun.Status.STOPPED if stopped else SolveRun.Status.FAILED
         lines.append(_("No schedule was found in the time given: allow more time."))
@@ -227,6 +273,7 @@ def _finish_run(
                 "solver_status": solution.status.value,
                 "method": solution.method,
                 "breakdown": dict(solution.breakdown),
+                "amounts": adapters.goal_amounts(problem, solution.calls),
                 "calls": written,
                 "unplaced": [
                     {
@@ -234,6 +281,7 @@ def _finish_run(
                         "label": problem.request_label(u.request),
                         "minutes": u.minutes,
                         "reason": u.reason,
+                        "why": adapters.engine_json(u.text),
                     }
                     for u in solution.unplaced
                 ],
@@ -248,6 +296,10 @@ def _finish_run(
                 "u": len(solution.unplaced),
             }
         )
+        if solution.unplaceable_minutes:
+            lines.append(_(UNPLACEABLE) % {"duration": duration(solution.unplaceable_minutes, _)})
+            result["unplaceable_minutes"] = solution.unplaceable_minutes
+        lines.extend(words.costs_in_words(result["amounts"], result["unplaced"]))
         run.objective = solution.objective
         run.bound = solution.bound
     run.status = status

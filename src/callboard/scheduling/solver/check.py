@@ -15,6 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from callboard.scheduling.solver.messages import (
+    Joined,
+    Label,
+    Minutes,
+    Text,
+    Value,
+    gettext_noop,
+    say,
+)
 from callboard.scheduling.solver.problem import (
     DAY,
     WEEK_DAYS,
@@ -26,34 +35,110 @@ from callboard.scheduling.solver.problem import (
 from callboard.scheduling.solver.solution import Call
 
 RULES: dict[str, str] = {
-    "unknown_call": "a call must be a part of a request of the problem",
-    "duplicate_call": "each part of a request is placed at most once",
-    "call_length": "a call lasts exactly the minutes of its part",
-    "call_people": "a call calls exactly the request's people",
-    "studio_fit": "a studio on the request's list, large enough, with a piano if needed",
-    "studio_clash": "one call per studio at a time",
-    "studio_unavailable": "no call in a studio while it is unavailable",
-    "working_day": "calls lie inside the company's working window of their day",
-    "allowed_days": "calls fall on a day the request allows",
-    "time_window": "calls lie inside one of the request's time windows",
-    "person_clash": "nobody in two places at once (calls and fixed commitments)",
-    "person_unavailable": "nobody is called while unavailable",
-    "earliest_start": "no call starts before the earliest start",
-    "latest_end": "no call ends after the latest end",
-    "longest_call": "no call is longer than the longest call allowed",
-    "max_minutes_per_day": "most minutes of work a day",
-    "personal_daily_cap": "a person's own daily cap (returning from injury)",
-    "max_minutes_per_week": "most minutes of work a week",
-    "max_span": "longest span of a working day",
-    "short_break": "back-to-back work longer than break_every needs a short break",
-    "meal_break": "a longer rest within the first hours of a long day",
-    "rest_between_days": "least rest between two working days",
-    "free_days": "free days a week",
-    "travel": "time to travel between sites",
-    "precedence": "a request's calls come after those of the requests it follows",
-    "required": "required requests are placed in full",
-    "locked_call": "locked published calls stay where they are",
+    "unknown_call": gettext_noop("a call must be a part of a request of the problem"),
+    "duplicate_call": gettext_noop("each part of a request is placed at most once"),
+    "call_length": gettext_noop("a call lasts exactly the minutes of its part"),
+    "call_people": gettext_noop("a call calls exactly the request's people"),
+    "studio_fit": gettext_noop(
+        "a studio on the request's list, large enough, with a piano if needed"
+    ),
+    "studio_clash": gettext_noop("one call per studio at a time"),
+    "studio_unavailable": gettext_noop("no call in a studio while it is unavailable"),
+    "time_grid": gettext_noop("calls start on the time grid (every 15 minutes by default)"),
+    "working_day": gettext_noop("calls lie inside the company's working window of their day"),
+    "allowed_days": gettext_noop("calls fall on a day the request allows"),
+    "time_window": gettext_noop("calls lie inside one of the request's time windows"),
+    "person_clash": gettext_noop("nobody in two places at once (calls and fixed commitments)"),
+    "person_unavailable": gettext_noop("nobody is called while unavailable"),
+    "earliest_start": gettext_noop("no call starts before the earliest start"),
+    "latest_end": gettext_noop("no call ends after the latest end"),
+    "longest_call": gettext_noop("no call is longer than the longest call allowed"),
+    "max_minutes_per_day": gettext_noop("most minutes of work a day"),
+    "personal_daily_cap": gettext_noop("a person's own daily cap (returning from injury)"),
+    "max_minutes_per_week": gettext_noop("most minutes of work a week"),
+    "max_span": gettext_noop("longest span of a working day"),
+    "short_break": gettext_noop("back-to-back work longer than break_every needs a short break"),
+    "meal_break": gettext_noop("a longer rest within the first hours of a long day"),
+    "rest_between_days": gettext_noop("least rest between two working days"),
+    "free_days": gettext_noop("free days a week"),
+    "travel": gettext_noop("time to travel between sites"),
+    "precedence": gettext_noop("a request's calls come after those of the requests it follows"),
+    "required": gettext_noop("required requests are placed in full"),
+    "locked_call": gettext_noop("locked published calls stay where they are"),
 }
+
+
+# What each broken rule says (the app translates them; ``callboard check`` writes English).
+PLACED_TWICE = gettext_noop("%(call)s is placed more than once.")
+NOT_A_REQUEST = gettext_noop("%(call)s is not part of any request.")
+WRONG_LENGTH = gettext_noop("%(call)s lasts %(duration)s instead of %(length)s.")
+WRONG_PEOPLE = gettext_noop("%(call)s does not call the request's people.")
+UNKNOWN_STUDIO = gettext_noop("%(call)s is in unknown studio “%(studio)s”.")
+NOT_ON_LIST = gettext_noop("is not on the request's list")
+TOO_SMALL = gettext_noop("holds %(capacity)s, %(called)s are called")
+NO_PIANO = gettext_noop("has no piano")
+STUDIO_DOES_NOT_FIT = gettext_noop("%(call)s is in %(studio)s, which %(problems)s.")
+STUDIO_UNAVAILABLE = gettext_noop("%(call)s is in %(studio)s while it is unavailable.")
+OFF_GRID = gettext_noop(
+    "%(call)s starts at %(start)s, off the %(grid)s-minute grid calls start on."
+)
+OUTSIDE_HORIZON = gettext_noop("%(call)s is outside the horizon.")
+OUTSIDE_WORKING_DAY = gettext_noop(
+    "%(call)s (%(start)s–%(end)s) is outside the working day %(open)s–%(close)s of %(day)s."
+)
+DAY_NOT_ALLOWED = gettext_noop("%(call)s is on %(day)s, a day it does not allow.")
+OUTSIDE_WINDOWS = gettext_noop(
+    "%(call)s (%(start)s–%(end)s) is outside the request's time windows."
+)
+TOO_EARLY = gettext_noop(
+    "%(who)s is called at %(start)s for %(call)s, before the earliest start %(earliest)s."
+)
+TOO_LATE = gettext_noop("%(who)s's call %(call)s ends at %(end)s, after the latest end %(latest)s.")
+TOO_LONG = gettext_noop(
+    "%(call)s lasts %(duration)s; %(who)s may be called for at most %(longest)s at a stretch."
+)
+UNAVAILABLE_BUT_CALLED = gettext_noop(
+    "%(who)s is unavailable %(start)s–%(end)s but is called for %(call)s."
+)
+COMMITMENT_DURING = gettext_noop("%(who)s has %(commitment)s at %(when)s during %(call)s.")
+STUDIO_TWICE = gettext_noop("%(first)s and %(second)s are both in %(studio)s at %(when)s.")
+CALLED_TWICE = gettext_noop(
+    "%(who)s is called to %(first)s and %(second)s at the same time (%(when)s)."
+)
+DAY_OVER_AGREEMENT = gettext_noop(
+    "%(who)s works %(duration)s on %(day)s; the agreement allows %(allowed)s."
+)
+DAY_OVER_OWN_CAP = gettext_noop("%(who)s works %(duration)s on %(day)s; their own cap is %(cap)s.")
+WEEK_OVER_AGREEMENT = gettext_noop(
+    "%(who)s works %(duration)s in week %(week)s; the agreement allows %(allowed)s."
+)
+SPAN_OVER_AGREEMENT = gettext_noop(
+    "%(who)s's working day on %(day)s spans %(duration)s; the agreement allows %(allowed)s."
+)
+NO_SHORT_BREAK = gettext_noop(
+    "%(who)s works %(duration)s without a break of %(pause)s (%(start)s–%(end)s: %(calls)s); "
+    "the agreement allows %(allowed)s back to back."
+)
+NO_MEAL_BREAK = gettext_noop(
+    "%(who)s has no rest of %(rest)s starting by %(deadline)s on %(day)s (work from %(start)s "
+    "to %(end)s)."
+)
+SHORT_REST = gettext_noop(
+    "%(who)s rests only %(rest)s between %(day)s and %(next)s; the agreement asks for %(asked)s."
+)
+TOO_FEW_FREE_DAYS = gettext_noop(
+    "%(who)s has %(free)s free day(s) in week %(week)s; the agreement asks for %(asked)s a "
+    "week (%(need)s within these %(days)s days)."
+)
+NO_TIME_TO_TRAVEL = gettext_noop(
+    "%(who)s has %(duration)s to go from %(first)s (%(first_site)s) to %(second)s "
+    "(%(second_site)s); the journey takes %(journey)s."
+)
+BEFORE_ITS_PREDECESSOR = gettext_noop(
+    "%(after)s starts at %(start)s, before %(before)s is over (%(end)s)."
+)
+REQUIRED_MISSING = gettext_noop("Required request %(what)s is missing %(missing)s call(s).")
+LOCKED_MOVED = gettext_noop("The locked call %(what)s at %(when)s in %(studio)s was moved.")
 
 
 @dataclass(frozen=True)
@@ -61,8 +146,14 @@ class Violation:
     """One broken rule: its name (a key of :data:`RULES`), what happened, and who/what."""
 
     rule: str
-    message: str
+    text: Text
+    """What happened, as a sentence the app writes in the reader's language."""
     items: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        """What happened, in English."""
+        return str(self.text)
 
 
 @dataclass(frozen=True)
@@ -107,8 +198,8 @@ class Checker:
             self._fixed[person.id] = items
         return items
 
-    def _label(self, item: _Item) -> str:
-        return self._call_name(item.call) if item.call is not None else item.name
+    def _label(self, item: _Item) -> Value:
+        return self._call_title(item.call) if item.call is not None else Label(item.name)
 
     # -- the whole schedule ----------------------------------------------------------------
 
@@ -122,7 +213,7 @@ class Checker:
                 out.append(
                     Violation(
                         "duplicate_call",
-                        f"{self._call_name(call)} is placed more than once.",
+                        say(PLACED_TWICE, call=self._call_title(call)),
                         (call.request,),
                     )
                 )
@@ -145,47 +236,55 @@ class Checker:
     def check_call(self, call: Call) -> list[Violation]:
         p = self.p
         out: list[Violation] = []
-        name = self._call_name(call)
+        name = self._call_title(call)
         request = p.request_by_id.get(call.request)
         if request is None or not 0 <= call.part < len(request.part_lengths):
-            return [
-                Violation("unknown_call", f"{name} is not part of any request.", (call.request,))
-            ]
+            return [Violation("unknown_call", say(NOT_A_REQUEST, call=name), (call.request,))]
         length = request.part_lengths[call.part]
         if call.end - call.start != length:
             out.append(
                 Violation(
                     "call_length",
-                    f"{name} lasts {call.end - call.start} minutes instead of {length}.",
+                    say(
+                        WRONG_LENGTH,
+                        call=name,
+                        duration=Minutes(call.end - call.start),
+                        length=Minutes(length),
+                    ),
                     (call.request,),
                 )
             )
         if tuple(sorted(call.people)) != tuple(sorted(request.people)):
-            out.append(
-                Violation(
-                    "call_people", f"{name} does not call the request's people.", (call.request,)
-                )
-            )
+            out.append(Violation("call_people", say(WRONG_PEOPLE, call=name), (call.request,)))
         studio = p.studio_by_id.get(call.studio)
         if studio is None:
             out.append(
                 Violation(
-                    "studio_fit", f"{name} is in unknown studio {call.studio!r}.", (call.request,)
+                    "studio_fit",
+                    say(UNKNOWN_STUDIO, call=name, studio=call.studio),
+                    (call.request,),
                 )
             )
         else:
-            problems = []
+            problems: list[Value] = []
             if request.studios and studio.id not in request.studios:
-                problems.append("not on the request's list")
+                problems.append(say(NOT_ON_LIST))
             if studio.capacity < len(request.people):
-                problems.append(f"holds {studio.capacity}, {len(request.people)} are called")
+                problems.append(
+                    say(TOO_SMALL, capacity=studio.capacity, called=len(request.people))
+                )
             if request.needs_piano and not studio.piano:
-                problems.append("has no piano")
+                problems.append(say(NO_PIANO))
             if problems:
                 out.append(
                     Violation(
                         "studio_fit",
-                        f"{name} is in {studio.name}, which {'; '.join(problems)}.",
+                        say(
+                            STUDIO_DOES_NOT_FIT,
+                            call=name,
+                            studio=studio.name,
+                            problems=Joined(tuple(problems), "; "),
+                        ),
                         (call.request, studio.id),
                     )
                 )
@@ -194,22 +293,37 @@ class Checker:
                     out.append(
                         Violation(
                             "studio_unavailable",
-                            f"{name} is in {studio.name} while it is unavailable.",
+                            say(STUDIO_UNAVAILABLE, call=name, studio=studio.name),
                             (call.request, studio.id),
                         )
                     )
         day, tod = divmod(call.start, DAY)
         tod_end = call.end - day * DAY
+        if call.start % p.granularity:
+            out.append(
+                Violation(
+                    "time_grid",
+                    say(OFF_GRID, call=name, start=clock(tod), grid=p.granularity),
+                    (call.request,),
+                )
+            )
         if not 0 <= day < len(p.days):
-            out.append(Violation("working_day", f"{name} is outside the horizon.", (call.request,)))
+            out.append(Violation("working_day", say(OUTSIDE_HORIZON, call=name), (call.request,)))
             return out
         window = p.days[day]
         if tod < window.open or tod_end > window.close:
             out.append(
                 Violation(
                     "working_day",
-                    f"{name} ({clock(tod)}–{clock(tod_end)}) is outside the working day "
-                    f"{clock(window.open)}–{clock(window.close)} of {p.day_label(day)}.",
+                    say(
+                        OUTSIDE_WORKING_DAY,
+                        call=name,
+                        start=clock(tod),
+                        end=clock(tod_end),
+                        open=clock(window.open),
+                        close=clock(window.close),
+                        day=p.day_label(day),
+                    ),
                     (call.request,),
                 )
             )
@@ -217,7 +331,7 @@ class Checker:
             out.append(
                 Violation(
                     "allowed_days",
-                    f"{name} is on {p.day_label(day)}, a day it does not allow.",
+                    say(DAY_NOT_ALLOWED, call=name, day=p.day_label(day)),
                     (call.request,),
                 )
             )
@@ -227,8 +341,7 @@ class Checker:
             out.append(
                 Violation(
                     "time_window",
-                    f"{name} ({clock(tod)}–{clock(tod_end)}) is outside the request's time "
-                    "windows.",
+                    say(OUTSIDE_WINDOWS, call=name, start=clock(tod), end=clock(tod_end)),
                     (call.request,),
                 )
             )
@@ -240,45 +353,70 @@ class Checker:
         return out
 
     def _call_person_rules(
-        self, call: Call, name: str, person: Person, tod: int, tod_end: int
+        self, call: Call, name: Value, person: Person, tod: int, tod_end: int
     ) -> Iterable[Violation]:
         rules = self.p.labour_for(person)
         who = (person.id, call.request)
         if rules.earliest_start is not None and tod < rules.earliest_start:
             yield Violation(
                 "earliest_start",
-                f"{person.name} is called at {clock(tod)} for {name}, before the earliest "
-                f"start {clock(rules.earliest_start)}.",
+                say(
+                    TOO_EARLY,
+                    who=person.name,
+                    start=clock(tod),
+                    call=name,
+                    earliest=clock(rules.earliest_start),
+                ),
                 who,
             )
         if rules.latest_end is not None and tod_end > rules.latest_end:
             yield Violation(
                 "latest_end",
-                f"{person.name}'s call {name} ends at {clock(tod_end)}, after the latest end "
-                f"{clock(rules.latest_end)}.",
+                say(
+                    TOO_LATE,
+                    who=person.name,
+                    call=name,
+                    end=clock(tod_end),
+                    latest=clock(rules.latest_end),
+                ),
                 who,
             )
         if rules.longest_call is not None and call.end - call.start > rules.longest_call:
             yield Violation(
                 "longest_call",
-                f"{name} lasts {call.end - call.start} minutes; {person.name} may be called for "
-                f"at most {rules.longest_call} at a stretch.",
+                say(
+                    TOO_LONG,
+                    call=name,
+                    duration=Minutes(call.end - call.start),
+                    who=person.name,
+                    longest=Minutes(rules.longest_call),
+                ),
                 who,
             )
         for gone in person.unavailable:
             if gone.start < call.end and call.start < gone.end:
                 yield Violation(
                     "person_unavailable",
-                    f"{person.name} is unavailable {self.p.when(gone.start)}–"
-                    f"{clock(gone.end - gone.start // DAY * DAY)} but is called for {name}.",
+                    say(
+                        UNAVAILABLE_BUT_CALLED,
+                        who=person.name,
+                        start=self.p.when(gone.start),
+                        end=clock(gone.end - gone.start // DAY * DAY),
+                        call=name,
+                    ),
                     who,
                 )
         for c in person.commitments:
             if c.start < call.end and call.start < c.end:
                 yield Violation(
                     "person_clash",
-                    f"{person.name} has {c.label or c.kind.value} at {self.p.when(c.start)} "
-                    f"during {name}.",
+                    say(
+                        COMMITMENT_DURING,
+                        who=person.name,
+                        commitment=Label(c.label or c.kind.value),
+                        when=self.p.when(c.start),
+                        call=name,
+                    ),
                     who,
                 )
 
@@ -294,8 +432,13 @@ class Checker:
                 out.append(
                     Violation(
                         "studio_clash",
-                        f"{self._call_name(a)} and {self._call_name(b)} are both in "
-                        f"{self.p.studio_name(studio_id)} at {self.p.when(b.start)}.",
+                        say(
+                            STUDIO_TWICE,
+                            first=self._call_title(a),
+                            second=self._call_title(b),
+                            studio=self.p.studio_name(studio_id),
+                            when=self.p.when(b.start),
+                        ),
                         (studio_id, a.request, b.request),
                     )
                 )
@@ -323,8 +466,13 @@ class Checker:
                 out.append(
                     Violation(
                         "person_clash",
-                        f"{person.name} is called to {self._call_name(a)} and "
-                        f"{self._call_name(b)} at the same time ({p.when(b.start)}).",
+                        say(
+                            CALLED_TWICE,
+                            who=person.name,
+                            first=self._call_title(a),
+                            second=self._call_title(b),
+                            when=p.when(b.start),
+                        ),
                         (person.id, a.request, b.request),
                     )
                 )
@@ -365,15 +513,25 @@ class Checker:
             if rules.max_minutes_per_day is not None and minutes > rules.max_minutes_per_day:
                 yield Violation(
                     "max_minutes_per_day",
-                    f"{person.name} works {minutes} minutes on {label}; the agreement allows "
-                    f"{rules.max_minutes_per_day}.",
+                    say(
+                        DAY_OVER_AGREEMENT,
+                        who=person.name,
+                        duration=Minutes(minutes),
+                        day=label,
+                        allowed=Minutes(rules.max_minutes_per_day),
+                    ),
                     (person.id,),
                 )
             if person.max_minutes_per_day is not None and minutes > person.max_minutes_per_day:
                 yield Violation(
                     "personal_daily_cap",
-                    f"{person.name} works {minutes} minutes on {label}; their own cap is "
-                    f"{person.max_minutes_per_day}.",
+                    say(
+                        DAY_OVER_OWN_CAP,
+                        who=person.name,
+                        duration=Minutes(minutes),
+                        day=label,
+                        cap=Minutes(person.max_minutes_per_day),
+                    ),
                     (person.id,),
                 )
 
@@ -393,8 +551,13 @@ class Checker:
             ):
                 yield Violation(
                     "max_minutes_per_week",
-                    f"{person.name} works {minutes} minutes in week {week + 1}; the agreement "
-                    f"allows {rules.max_minutes_per_week}.",
+                    say(
+                        WEEK_OVER_AGREEMENT,
+                        who=person.name,
+                        duration=Minutes(minutes),
+                        week=week + 1,
+                        allowed=Minutes(rules.max_minutes_per_week),
+                    ),
                     (person.id,),
                 )
 
@@ -409,8 +572,13 @@ class Checker:
             if span > rules.max_span and span > given.get(day, 0):
                 yield Violation(
                     "max_span",
-                    f"{person.name}'s working day on {self.p.day_label(day)} spans "
-                    f"{_hm(span)}; the agreement allows {_hm(rules.max_span)}.",
+                    say(
+                        SPAN_OVER_AGREEMENT,
+                        who=person.name,
+                        day=self.p.day_label(day),
+                        duration=Minutes(span),
+                        allowed=Minutes(rules.max_span),
+                    ),
                     (person.id,),
                 )
 
@@ -439,10 +607,16 @@ class Checker:
             ):
                 yield Violation(
                     "short_break",
-                    f"{person.name} works {_hm(last - first)} without a break of "
-                    f"{rules.break_minutes} minutes ({self.p.when(first)}–{clock(last % DAY)}: "
-                    f"{', '.join(self._label(it) for it in stretch)}); the agreement allows "
-                    f"{_hm(rules.break_every)} back to back.",
+                    say(
+                        NO_SHORT_BREAK,
+                        who=person.name,
+                        duration=Minutes(last - first),
+                        pause=Minutes(rules.break_minutes),
+                        start=self.p.when(first),
+                        end=clock(last % DAY),
+                        calls=Joined(tuple(self._label(it) for it in stretch), ", "),
+                        allowed=Minutes(rules.break_every),
+                    ),
                     (person.id,),
                 )
 
@@ -472,9 +646,15 @@ class Checker:
             if not ok:
                 yield Violation(
                     "meal_break",
-                    f"{person.name} has no rest of {rules.meal_minutes} minutes starting by "
-                    f"{clock(deadline % DAY)} on {self.p.day_label(day)} (work from "
-                    f"{clock(first % DAY)} to {clock(last - day * DAY)}).",
+                    say(
+                        NO_MEAL_BREAK,
+                        who=person.name,
+                        rest=Minutes(rules.meal_minutes),
+                        deadline=clock(deadline % DAY),
+                        day=self.p.day_label(day),
+                        start=clock(first % DAY),
+                        end=clock(last - day * DAY),
+                    ),
                     (person.id,),
                 )
 
@@ -497,9 +677,14 @@ class Checker:
             if rest < rules.min_rest_between_days and (given_rest is None or rest < given_rest):
                 yield Violation(
                     "rest_between_days",
-                    f"{person.name} rests only {_hm(rest)} between {self.p.day_label(day)} and "
-                    f"{self.p.day_label(day + 1)}; the agreement asks for "
-                    f"{_hm(rules.min_rest_between_days)}.",
+                    say(
+                        SHORT_REST,
+                        who=person.name,
+                        rest=Minutes(rest),
+                        day=self.p.day_label(day),
+                        next=self.p.day_label(day + 1),
+                        asked=Minutes(rules.min_rest_between_days),
+                    ),
                     (person.id,),
                 )
 
@@ -519,9 +704,15 @@ class Checker:
             if free < need and free < given_free:
                 yield Violation(
                     "free_days",
-                    f"{person.name} has {free} free day(s) in week {week + 1}; the agreement "
-                    f"asks for {rules.free_days_per_week} a week ({need} within these "
-                    f"{len(days)} days).",
+                    say(
+                        TOO_FEW_FREE_DAYS,
+                        who=person.name,
+                        free=free,
+                        week=week + 1,
+                        asked=rules.free_days_per_week,
+                        need=need,
+                        days=len(days),
+                    ),
                     (person.id,),
                 )
 
@@ -540,10 +731,16 @@ class Checker:
                 if second.start - first.end < need:
                     yield Violation(
                         "travel",
-                        f"{person.name} has {second.start - first.end} minutes to go from "
-                        f"{self._label(first)} ({first.site}) to {self._label(second)} "
-                        f"({second.site}); "
-                        f"the journey takes {need}.",
+                        say(
+                            NO_TIME_TO_TRAVEL,
+                            who=person.name,
+                            duration=Minutes(second.start - first.end),
+                            first=self._label(first),
+                            first_site=first.site,
+                            second=self._label(second),
+                            second_site=second.site,
+                            journey=Minutes(need),
+                        ),
                         (person.id,),
                     )
 
@@ -564,9 +761,13 @@ class Checker:
                 out.append(
                     Violation(
                         "precedence",
-                        f"{self.p.request_label(pr.after)} starts at {self.p.when(first_start)}, "
-                        f"before {self.p.request_label(pr.before)} is over "
-                        f"({self.p.when(last_end)}).",
+                        say(
+                            BEFORE_ITS_PREDECESSOR,
+                            after=Label(self.p.request_label(pr.after)),
+                            start=self.p.when(first_start),
+                            before=Label(self.p.request_label(pr.before)),
+                            end=self.p.when(last_end),
+                        ),
                         (pr.before, pr.after),
                     )
                 )
@@ -582,7 +783,7 @@ class Checker:
                     out.append(
                         Violation(
                             "required",
-                            f"Required request {r.label} is missing {len(missing)} call(s).",
+                            say(REQUIRED_MISSING, what=Label(r.label), missing=len(missing)),
                             (r.id,),
                         )
                     )
@@ -594,8 +795,12 @@ class Checker:
                 out.append(
                     Violation(
                         "locked_call",
-                        f"The locked call {self.p.request_label(pub.request)} at "
-                        f"{self.p.when(pub.start)} in {self.p.studio_name(pub.studio)} was moved.",
+                        say(
+                            LOCKED_MOVED,
+                            what=Label(self.p.request_label(pub.request)),
+                            when=self.p.when(pub.start),
+                            studio=self.p.studio_name(pub.studio),
+                        ),
                         (pub.request,),
                     )
                 )
@@ -604,11 +809,19 @@ class Checker:
     # -- helpers -----------------------------------------------------------------------------
 
     def _call_name(self, call: Call) -> str:
+        return str(self._call_title(call))
+
+    def _call_title(self, call: Call) -> Value:
         request = self.p.request_by_id.get(call.request)
         if request is None:
             return repr(call.request)
         n = len(request.part_lengths)
-        return request.label if n == 1 else f"{request.label} ({call.part + 1}/{n})"
+        if n == 1:
+            return Label(request.label)
+        return Text(
+            "%(label)s (%(part)s/%(parts)s)",
+            (("label", Label(request.label)), ("part", call.part + 1), ("parts", n)),
+        )
 
 
 Days = set[int] | None
@@ -635,10 +848,3 @@ def _first_last_by_day(items: Iterable[_Item]) -> dict[int, tuple[int, int]]:
 
 def _span_by_day(items: Iterable[_Item]) -> dict[int, int]:
     return {d: last - first for d, (first, last) in _first_last_by_day(items).items()}
-
-
-def _hm(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h {rest:02d}" if rest else f"{hours} h"

@@ -16,7 +16,15 @@ from collections.abc import Callable
 from ortools.sat.python import cp_model
 
 from callboard.scheduling.solver.check import RULES, Checker
-from callboard.scheduling.solver.explain import why_unplaced
+from callboard.scheduling.solver.explain import why_unplaced_text
+from callboard.scheduling.solver.messages import (
+    Joined,
+    Label,
+    Minutes,
+    Text,
+    gettext_noop,
+    say,
+)
 from callboard.scheduling.solver.model import CallboardModel
 from callboard.scheduling.solver.problem import LabourRules, Problem, Travel
 from callboard.scheduling.solver.solution import Conflict, Status
@@ -68,6 +76,21 @@ RELAXATIONS: dict[str, Callable[[Problem], Problem]] = {
 }
 
 
+# What a conflict says (the app translates it; ``callboard solve`` writes English).
+OUT_OF_TIME = gettext_noop(
+    "The required requests and locked calls cannot all be scheduled, but Callboard ran out of "
+    "time finding which ones conflict."
+)
+CANNOT_BE_SCHEDULED = gettext_noop(
+    "The required request “%(what)s” (%(duration)s) cannot be scheduled."
+)
+CANNOT_ALL = gettext_noop("These cannot all be scheduled: %(items)s.")
+FIT_WITHOUT = gettext_noop("They would fit without the rule(s): %(rules)s.")
+SAME_PEOPLE_OR_STUDIOS = gettext_noop("They need the same people or studios at the same times.")
+REQUIRED_REQUEST = gettext_noop("the required request “%(what)s” (%(duration)s)")
+LOCKED_CALL = gettext_noop("the locked call “%(what)s” on %(when)s in %(studio)s")
+
+
 def find_conflicts(problem: Problem, *, time_limit: float = 20.0, most: int = 3) -> list[Conflict]:
     """Up to ``most`` independent minimal sets of mandatory items that cannot all hold."""
     deadline = time.perf_counter() + time_limit
@@ -82,12 +105,8 @@ def find_conflicts(problem: Problem, *, time_limit: float = 20.0, most: int = 3)
         conflicts.append(_describe(problem, core, deadline))
         remaining = [it for it in remaining if it not in core]
     if not conflicts:
-        conflicts.append(
-            Conflict(
-                "The required requests and locked calls cannot all be scheduled, but Callboard "
-                "ran out of time finding which ones conflict."
-            )
-        )
+        text = say(OUT_OF_TIME)
+        conflicts.append(Conflict(str(text), text=text))
     return conflicts
 
 
@@ -169,12 +188,23 @@ def _describe(problem: Problem, core: list[Item], deadline: float) -> Conflict:
         r = problem.request_by_id[core[0][1]]
         checker = Checker(sub)
         reasons = [
-            why_unplaced(sub, checker, [], part, status=Status.INFEASIBLE)
+            why_unplaced_text(sub, checker, [], part, status=Status.INFEASIBLE)
             for part in sub.parts
             if part.request.id == r.id
         ]
+        text = Text(
+            "%(first)s %(then)s",
+            (
+                (
+                    "first",
+                    say(CANNOT_BE_SCHEDULED, what=Label(r.label), duration=Minutes(r.minutes)),
+                ),
+                ("then", reasons[0]),
+            ),
+        )
         return Conflict(
-            f"{names[0][0].upper()}{names[0][1:]} cannot be scheduled. {reasons[0]}",
+            str(text),
+            text=text,
             requests=requests,
             calls=calls,
             rules=(),
@@ -186,27 +216,32 @@ def _describe(problem: Problem, core: list[Item], deadline: float) -> Conflict:
             break
         if _feasible(relax(sub), deadline):
             rules.append(rule)
-    together = " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
-    message = f"These cannot all be scheduled: {together}."
+    together = Joined(tuple(names), "; ")
     if rules:
-        message += (
-            " They would fit without the rule(s): " + "; ".join(RULES[r] for r in rules) + "."
-        )
+        why = say(FIT_WITHOUT, rules=Joined(tuple(say(RULES[r]) for r in rules), "; "))
     else:
-        message += " They need the same people or studios at the same times."
+        why = say(SAME_PEOPLE_OR_STUDIOS)
+    text = Text("%(first)s %(then)s", (("first", say(CANNOT_ALL, items=together)), ("then", why)))
     return Conflict(
-        message, requests=requests, calls=calls, rules=tuple(rules), people=tuple(people)
+        str(text),
+        text=text,
+        requests=requests,
+        calls=calls,
+        rules=tuple(rules),
+        people=tuple(people),
     )
 
 
-def _item_name(problem: Problem, item: Item) -> str:
+def _item_name(problem: Problem, item: Item) -> Text:
     kind, key = item
     if kind == "request":
         r = problem.request_by_id[key]
-        return f"the required request “{r.label}” ({r.minutes} min)"
+        return say(REQUIRED_REQUEST, what=Label(r.label), duration=Minutes(r.minutes))
     rid, part = key.rsplit("#", 1)
     pub = next(c for c in problem.published if c.request == rid and c.part == int(part))
-    return (
-        f"the locked call “{problem.request_label(rid)}” on {problem.when(pub.start)} in "
-        f"{problem.studio_name(pub.studio)}"
+    return say(
+        LOCKED_CALL,
+        what=Label(problem.request_label(rid)),
+        when=problem.when(pub.start),
+        studio=problem.studio_name(pub.studio),
     )

@@ -14,45 +14,90 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from callboard.scheduling.solver.check import Checker
+from callboard.scheduling.solver.messages import (
+    UNPLACEABLE,
+    Joined,
+    Label,
+    Text,
+    Value,
+    duration,
+    gettext_noop,
+    say,
+)
 from callboard.scheduling.solver.problem import DAY, Part, Problem, Studio, studio_fits
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced
 
 GOAL_TITLES: dict[str, str] = {
-    "unplaced": "Requested minutes not placed",
-    "waiting": "People waiting between calls",
-    "late_finish": "Calls finishing late",
-    "long_day": "Long working days",
-    "preference": "Calls outside preferred times",
-    "balance": "Dancers' busiest days",
-    "spike": "Week-to-week load spikes",
-    "moved_call": "Published calls moved",
-    "touched_person": "People whose calls change",
+    "unplaced": gettext_noop("Requested minutes not placed"),
+    "waiting": gettext_noop("People waiting between calls"),
+    "late_finish": gettext_noop("Calls finishing late"),
+    "long_day": gettext_noop("Long working days"),
+    "preference": gettext_noop("Calls outside preferred times"),
+    "balance": gettext_noop("Dancers' busiest days"),
+    "spike": gettext_noop("Week-to-week load spikes"),
+    "moved_call": gettext_noop("Published calls moved"),
+    "touched_person": gettext_noop("People whose calls change"),
 }
 
-_RULE_PHRASES: dict[str, str] = {
-    "person_clash": "{who} already {have} a call or a commitment",
-    "person_unavailable": "{who} {be} unavailable",
-    "studio_clash": "every studio that fits is taken",
-    "studio_unavailable": "the studio is unavailable",
-    "studio_fit": "no studio fits",
-    "working_day": "it would fall outside the working day",
-    "allowed_days": "it is not allowed that day",
-    "time_window": "it would fall outside its time windows",
-    "earliest_start": "{who} may not start so early",
-    "latest_end": "{who} may not finish so late",
-    "longest_call": "it is longer than the longest call allowed",
-    "max_minutes_per_day": "{who} would work more than the most minutes a day",
-    "personal_daily_cap": "{who} would go over {their} own daily cap",
-    "max_minutes_per_week": "{who} would work more than the most minutes a week",
-    "max_span": "{who} would have too long a working day",
-    "short_break": "{who} would work too long without a short break",
-    "meal_break": "{who} would miss the longer rest",
-    "rest_between_days": "{who} would not rest long enough between days",
-    "free_days": "{who} would lose a free day",
-    "travel": "{who} could not travel between sites in time",
-    "precedence": "it must come after {other}",
+# Why a start time is refused, per rule: (said of one person, said of several).
+_RULE_PHRASES: dict[str, tuple[str, str]] = {
+    "person_clash": (
+        gettext_noop("%(who)s already has a call or a commitment"),
+        gettext_noop("%(who)s already have a call or a commitment"),
+    ),
+    "person_unavailable": (
+        gettext_noop("%(who)s is unavailable"),
+        gettext_noop("%(who)s are unavailable"),
+    ),
+    "studio_clash": (gettext_noop("every studio that fits is taken"),) * 2,
+    "studio_unavailable": (gettext_noop("the studio is unavailable"),) * 2,
+    "studio_fit": (gettext_noop("no studio fits"),) * 2,
+    "working_day": (gettext_noop("it would fall outside the working day"),) * 2,
+    "allowed_days": (gettext_noop("it is not allowed that day"),) * 2,
+    "time_window": (gettext_noop("it would fall outside its time windows"),) * 2,
+    "earliest_start": (gettext_noop("%(who)s may not start so early"),) * 2,
+    "latest_end": (gettext_noop("%(who)s may not finish so late"),) * 2,
+    "longest_call": (gettext_noop("it is longer than the longest call allowed"),) * 2,
+    "max_minutes_per_day": (gettext_noop("%(who)s would work more than the most minutes a day"),)
+    * 2,
+    "personal_daily_cap": (gettext_noop("%(who)s would go over their own daily cap"),) * 2,
+    "max_minutes_per_week": (gettext_noop("%(who)s would work more than the most minutes a week"),)
+    * 2,
+    "max_span": (gettext_noop("%(who)s would have too long a working day"),) * 2,
+    "short_break": (gettext_noop("%(who)s would work too long without a short break"),) * 2,
+    "meal_break": (gettext_noop("%(who)s would miss the longer rest"),) * 2,
+    "rest_between_days": (gettext_noop("%(who)s would not rest long enough between days"),) * 2,
+    "free_days": (gettext_noop("%(who)s would lose a free day"),) * 2,
+    "travel": (gettext_noop("%(who)s could not travel between sites in time"),) * 2,
 }
+SOMEONE = gettext_noop("someone")
+MUST_COME_AFTER = gettext_noop("it must come after “%(other)s”")
+MUST_COME_BEFORE = gettext_noop("it must come before “%(other)s”")
+UNKNOWN_RULE = gettext_noop("the rule “%(rule)s” forbids it")
+START_TIMES = (
+    gettext_noop("%(reason)s (%(count)d start time)"),
+    gettext_noop("%(reason)s (%(count)d start times)"),
+)
+NO_TIME_WORKS = gettext_noop("No time works: %(reasons)s.")
+NO_TIME_ALLOWED = gettext_noop(
+    "No time of the working day fits the days and time windows it allows."
+)
+FITS_BUT_COSTS = gettext_noop(
+    "Left out although it would fit (e.g. %(when)s in %(studio)s): placing it costs more in "
+    "other goals than it gains."
+)
+FITS_BUT_STOPPED = gettext_noop(
+    "Not placed before the search stopped; it would fit, e.g. %(when)s in %(studio)s."
+)
+NO_TIME_TO_SAY = gettext_noop("Not placed (no time was left to work out why).")
+NOT_PLACED = gettext_noop("Not placed.")
+GREEDY_FOUND_NO_SLOT = gettext_noop("The greedy baseline found no slot for it.")
+
+
+def explained(part: Part, text: Text) -> Unplaced:
+    """A left-out part with its reason, in English and as a sentence the app translates."""
+    return Unplaced(part.request.id, part.part, part.length, str(text), text)
 
 
 @dataclass(frozen=True)
@@ -62,22 +107,27 @@ class Explanation:
     message: str
     people: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()
+    text: Text | None = None
 
 
 def explain(problem: Problem, solution: Solution) -> list[Explanation]:
     """Every penalty of the schedule, by goal, costliest goal first."""
     result = score(problem, solution.calls)
-    unplaced_reason = {(u.request, u.part): u.reason for u in solution.unplaced}
+    unplaced_reason = {(u.request, u.part): u for u in solution.unplaced}
     out: list[Explanation] = []
     for p in result.penalties:
-        message = p.message
+        message, text = p.message, p.text
         if p.goal == "unplaced" and p.requests:
             reason = next(
                 (r for (rid, _), r in unplaced_reason.items() if rid == p.requests[0]), None
             )
             if reason:
-                message = f"{message} {reason}"
-        out.append(Explanation(p.goal, p.cost, message, p.people, p.requests))
+                message = f"{message} {reason.reason}"
+                if text is not None:
+                    text = Text(
+                        "%(penalty)s %(reason)s", (("penalty", text), ("reason", _text(reason)))
+                    )
+        out.append(Explanation(p.goal, p.cost, message, p.people, p.requests, text))
     totals = Counter[str]()
     for e in out:
         totals[e.goal] += e.cost
@@ -85,9 +135,15 @@ def explain(problem: Problem, solution: Solution) -> list[Explanation]:
     return out
 
 
+def _text(u: Unplaced) -> Text:
+    return u.text if u.text is not None else Text(u.reason)
+
+
 def explain_lines(problem: Problem, solution: Solution) -> list[str]:
     """:func:`explain` as readable lines, grouped by goal."""
     lines: list[str] = []
+    if solution.unplaceable_minutes:
+        lines.append(UNPLACEABLE % {"duration": duration(solution.unplaceable_minutes)})
     current = None
     explanations = explain(problem, solution)
     for e in explanations:
@@ -117,16 +173,23 @@ def unplaced_reasons(
     checker = Checker(problem)
     for part in missing:
         if time.perf_counter() > deadline:
-            reason = "Not placed (no time was left to work out why)."
+            reason = say(NO_TIME_TO_SAY)
         else:
-            reason = why_unplaced(problem, checker, calls, part, status=status)
-        out.append(Unplaced(part.request.id, part.part, part.length, reason))
+            reason = why_unplaced_text(problem, checker, calls, part, status=status)
+        out.append(explained(part, reason))
     return out
 
 
 def why_unplaced(
     problem: Problem, checker: Checker, calls: Sequence[Call], part: Part, *, status: Status
 ) -> str:
+    """:func:`why_unplaced_text` in English."""
+    return str(why_unplaced_text(problem, checker, calls, part, status=status))
+
+
+def why_unplaced_text(
+    problem: Problem, checker: Checker, calls: Sequence[Call], part: Part, *, status: Status
+) -> Text:
     """Try every start time for ``part`` against the other calls; say what blocks them.
 
     For each start the people are looked at first (their availability, other calls and
@@ -168,30 +231,27 @@ def why_unplaced(
             else:
                 blocked[("studio_clash", ())] += 1
     if free_slot is not None:
-        where = f"{problem.when(free_slot.start)} in {problem.studio_name(free_slot.studio)}"
+        where = {
+            "when": problem.when(free_slot.start),
+            "studio": problem.studio_name(free_slot.studio),
+        }
         if status is Status.OPTIMAL:
-            return (
-                f"Left out although it would fit (e.g. {where}): placing it costs more in "
-                "other goals than it gains."
-            )
-        return f"Not placed before the search stopped; it would fit, e.g. {where}."
+            return say(FITS_BUT_COSTS, **where)
+        return say(FITS_BUT_STOPPED, **where)
     if not blocked:
-        return "No time of the working day fits the days and time windows it allows."
-    reasons = []
+        return say(NO_TIME_ALLOWED)
+    reasons: list[Value] = []
     for (rule, people), count in blocked.most_common(3):
+        phrase: Text
         if rule == "precedence":
             phrase = _precedence_phrase(problem, r.id, people[0] if people else "")
+        elif rule in _RULE_PHRASES:
+            who: Value = ", ".join(problem.person_name(pid) for pid in people) or say(SOMEONE)
+            phrase = say(_RULE_PHRASES[rule][len(people) > 1], who=who)
         else:
-            who = ", ".join(problem.person_name(pid) for pid in people) or "someone"
-            plural = len(people) != 1
-            phrase = _RULE_PHRASES.get(rule, rule).format(
-                who=who,
-                have="have" if plural else "has",
-                be="are" if plural else "is",
-                their="their",
-            )
-        reasons.append(f"{phrase} ({count} start time{'s' if count != 1 else ''})")
-    return "No time works: " + "; ".join(reasons) + "."
+            phrase = say(UNKNOWN_RULE, rule=rule)
+        reasons.append(say(START_TIMES[count != 1], reason=phrase, count=count))
+    return say(NO_TIME_WORKS, reasons=Joined(tuple(reasons), "; "))
 
 
 _STUDIO_RULES = {"studio_fit", "studio_unavailable"}
@@ -199,11 +259,11 @@ _STUDIO_RULES = {"studio_fit", "studio_unavailable"}
 _NOT_A_SLOT = {"working_day", "allowed_days", "time_window"}
 
 
-def _precedence_phrase(problem: Problem, request: str, other: str) -> str:
-    label = f"“{problem.request_label(other)}”"
+def _precedence_phrase(problem: Problem, request: str, other: str) -> Text:
+    label = Label(problem.request_label(other))
     if any(pr.after == request and pr.before == other for pr in problem.precedences):
-        return f"it must come after {label}"
-    return f"it must come before {label}"
+        return say(MUST_COME_AFTER, other=label)
+    return say(MUST_COME_BEFORE, other=label)
 
 
 def _people_reason(

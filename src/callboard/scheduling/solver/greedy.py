@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
 from callboard.scheduling.solver.check import Checker
+from callboard.scheduling.solver.explain import GREEDY_FOUND_NO_SLOT, explained
+from callboard.scheduling.solver.messages import say
 from callboard.scheduling.solver.problem import DAY, Part, Problem, studio_fits
 from callboard.scheduling.solver.score import score
 from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced
@@ -142,14 +144,7 @@ def greedy(problem: Problem, *, keep: Sequence[Call] = ()) -> Solution:
     unplaced: list[Unplaced] = []
     for part in order:
         if g.place(part) is None:
-            unplaced.append(
-                Unplaced(
-                    part.request.id,
-                    part.part,
-                    part.length,
-                    "The greedy baseline found no slot for it.",
-                )
-            )
+            unplaced.append(explained(part, say(GREEDY_FOUND_NO_SLOT)))
     calls = tuple(sorted(g.calls, key=lambda c: (c.start, c.studio)))
     result = score(problem, calls)
     missing_required = any(problem.request_by_id[u.request].required for u in unplaced)

@@ -36,9 +36,15 @@ from callboard.scheduling.solver.problem import (
     clock,
     validate,
 )
-from callboard.scheduling.solver.solution import Solution
+from callboard.scheduling.solver.solution import Call, Solution
 
-__all__ = ["ProblemError", "problem_from_json", "problem_to_json", "solution_to_json"]
+__all__ = [
+    "ProblemError",
+    "problem_from_json",
+    "problem_to_json",
+    "schedule_from_json",
+    "solution_to_json",
+]
 
 T = TypeVar("T")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -526,6 +532,8 @@ def solution_to_json(solution: Solution, problem: Problem | None = None) -> dict
         "objective": solution.objective,
         "bound": solution.bound,
         "gap": solution.gap,
+        "person_bound": solution.person_bound,
+        "unplaceable_minutes": solution.unplaceable_minutes,
         "seconds": round(solution.seconds, 3),
         "breakdown": {goal: breakdown.get(goal, 0) for goal in GOALS} if breakdown else {},
         "calls": [
@@ -562,3 +570,85 @@ def solution_to_json(solution: Solution, problem: Problem | None = None) -> dict
             for c in solution.conflicts
         ],
     }
+
+
+_CALL_FIELDS = {
+    "request",
+    "label",
+    "part",
+    "studio",
+    "day",
+    "start",
+    "end",
+    "start_minute",
+    "end_minute",
+    "people",
+}
+
+
+def schedule_from_json(data: object, problem: Problem) -> list[Call]:
+    """The calls of a schedule someone gives: a solution JSON (``{"calls": [...]}``, what
+    ``callboard solve --json`` prints) or a bare list of calls.
+
+    A call names its ``request``, ``part`` (default 0) and ``studio``, and its start as
+    ``"day"`` and ``"start"`` (``"HH:MM"``) or as ``"start_minute"`` (from the start of the
+    horizon); its end is the start plus the part's length unless ``end``/``end_minute``
+    says otherwise, and its people are the request's unless ``people`` lists them. Raises
+    :class:`ProblemError` naming the call on anything malformed; whether the calls keep the
+    rules is for the checker to say.
+    """
+    if isinstance(data, Mapping):
+        if "calls" not in data:
+            raise ProblemError("schedule: it has no 'calls' list (give a solution JSON).")
+        items = data["calls"]
+    else:
+        items = data
+    if not isinstance(items, list):
+        raise ProblemError("schedule: 'calls' must be a list of calls.")
+    n_days = len(problem.days)
+    calls: list[Call] = []
+    for k, item in enumerate(items):
+        r = _Reader(item, f"calls[{k}]{_request_named(item)}")
+        r.unknown(_CALL_FIELDS)
+        rid = r.str_("request")
+        part = r.int_("part", 0)
+        studio = r.str_("studio")
+        request = problem.request_by_id.get(rid)
+        length = (
+            request.part_lengths[part]
+            if request is not None and part < len(request.part_lengths)
+            else None
+        )
+        if r.has("start_minute"):
+            start = r.int_("start_minute")
+        elif r.has("day"):
+            day = r.int_("day")
+            if day >= n_days:
+                raise r.fail(f"day {day} is outside the horizon (days 0–{n_days - 1}).")
+            start = day * DAY + r.time("start")
+        else:
+            raise r.fail("give its start as 'day' and 'start' (\"HH:MM\") or 'start_minute'.")
+        if r.has("end_minute"):
+            end = r.int_("end_minute")
+        elif r.has("end") and r.has("day"):
+            end = start // DAY * DAY + r.time("end")
+        elif length is not None:
+            end = start + length
+        else:
+            raise r.fail(f"unknown request {rid!r} or part {part}, and no 'end' is given.")
+        if end <= start:
+            raise r.fail("it ends before it starts (a negative duration).")
+        if r.has("people"):
+            people = r.str_list("people")
+        elif request is not None:
+            people = request.people
+        else:
+            people = ()
+        calls.append(Call(rid, part, studio, start, end, tuple(people)))
+    return calls
+
+
+def _request_named(item: object) -> str:
+    if isinstance(item, Mapping) and isinstance(item.get("request"), str):
+        return f" ({item['request']!r})"
+    return ""

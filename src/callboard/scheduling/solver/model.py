@@ -898,6 +898,8 @@ def goal_waiting(b: CallboardModel) -> None:
             gaps = gap * calls - (gap if not blocks else 0)
             b.m.add(wait >= gaps)
         _meal_cut(b, pd, info, wait, gaps, gap if gap and len(blocks) <= 1 else 0)
+        if gap and len(blocks) <= 1:
+            _meal_pair_cut(b, pd, info, wait, gaps, gap, blocks)
         b.goal_terms["waiting"].append(weight * wait)
 
 
@@ -924,6 +926,53 @@ def _meal_cut(
         return
     work = day_work(b, pd) + pd.fixed_minutes
     b.m.add((cap - within) * wait >= (cap - within) * gaps + (meal - gap) * (work - within))
+
+
+def _meal_pair_cut(
+    b: CallboardModel,
+    pd: PersonDay,
+    info: PersonInfo,
+    wait: cp_model.IntVar,
+    gaps: Expr,
+    gap: int,
+    blocks: list[tuple[int, int]],
+) -> None:
+    """A valid cut from the meal break, by pairs of calls: if calls ``i`` and ``j`` both
+    fall on the day, its work spans at least their minutes, the fixed block's, and a gap
+    of ``gap`` between each two consecutive items; when that exceeds ``meal_within`` the
+    day needs its meal rest, which is one of the gaps between items, so the person waits
+    ``meal_minutes - gap`` more than ``gaps``. A boolean ``meal`` says the day has such a
+    pair (implied by each pair); when every pair of the day's candidates forces the meal,
+    ``meal`` is implied by two calls at all (one linear constraint instead of the pairs).
+
+    Only where every call needs a short break on both sides and the day has at most one
+    block of fixed work (the same conditions as the gap cut), so the waiting is at least
+    the sum of the gaps between consecutive items."""
+    rules = info.rules
+    if not rules.has_meal_rule or rules.meal_within is None:
+        return
+    meal, within = rules.meal_minutes, rules.meal_within
+    cand = pd.cand
+    if meal <= gap or len(cand) < 2:
+        return
+    fixed = sum(e - s for s, e in blocks)
+    items = 2 + len(blocks)
+    forcing = [
+        (i, j)
+        for i, j in itertools.combinations(cand, 2)
+        if b.parts[i].length + b.parts[j].length + fixed + gap * (items - 1) > within
+    ]
+    if not forcing:
+        return
+    d = pd.day
+    lit = b.m.new_bool_var(f"meal_{pd.person}_{d}")
+    if len(forcing) == len(cand) * (len(cand) - 1) // 2:
+        calls = sum(b.y[i][d] for i in cand)
+        b.m.add(calls - 1 <= (len(cand) - 1) * lit)
+    else:
+        for i, j in forcing[:200]:
+            b.m.add_bool_or([b.y[i][d].Not(), b.y[j][d].Not(), lit])
+    b.m.add(wait >= gaps + (meal - gap) * lit)
 
 
 def least_gap(b: CallboardModel, info: PersonInfo) -> int:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from callboard.scheduling.solver.messages import Label, Minutes, Text, gettext_noop, say
 from callboard.scheduling.solver.problem import (
     DAY,
     GOALS,
@@ -32,6 +34,34 @@ class Penalty:
     message: str
     people: tuple[str, ...] = ()
     requests: tuple[str, ...] = ()
+    text: Text | None = None
+    """``message`` as a sentence the app writes in the reader's language."""
+
+
+# What each penalty says (the app translates them; ``callboard solve`` writes them in English).
+NOT_PLACED = gettext_noop("%(what)s: %(duration)s not placed (priority %(priority)s).")
+WAITS = gettext_noop("%(who)s waits %(duration)s between calls on %(day)s.")
+LONG_DAY = gettext_noop("%(who)s's day on %(day)s runs %(duration)s longer than %(usual)s.")
+BUSIEST_DAY = gettext_noop("%(who)s's busiest day, %(day)s, has %(duration)s of work.")
+SPIKE = gettext_noop(
+    "%(who)s works %(duration)s in week %(week)s, %(excess)s more than %(percent)s %% of the "
+    "week before (%(before)s)."
+)
+LATE = gettext_noop(
+    "%(what)s ends at %(end)s, %(duration)s after %(after)s, for %(people)s people."
+)
+OUTSIDE_PREFERRED = gettext_noop("%(what)s at %(when)s is outside its preferred times.")
+OUTSIDE_THEIR_PREFERRED = gettext_noop(
+    "%(who)s is called to %(what)s at %(when)s, outside the times they prefer."
+)
+PUBLISHED_MOVES = gettext_noop("The published call %(what)s at %(when)s in %(studio)s changes.")
+CALLS_CHANGE = gettext_noop("%(who)s's calls change from the published schedule.")
+
+
+def _said(msgid: str, **values: Any) -> dict[str, Any]:
+    """A penalty's ``message`` (English) and ``text`` (for the app to translate)."""
+    text = say(msgid, **values)
+    return {"message": str(text), "text": text}
 
 
 @dataclass(frozen=True)
@@ -85,8 +115,12 @@ def _unplaced(problem: Problem, calls: Sequence[Call], weight: int) -> Iterable[
                 "unplaced",
                 weight * part.request.priority * part.length,
                 part.length,
-                f"{part.name}: {part.length} minutes not placed "
-                f"(priority {part.request.priority}).",
+                **_said(
+                    NOT_PLACED,
+                    what=Label(part.name),
+                    duration=Minutes(part.length),
+                    priority=part.request.priority,
+                ),
                 requests=(part.request.id,),
             )
 
@@ -146,7 +180,9 @@ def _waiting(
                 "waiting",
                 weight * person.weight * waited,
                 waited,
-                f"{person.name} waits {waited} minutes between calls on {problem.day_label(day)}.",
+                **_said(
+                    WAITS, who=person.name, duration=Minutes(waited), day=problem.day_label(day)
+                ),
                 people=(person.id,),
             )
 
@@ -163,8 +199,13 @@ def _long_days(
                 "long_day",
                 weight * extra,
                 extra,
-                f"{person.name}'s day on {problem.day_label(day)} runs {extra} minutes longer "
-                f"than {threshold // 60} h {threshold % 60:02d}.",
+                **_said(
+                    LONG_DAY,
+                    who=person.name,
+                    day=problem.day_label(day),
+                    duration=Minutes(extra),
+                    usual=Minutes(threshold),
+                ),
                 people=(person.id,),
             )
 
@@ -183,8 +224,12 @@ def _balance(
             "balance",
             weight * extra,
             extra,
-            f"{person.name}'s busiest day, {problem.day_label(busiest_day)}, has "
-            f"{loads[busiest_day]} minutes of work.",
+            **_said(
+                BUSIEST_DAY,
+                who=person.name,
+                day=problem.day_label(busiest_day),
+                duration=Minutes(loads[busiest_day]),
+            ),
             people=(person.id,),
         )
 
@@ -204,8 +249,15 @@ def _spike(
                 "spike",
                 weight * excess,
                 excess,
-                f"{person.name} works {load} minutes in week {week + 1}, {excess} more than "
-                f"{person.spike_percent} % of the week before ({previous}).",
+                **_said(
+                    SPIKE,
+                    who=person.name,
+                    duration=Minutes(load),
+                    week=week + 1,
+                    excess=Minutes(excess),
+                    percent=person.spike_percent,
+                    before=Minutes(previous),
+                ),
                 people=(person.id,),
             )
         previous = load
@@ -220,8 +272,14 @@ def _late(problem: Problem, calls: Sequence[Call], weight: int) -> Iterable[Pena
                 "late_finish",
                 weight * late * len(c.people),
                 late * len(c.people),
-                f"{problem.request_label(c.request)} ends at {clock(c.end % DAY or DAY)}, "
-                f"{late} minutes after {clock(after)}, for {len(c.people)} people.",
+                **_said(
+                    LATE,
+                    what=Label(problem.request_label(c.request)),
+                    end=clock(c.end % DAY or DAY),
+                    duration=Minutes(late),
+                    after=clock(after),
+                    people=len(c.people),
+                ),
                 people=c.people,
                 requests=(c.request,),
             )
@@ -237,7 +295,7 @@ def _preferences(problem: Problem, calls: Sequence[Call], weight: int) -> Iterab
                 "preference",
                 weight * c.minutes,
                 c.minutes,
-                f"{request.label} at {problem.when(c.start)} is outside its preferred times.",
+                **_said(OUTSIDE_PREFERRED, what=Label(request.label), when=problem.when(c.start)),
                 requests=(c.request,),
             )
         for pid in c.people:
@@ -247,8 +305,12 @@ def _preferences(problem: Problem, calls: Sequence[Call], weight: int) -> Iterab
                     "preference",
                     weight * c.minutes,
                     c.minutes,
-                    f"{person.name} is called to {request.label} at {problem.when(c.start)}, "
-                    "outside the times they prefer.",
+                    **_said(
+                        OUTSIDE_THEIR_PREFERRED,
+                        who=person.name,
+                        what=Label(request.label),
+                        when=problem.when(c.start),
+                    ),
                     people=(pid,),
                     requests=(c.request,),
                 )
@@ -265,8 +327,12 @@ def _replanning(problem: Problem, calls: Sequence[Call]) -> Iterable[Penalty]:
                 "moved_call",
                 w.moved_call,
                 1,
-                f"The published call {problem.request_label(pub.request)} at "
-                f"{problem.when(pub.start)} in {problem.studio_name(pub.studio)} changes.",
+                **_said(
+                    PUBLISHED_MOVES,
+                    what=Label(problem.request_label(pub.request)),
+                    when=problem.when(pub.start),
+                    studio=problem.studio_name(pub.studio),
+                ),
                 requests=(pub.request,),
             )
     for pid in sorted(touched):
@@ -274,7 +340,7 @@ def _replanning(problem: Problem, calls: Sequence[Call]) -> Iterable[Penalty]:
             "touched_person",
             w.touched_person,
             1,
-            f"{problem.person_name(pid)}'s calls change from the published schedule.",
+            **_said(CALLS_CHANGE, who=problem.person_name(pid)),
             people=(pid,),
         )
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from callboard.scheduling.solver.messages import Text
+
 
 class Status(StrEnum):
     OPTIMAL = "optimal"
@@ -41,6 +43,8 @@ class Unplaced:
     part: int
     minutes: int
     reason: str
+    text: Text | None = None
+    """``reason`` as a sentence the app writes in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class Conflict:
     calls: tuple[tuple[str, int], ...] = ()
     rules: tuple[str, ...] = ()
     people: tuple[str, ...] = ()
+    text: Text | None = None
+    """``message`` as a sentence the app writes in the reader's language."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +65,8 @@ class Solution:
     """A schedule and how good it is.
 
     ``objective`` is the weighted sum of the goals of this schedule (recomputed from the
-    calls); ``bound`` is the solver's proven lower bound on any schedule's objective; ``gap``
+    calls); ``bound`` is the best proven lower bound on any schedule's objective (CP-SAT's
+    or the person bound, whichever is higher); ``gap``
     is ``(objective - bound) / max(1, objective)``. ``breakdown`` gives each goal's cost.
     """
 
@@ -73,6 +80,11 @@ class Solution:
     conflicts: tuple[Conflict, ...] = ()
     seconds: float = 0.0
     method: str = "cp-sat"
+    person_bound: int | None = None
+    """The person bound (``bound.py``), when it was computed; ``bound`` is the larger of
+    it and CP-SAT's proven bound."""
+    unplaceable_minutes: int = 0
+    """Requested minutes the bound proves no schedule can place (over-subscription)."""
 
     @property
     def has_schedule(self) -> bool:

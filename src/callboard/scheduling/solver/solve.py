@@ -9,16 +9,18 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from callboard.scheduling.solver.bound import PersonBound, person_bound
 from callboard.scheduling.solver.check import check
 from callboard.scheduling.solver.conflicts import find_conflicts
-from callboard.scheduling.solver.decompose import can_decompose, decompose
-from callboard.scheduling.solver.explain import unplaced_reasons
+from callboard.scheduling.solver.decompose import LP_SUBSOLVERS, can_decompose, decompose
+from callboard.scheduling.solver.explain import NOT_PLACED, explained, unplaced_reasons
 from callboard.scheduling.solver.greedy import greedy
 from callboard.scheduling.solver.lns import all_values, improve
+from callboard.scheduling.solver.messages import say
 from callboard.scheduling.solver.model import CallboardModel, add_hint, read_calls
 from callboard.scheduling.solver.problem import Problem, validate
 from callboard.scheduling.solver.score import score
-from callboard.scheduling.solver.solution import Call, Solution, Status, Unplaced, relative_gap
+from callboard.scheduling.solver.solution import Call, Solution, Status, relative_gap
 from callboard.scheduling.solver.stopping import solve_stoppable
 
 Progress = Callable[[float, int, int], None]
@@ -29,6 +31,12 @@ DECOMPOSE_SHARE = 0.7
 
 DECOMPOSE_FROM = 30
 """Calls to place from which a week of several days is first planned day by day."""
+
+BOUND_SHARE = 0.2
+"""Share of the time limit given to the person bound (``bound.py``), on problems of at
+least ``BOUND_FROM`` calls; its schedules' days then guide planning by days."""
+
+BOUND_FROM = 8
 
 FIRST_PHASE_WORK = 2.5
 """CP-SAT deterministic time of the first, bound-proving phase (when LNS follows); on the
@@ -64,11 +72,12 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.progress = progress
         self.trace = trace
         self.stop = stop
+        self.floor = 0
 
     def on_solution_callback(self) -> None:
         elapsed = time.perf_counter() - self.started
         objective = round(self.objective_value)
-        bound = math.ceil(self.best_objective_bound - 1e-6)
+        bound = max(self.floor, math.ceil(self.best_objective_bound - 1e-6))
         self.trace.points.append((elapsed, objective, bound))
         if self.progress is not None:
             self.progress(elapsed, objective, bound)
@@ -94,6 +103,8 @@ def solve(
     stop: Callable[[], bool] | None = None,
     poll_seconds: float = 0.5,
     log: bool = False,
+    bound_share: float | None = None,
+    lp_search: bool | None = None,
 ) -> Solution:
     """Build and solve the model; the result's objective is recomputed from its calls.
 
@@ -103,7 +114,13 @@ def solve(
     With ``by_days`` (``None``: with ``lns``, on a week of several days with at least
     ``DECOMPOSE_FROM`` calls) the calls are first planned day by day (``decompose.py``, in
     ``DECOMPOSE_SHARE`` of the time) and the better of that schedule and the greedy one is
-    the hint. ``gap_limit`` stops as soon as the relative gap is that small. ``stop`` is
+    the hint. The person bound (``bound.py``; ``bound_share`` of the time, default
+    ``BOUND_SHARE`` on problems of ``BOUND_FROM`` calls or more, 0 turns it off) is computed
+    first: the result's bound is the larger of it and CP-SAT's, and the days of its
+    schedules are a hint for the day plan of planning by days. ``lp_search`` (``None``: when
+    planning by days) has CP-SAT's two workers, when there are two, search the
+    neighbourhoods of LNS with the full LP relaxation (``decompose.LP_SUBSOLVERS``).
+    ``gap_limit`` stops as soon as the relative gap is that small. ``stop`` is
     asked on every improving schedule and every ``poll_seconds``; when it says yes the
     search ends and the best schedule so far is returned (the hint if CP-SAT had found
     none yet and it keeps every rule, else status ``unknown``). Raises
@@ -124,20 +141,29 @@ def solve(
         ]
         hint = greedy(problem, keep=kept).calls
     hint_method = "greedy"
+    if bound_share is None:
+        bound_share = BOUND_SHARE if lns and len(problem.parts) >= BOUND_FROM else 0.0
+    people: PersonBound | None = None
+    if bound_share > 0 and not should_stop():
+        people = person_bound(
+            problem, time_limit=time_limit * bound_share, workers=1, stop=should_stop
+        )
     if by_days is None:
         by_days = lns and len(problem.parts) >= DECOMPOSE_FROM and can_decompose(problem)
     if by_days and can_decompose(problem) and not should_stop():
+        floor = people.bound if people is not None else 0
 
         def planned_better(cost: int) -> None:
             elapsed = time.perf_counter() - started
-            trace.points.append((elapsed, cost, 0))
+            trace.points.append((elapsed, cost, floor))
             if progress is not None:
-                progress(elapsed, cost, 0)
+                progress(elapsed, cost, floor)
 
         planned = decompose(
             problem,
             engine=solve,
-            time_limit=time_limit * DECOMPOSE_SHARE,
+            time_limit=max(1.0, min(time_limit * DECOMPOSE_SHARE, deadline - time.perf_counter())),
+            prefer=people.guidance if people is not None and people.guidance else None,
             seed=seed,
             workers=workers,
             hint=hint or (),
@@ -147,6 +173,8 @@ def solve(
         )
         if not hint or score(problem, planned).total < score(problem, hint).total:
             hint, hint_method = planned, "by days"
+    if lp_search is None:
+        lp_search = bool(by_days)
     if hint:
         add_hint(model, hint, time_limit=max(0.5, min(5.0, time_limit / 4)))
     solver = cp_model.CpSolver()
@@ -164,7 +192,11 @@ def solve(
     params.num_workers = max(1, workers)
     params.relative_gap_limit = gap_limit
     params.log_search_progress = log
+    # The full search keeps CP-SAT's own workers (they take up the hint fastest); the
+    # neighbourhoods below, small like a day, use the LP workers with ``lp_search``.
+    subsolvers = LP_SUBSOLVERS if lp_search and workers == 2 else ()
     callback = _Callback(started, progress, trace, should_stop)
+    callback.floor = people.bound if people is not None else 0
     raw = solve_stoppable(solver, model.m, stop=stop, poll=poll_seconds, callback=callback)
     if raw == cp_model.UNKNOWN and lns and not should_stop() and time.perf_counter() < deadline:
         params.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
@@ -180,7 +212,7 @@ def solve(
             seconds=time.perf_counter() - started,
         )
     method = "cp-sat"
-    bound: int | None = None
+    bound: int | None = people.bound if people is not None else None
     if status is Status.UNKNOWN:
         # Stopped (or out of time) before CP-SAT found a schedule: the starting schedule
         # is the best there is, when it keeps every rule.
@@ -190,6 +222,8 @@ def solve(
         calls = tuple(sorted(hint, key=lambda c: (c.start, c.studio)))
     else:
         proven = math.ceil(solver.best_objective_bound - 1e-6)
+        if people is not None:
+            proven = max(proven, people.bound)
         bound = proven
         values = all_values(model, solver.value)
         objective = round(solver.objective_value)
@@ -218,6 +252,8 @@ def solve(
                 on_improve=improved,
                 stop=lambda: should_stop() or relative_gap(best[0], proven) <= gap_limit,
                 poll_seconds=poll_seconds,
+                floors={r.person: r.bound for r in people.people} if people is not None else None,
+                subsolvers=subsolvers,
             )
         calls = tuple(read_calls(model, lambda var: values[var.index]))
     result = score(problem, calls)
@@ -228,9 +264,7 @@ def solve(
     else:
         placed = {c.key for c in calls}
         unplaced = [
-            Unplaced(key[0], key[1], part.length, "Not placed.")
-            for key, part in parts.items()
-            if key not in placed
+            explained(part, say(NOT_PLACED)) for key, part in parts.items() if key not in placed
         ]
     return Solution(
         status=status,
@@ -242,4 +276,6 @@ def solve(
         breakdown=result.breakdown(),
         seconds=seconds,
         method=method,
+        person_bound=people.bound if people is not None else None,
+        unplaceable_minutes=people.unplaceable_minutes if people is not None else 0,
     )

@@ -96,7 +96,8 @@ def test_notices_are_listed_and_marked_read_by_their_person_only(client, world, 
     services.schedule_publish(period=world.period, by=world.master, now=now, send_email=False)
     client.force_login(world.klara_user)
     mine = client.get(f"{API}/notices").json()
-    assert len(mine) == 1 and mine[0]["kind"] == "changed"
+    # Newest first: the move, then the first version's news of her call.
+    assert [n["kind"] for n in mine] == ["changed", "added"]
     assert client.post(f"{API}/notices/{mine[0]['id']}/read").json()["read_at"]
     other = Notice.objects.exclude(person=world.klara).first()
     assert client.post(f"{API}/notices/{other.pk}/read").status_code == 404

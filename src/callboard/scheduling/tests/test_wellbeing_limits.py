@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.urls import reverse
 
 from callboard.company.tests.plans import DAY1
 from callboard.core.roles import Role
@@ -58,6 +59,34 @@ def test_a_dancer_who_is_not_dancing_is_never_called(world, now, make_user):
     _injure(world, now, make_user, mode="out")
     solve(world, now)
     assert _klara_minutes_per_day(world) == {}
+
+
+def test_a_rehearsal_is_planned_without_the_injured_dancer_and_says_so(
+    world, now, make_user, client
+):
+    _injure(world, now, make_user, mode="out")
+    run = solve(world, now)
+    # The pas de deux is not dropped: it is planned without her, and the run says why.
+    calls = Call.objects.filter(request=world.pdd)
+    assert calls.exists()
+    assert not calls.filter(people=world.klara).exists()
+    said = run.log
+    assert "Klára Kalmurzaev cannot dance on any day of “Pas de deux”" in said
+    assert "unavailable (medical)" in said
+    # The plan page names her and the reason, never the medical detail.
+    client.force_login(world.master)
+    body = client.get(reverse("scheduling:plan", args=[world.period.pk])).content.decode()
+    assert 'id="cannot-dance"' in body
+    assert "Klára Kalmurzaev cannot dance" in body and "unavailable (medical)" in body
+    assert BodyPart.values[0] not in body.split('id="cannot-dance"')[1].split("</section>")[0]
+
+
+def test_a_dancer_marked_on_leave_is_named_on_the_plan(world, now, client):
+    world.klara.dancer.status = "on_leave"
+    world.klara.dancer.save()
+    client.force_login(world.master)
+    body = client.get(reverse("scheduling:plan", args=[world.period.pk])).content.decode()
+    assert "Klára Kalmurzaev cannot dance on any day of “Pas de deux” (on leave)" in body
 
 
 def test_without_an_injury_the_pas_de_deux_is_placed(world, now):

@@ -18,6 +18,8 @@ from callboard.season.services.calendar import (
     tour_create,
     tour_update,
     venue_create,
+    venue_stage_open,
+    venue_stage_set,
     venue_update,
 )
 from callboard.season.services.common import (
@@ -32,6 +34,7 @@ from callboard.season.services.performances import (
     PerformanceData,
     performance_cancel,
     performance_create,
+    performance_stage_times_set,
     performance_update,
 )
 from callboard.season.services.programmes import (
@@ -51,6 +54,7 @@ __all__ = [
     "ProgrammeItem",
     "performance_cancel",
     "performance_create",
+    "performance_stage_times_set",
     "performance_update",
     "programme_create",
     "programme_update",
@@ -59,5 +63,7 @@ __all__ = [
     "tour_create",
     "tour_update",
     "venue_create",
+    "venue_stage_open",
+    "venue_stage_set",
     "venue_update",
 ]

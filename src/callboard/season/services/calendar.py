@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
-from callboard.core.actors import Actor
+from callboard.company.models import Site, Studio
+from callboard.company.services import studio_create
+from callboard.core.actors import CALLBOARD, Actor
 from callboard.core.errors import Conflict, ValidationFailed, reject_unknown_fields
 from callboard.core.roles import Cap, require
 from callboard.core.zones import zone
@@ -41,6 +43,8 @@ def _venue_fields(
     stage_notes: str,
     orchestra_pit: bool,
     address: str,
+    get_in_minutes: int | None = None,
+    get_out_minutes: int | None = None,
 ) -> dict[str, object]:
     name = _required(name, field="name", message=_("Give the venue a name."))
     city = _required(city, field="city", message=_("Give the city the venue is in."))
@@ -53,6 +57,12 @@ def _venue_fields(
                 _("Stage sizes are metres between 0 and 1000; leave empty when unknown."),
                 field=label,
             )
+    for label, minutes in (
+        ("get_in_minutes", get_in_minutes),
+        ("get_out_minutes", get_out_minutes),
+    ):
+        if minutes is not None and not 0 <= minutes <= 24 * 60:
+            raise ValidationFailed(_("Give between 0 minutes and a day."), field=label)
     duplicate = Venue.objects.filter(name__iexact=name)
     if venue is not None:
         duplicate = duplicate.exclude(pk=venue.pk)
@@ -68,6 +78,8 @@ def _venue_fields(
         "time_zone": time_zone.strip(),
         "capacity": capacity,
         "stage_width_m": stage_width_m,
+        "get_in_minutes": get_in_minutes,
+        "get_out_minutes": get_out_minutes,
         "stage_depth_m": stage_depth_m,
         "stage_notes": (stage_notes or "").strip(),
         "orchestra_pit": bool(orchestra_pit),
@@ -88,6 +100,8 @@ def venue_create(
     stage_notes: str = "",
     orchestra_pit: bool = True,
     address: str = "",
+    get_in_minutes: int | None = None,
+    get_out_minutes: int | None = None,
     by: Actor,
     now: dt.datetime,
 ) -> Venue:
@@ -105,6 +119,8 @@ def venue_create(
             stage_notes=stage_notes,
             orchestra_pit=orchestra_pit,
             address=address,
+            get_in_minutes=get_in_minutes,
+            get_out_minutes=get_out_minutes,
         )
     )
     _save(venue, _("A venue with that name already exists."))
@@ -333,3 +349,162 @@ def tour_update(*, tour: Tour, changes: Mapping[str, Any], by: Actor, now: dt.da
         changes=audit.diff(before, audit.fields_of(tour, TOUR_FIELDS)),
     )
     return tour
+
+
+@transaction.atomic
+def venue_stage_open(
+    *,
+    venue: Venue,
+    site: Site,
+    capacity: int = 80,
+    get_in_minutes: int | None = None,
+    get_out_minutes: int | None = None,
+    by: Actor,
+    now: dt.datetime,
+) -> Venue:
+    """Give a venue its stage: a room of ``site`` (the theatre's building) on which the
+    scheduler plans stage and dress rehearsals, and which performances take from their
+    get-in to their get-out."""
+    require(by, Cap.EDIT_SEASON)
+    if venue.stage_id is not None:
+        raise Conflict(
+            _("%(venue)s has its stage already (%(stage)s).")
+            % {"venue": venue.name, "stage": venue.stage}
+        )
+    _stage_minutes(get_in_minutes, get_out_minutes)
+    stage = studio_create(
+        name=_("Stage of %(venue)s") % {"venue": venue.name},
+        site_id=site.pk,
+        capacity=capacity,
+        has_piano=True,
+        is_stage=True,
+        notes=venue.stage_notes,
+        by=CALLBOARD,  # the season's editor gives the stage; the studio is its consequence
+        now=now,
+    )
+    before = {"stage": None, "get_in_minutes": venue.get_in_minutes}
+    venue.stage = stage
+    venue.get_in_minutes = get_in_minutes
+    venue.get_out_minutes = get_out_minutes
+    venue.save(update_fields=["stage", "get_in_minutes", "get_out_minutes"])
+    audit.record(
+        actor=by,
+        action="season.venue_stage",
+        obj=venue,
+        at=now,
+        summary=_("%(venue)s has its stage at %(site)s") % {"venue": venue.name, "site": site},
+        changes=audit.diff(before, {"stage": stage.name, "get_in_minutes": get_in_minutes}),
+    )
+    return venue
+
+
+MAX_STAGE_CAPACITY = 500
+
+
+def _stage_minutes(get_in_minutes: int | None, get_out_minutes: int | None) -> None:
+    for name, value in (("get_in_minutes", get_in_minutes), ("get_out_minutes", get_out_minutes)):
+        if value is not None and not 0 <= value <= 24 * 60:
+            raise ValidationFailed(_("Give between 0 minutes and a day."), field=name)
+
+
+def _stage_facts(venue: Venue) -> dict[str, object]:
+    stage = venue.stage
+    return {
+        "stage": stage.name if stage is not None else None,
+        "stage_capacity": stage.capacity if stage is not None else None,
+        "get_in_minutes": venue.get_in_minutes,
+        "get_out_minutes": venue.get_out_minutes,
+    }
+
+
+@transaction.atomic
+def venue_stage_set(
+    *,
+    venue: Venue,
+    room: Studio | None = None,
+    site: Site | None = None,
+    capacity: int | None = None,
+    get_in_minutes: int | None = None,
+    get_out_minutes: int | None = None,
+    by: Actor,
+    now: dt.datetime,
+) -> Venue:
+    """Say which room is the venue's stage and its details: an existing room of the
+    company's (``room``), else the venue's stage as it is, else a new room at ``site``; how
+    many dancers it holds (``capacity``, unchanged when None); and the venue's get-in and
+    get-out (None: Callboard's defaults). The room the venue leaves, when no other venue's
+    stage, is a studio again. One history entry on the venue says what changed.
+    """
+    require(by, Cap.EDIT_SEASON)
+    _stage_minutes(get_in_minutes, get_out_minutes)
+    if capacity is not None and not 1 <= capacity <= MAX_STAGE_CAPACITY:
+        raise ValidationFailed(
+            _("A stage holds between 1 and %(max)s dancers.") % {"max": MAX_STAGE_CAPACITY},
+            field="capacity",
+        )
+    locked = Venue.objects.select_for_update(of=("self",)).select_related("stage").get(pk=venue.pk)
+    before = _stage_facts(locked)
+    if room is not None:
+        other = Venue.objects.filter(stage=room).exclude(pk=locked.pk).first()
+        if other is not None:
+            raise Conflict(
+                _("%(room)s is the stage of %(venue)s already; choose another room.")
+                % {"room": room.name, "venue": other.name},
+                field="room",
+            )
+        if not room.active:
+            raise ValidationFailed(
+                _("%(room)s is not in use; choose a room in use, or put it back in use first.")
+                % {"room": room.name},
+                field="room",
+            )
+        stage = room
+    elif locked.stage is not None:
+        stage = locked.stage
+    else:
+        if site is None:
+            raise ValidationFailed(
+                _("Choose the room that is the stage, or the site where its room is added."),
+                field="site",
+            )
+        stage = studio_create(
+            name=_("Stage of %(venue)s") % {"venue": locked.name},
+            site_id=site.pk,
+            capacity=capacity or 80,
+            has_piano=True,
+            is_stage=True,
+            notes=locked.stage_notes,
+            by=CALLBOARD,  # the season's editor gives the stage; the room is its consequence
+            now=now,
+        )
+    left = locked.stage if locked.stage is not None and locked.stage.pk != stage.pk else None
+    if left is not None and not Venue.objects.filter(stage=left).exclude(pk=locked.pk).exists():
+        # The room the venue leaves is a studio again: the scheduler no longer keeps it for
+        # stage rehearsals, nor performances for their get-in.
+        left.is_stage = False
+        left.save(update_fields=["is_stage"])
+    room_fields = ["is_stage"]
+    stage.is_stage = True
+    if capacity is not None:
+        stage.capacity = capacity
+        room_fields.append("capacity")
+    stage.save(update_fields=room_fields)
+    locked.stage = stage
+    locked.get_in_minutes = get_in_minutes
+    locked.get_out_minutes = get_out_minutes
+    locked.save(update_fields=["stage", "get_in_minutes", "get_out_minutes"])
+    venue.stage, venue.get_in_minutes, venue.get_out_minutes = (
+        stage,
+        get_in_minutes,
+        get_out_minutes,
+    )
+    audit.record(
+        actor=by,
+        action="season.venue_stage",
+        obj=venue,
+        at=now,
+        summary=_("Stage of %(venue)s: %(room)s at %(site)s")
+        % {"venue": venue.name, "room": stage.name, "site": stage.site.name},
+        changes=audit.diff(before, _stage_facts(locked)),
+    )
+    return venue

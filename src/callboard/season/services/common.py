@@ -27,6 +27,8 @@ VENUE_FIELDS = (
     "stage_notes",
     "orchestra_pit",
     "address",
+    "get_in_minutes",
+    "get_out_minutes",
 )
 
 

@@ -126,3 +126,45 @@ def test_the_work_page_shows_performances_in_the_venues_time_zone(client_as, now
     page = client_as(Role.DANCER).get(reverse("repertoire:work", args=[work.pk])).content.decode()
     assert "Volga tour" in page
     assert "21:00" in page  # 16:00 UTC is 21:00 in Yekaterinburg
+
+
+def test_mark_premiered_asks_which_performance_was_the_premiere(client_as):
+    """The commission page offers the work's danced performances; the one chosen sets the
+    premiere's day. A day still to come is refused."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from callboard.core.roles import Role
+    from callboard.repertoire.models import Commission, Work
+    from callboard.repertoire.tests.factories import CommissionFactory
+    from callboard.season.tests import factories as sf
+
+    commission = CommissionFactory(status=Commission.Status.IN_CREATION)
+    programme = sf.ProgrammeFactory()
+    sf.ProgrammeWorkFactory(programme=programme, work=commission.work)
+    today = timezone.now()
+    gala = sf.PerformanceFactory(
+        programme=programme, starts_at=today - dt.timedelta(days=10), title="Annual gala"
+    )
+    sf.PerformanceFactory(programme=programme, starts_at=today - dt.timedelta(days=3))
+    sf.PerformanceFactory(programme=programme, starts_at=today + dt.timedelta(days=5))
+    client = client_as(Role.ARTISTIC_DIRECTOR)
+    page = client.get(f"/repertoire/commissions/{commission.pk}/").content.decode()
+    assert "Which performance was the premiere?" in page
+    assert page.count("<option value=") == 2  # the two danced, not the one to come
+    gala_day = gala.starts_at.astimezone(dt.timezone(dt.timedelta(hours=3))).date()
+    future = (today + dt.timedelta(days=5)).date().isoformat()
+    refused = client.post(
+        f"/repertoire/commissions/{commission.pk}/advance/",
+        {"to_status": "premiered", "premiere_date": future, "back": "commission"},
+        follow=True,
+    )
+    assert "still to come" in refused.content.decode()
+    assert Work.objects.get(pk=commission.work_id).premiere_date is None
+    client.post(
+        f"/repertoire/commissions/{commission.pk}/advance/",
+        {"to_status": "premiered", "premiere_date": gala_day.isoformat(), "back": "commission"},
+    )
+    work = Work.objects.get(pk=commission.work_id)
+    assert work.premiere_date == gala_day and work.status == Work.Status.PREMIERED

@@ -38,6 +38,7 @@ from callboard.site.demo.story import (
     DemoSummary,
     DemoUser,
     _World,
+    demo_now,
     demo_today,
 )
 from callboard.workload import demo as wellbeing_demo
@@ -49,6 +50,7 @@ __all__ = [
     "DemoUser",
     "build_demo",
     "build_extras",
+    "demo_now",
     "demo_today",
 ]
 
@@ -89,13 +91,14 @@ def build_demo(*, today: dt.date) -> DemoSummary:
     )
 
 
-def build_extras(*, today: dt.date) -> Iterator[str]:
+def build_extras(*, today: dt.date, now: dt.datetime | None = None) -> Iterator[str]:
     """Each app above the company adds its part of the story on top of :func:`build_demo`, in
-    order; yields the lines that describe what was built."""
-    now = dt.datetime.combine(today, dt.time(9, 0), tzinfo=MOSCOW)
+    order, as of ``now`` (default: 9:00 in Moscow on ``today``; see :func:`demo_now`); yields
+    the lines that describe what was built."""
+    now = now or demo_now(today)
     casting = casting_demo.build_casting_demo(now=now)
     yield from casting_demo.describe(casting)
-    boxoffice_demo.build_boxoffice_demo(now=now)
+    yield from boxoffice_demo.describe(boxoffice_demo.build_boxoffice_demo(now=now))
     schedule = schedule_demo.build_schedule_demo(now=now)
     yield from schedule_demo.describe(schedule)
     reception = reception_demo.build_reception_demo(now=now)

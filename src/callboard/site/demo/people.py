@@ -4,14 +4,17 @@ Eleonora and the people around them, the roster, and the demo users."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from callboard.company import models as cm
 from callboard.company.presets import PRESETS
+from callboard.core import twofactor
 from callboard.core.roles import ROLE_LABELS, Role, ensure_groups
 from callboard.site.demo.story import (
     COMPANY_NAME,
@@ -411,7 +414,10 @@ def _build_dancers(w: _World) -> None:
     eligible = [d for d in built if d.rank != cm.Dancer.Rank.PRINCIPAL]
     chosen = rng.sample(eligible, 5)
     for dancer in chosen[:3]:
+        # Marked by hand, with the reason; the physiotherapist's record takes over later
+        # (wellbeing's demo), and the roster then reads it.
         dancer.status = cm.Dancer.Status.INJURED
+        dancer.status_reason = "Reported by phone; sees the physiotherapist on Monday"
         _put(dancer)
     for dancer in chosen[3:]:
         dancer.status = cm.Dancer.Status.ON_LEAVE
@@ -453,11 +459,27 @@ def _build_users(w: _World) -> list[DemoUser]:
         user.groups.add(groups[role.value])
         person.user = user
         _put(person)
-        users.append(DemoUser(username, person.full_name, ROLE_LABELS[role]))
+        users.append(DemoUser(username, person.full_name, str(ROLE_LABELS[role]), _demo_app(user)))
     admin = user_model(
         username="admin", email=f"admin@{EMAIL_DOMAIN}", is_staff=True, is_superuser=True
     )
     admin.password = hashed
     _put(admin)
-    users.append(DemoUser("admin", "Administrator", _("Superuser (all roles, /admin/)")))
+    users.append(
+        DemoUser("admin", "Administrator", _("Superuser (all roles, /admin/)"), _demo_app(admin))
+    )
     return users
+
+
+def _demo_app(user: object) -> str:
+    """A role that must sign in with a second factor gets an authenticator app whose secret is
+    fixed by its user name (the demo is the same every time; README lists them): returns the
+    secret, or "" for a role without one."""
+    if not twofactor.required_for(user):
+        return ""
+    name = user.get_username()  # type: ignore[attr-defined]
+    key = hashlib.sha1(f"callboard-demo-totp:{name}".encode()).hexdigest()
+    device = TOTPDevice.objects.create(
+        user=user, name=twofactor.APP_DEVICE_NAME, key=key, confirmed=True
+    )
+    return twofactor.secret_of(device)

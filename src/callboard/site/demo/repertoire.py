@@ -7,7 +7,7 @@ from typing import Any, NamedTuple
 
 from callboard.company import models as cm
 from callboard.repertoire import models as rm
-from callboard.site.demo.story import _put, _World
+from callboard.site.demo.story import GALA_DAYS_AGO, _put, _World
 
 
 class RoleSpec(NamedTuple):
@@ -279,17 +279,23 @@ def _build_repertoire(w: _World) -> None:
     _build_work(w, GISELLE, premiere_date=w.years_ago(10, 11, 2))
     _build_work(w, NUTCRACKER, premiere_date=w.years_ago(13, 12, 24))
     _build_work(w, ETUDES, premiere_date=w.years_ago(3, 4, 20), choreographer=w.people["sergei"])
-    veils = _build_work(w, SEVEN_VEILS, choreographer=w.people["klara"])
-
-    gala_day = w.days(28)
+    # Dance of the Seven Veils had its world premiere at the Annual Gala, two evenings ago.
+    gala_day = w.days(-GALA_DAYS_AGO)
+    veils = _build_work(
+        w,
+        SEVEN_VEILS,
+        choreographer=w.people["klara"],
+        status=rm.Work.Status.PREMIERED,
+        premiere_date=gala_day,
+    )
     commission = _put(
         rm.Commission(
             work=veils,
             commissioned_by=w.people["sergei"],
             creator=w.people["klara"],
             occasion="Annual Gala",
-            status=rm.Commission.Status.IN_CREATION,
-            agreed_on=w.days(-120),
+            status=rm.Commission.Status.PREMIERED,
+            agreed_on=gala_day - dt.timedelta(days=150),
             premiere_planned=gala_day,
             brief=(
                 "A new work of about 35 minutes for the Annual Gala, made by Klára on the "
@@ -299,20 +305,21 @@ def _build_repertoire(w: _World) -> None:
             ),
         )
     )
-    for title, due, done in [
-        ("Concept agreed", -110, -112),
-        ("Music chosen", -80, -84),
-        ("First studio sessions", -45, -45),
-        ("Full run-through", 10, None),
-        ("Costumes and veils delivered", 18, None),
-        ("Premiere at the Annual Gala", 28, None),
+    for title, due, done in [  # days before the gala
+        ("Concept agreed", 138, 140),
+        ("Music chosen", 108, 112),
+        ("First studio sessions", 73, 73),
+        ("Full run-through", 18, 17),
+        ("Costumes and veils delivered", 10, 9),
+        ("Premiere at the Annual Gala", 0, 0),
+        ("Archive film of the premiere delivered", -30, None),  # still to come
     ]:
         _put(
             rm.Milestone(
                 commission=commission,
                 title=title,
-                due_on=w.days(due),
-                done_on=w.days(done) if done is not None else None,
+                due_on=gala_day - dt.timedelta(days=due),
+                done_on=gala_day - dt.timedelta(days=done) if done is not None else None,
             )
         )
 
@@ -366,6 +373,10 @@ def _know(
     )
 
 
+# The most performances of one work a dancer can give in a season (The Nutcracker's run).
+PER_SEASON = 8
+
+
 def _build_casting_material(w: _World) -> None:
     """Who knows which role: the stories' roles by hand, the rest from seeded choices."""
     rng = w.rng
@@ -374,7 +385,7 @@ def _build_casting_material(w: _World) -> None:
     for work, role, first, times in [
         ("Swan Lake", "Odette/Odile", w.years_ago(4, 3, 14), 38),
         ("Giselle", "Giselle", w.years_ago(3, 11, 6), 21),
-        ("The Nutcracker", "Sugar Plum Fairy", w.years_ago(5, 12, 27), 46),
+        ("The Nutcracker", "Sugar Plum Fairy", w.years_ago(5, 12, 27), 34),  # 5 Christmas runs
     ]:
         _know(w, klara, w.roles[(work, role)], first_danced=first, times=times)
     _know(w, klara, w.roles[("Dance of the Seven Veils", "The Lead")], learning=True)
@@ -410,10 +421,20 @@ def _build_casting_material(w: _World) -> None:
                     joined = dancer.joined_on or w.years_ago(1)
                     span = max(1, (w.days(-30) - joined).days)
                     first = joined + dt.timedelta(days=rng.randint(0, span))
+                    if title == "The Nutcracker":
+                        # Danced only in the Christmas run: a first night is a late-December
+                        # evening, and one still to come is no first night yet.
+                        year = first.year + (first > dt.date(first.year, 12, 20))
+                        first = dt.date(year, 12, rng.randint(20, 30))
+                        if first >= w.today:
+                            _know(w, dancer, w.roles[(title, name)])
+                            continue
+                    # No more nights than the seasons since the first could have held.
+                    seasons = (w.today - first).days // 365 + 1
                     _know(
                         w,
                         dancer,
                         w.roles[(title, name)],
                         first_danced=first,
-                        times=rng.randint(1, 40),
+                        times=rng.randint(1, min(40, PER_SEASON * seasons)),
                     )

@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from callboard.season import models as sm
-from callboard.site.demo.story import TIME_ZONE, _at, _put, _World
+from callboard.site.demo.story import GALA_DAYS_AGO, TIME_ZONE, _at, _put, _World
 
 
 def _build_venues(w: _World) -> None:
@@ -78,7 +78,7 @@ def _nutcracker_days(today: dt.date, avoid: set[dt.date]) -> list[dt.date]:
 def _build_season(w: _World) -> list[sm.Performance]:
     today = w.today
     season_year = today.year if today.month >= 8 else today.year - 1
-    gala_day = w.days(28)
+    gala_day = w.days(-GALA_DAYS_AGO)
     nutcracker_days = _nutcracker_days(today, {gala_day})
     starts_on = min(dt.date(season_year, 9, 1), w.days(-60))
     ends_on = max(dt.date(season_year + 1, 6, 30), w.days(60), *nutcracker_days)
@@ -176,7 +176,7 @@ def _build_season(w: _World) -> list[sm.Performance]:
             "venue": main,
             "day": gala_day,
             "minutes": 150,
-            "status": sm.Performance.Status.ON_SALE,
+            "status": sm.Performance.Status.PERFORMED,
             "conductor": grekov,
             "notes": "World premiere of Dance of the Seven Veils by Klára Kalmurzaev.",
         }

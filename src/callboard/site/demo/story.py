@@ -32,6 +32,10 @@ TIME_ZONE = "Europe/Moscow"
 MOSCOW = ZoneInfo(TIME_ZONE)
 COMPANY_NAME = "Pavlov Ballet Theatre"
 EMAIL_DOMAIN = "pavlovballet.example"
+# The Annual Gala, with the premiere of Dance of the Seven Veils, was two evenings before the
+# anchor day: the demo shows what happens after the curtain (the premiere marked, the report,
+# the review, the audience's answers) while the Volga tour and The Nutcracker are to come.
+GALA_DAYS_AGO = 2
 
 M = TypeVar("M", bound=models.Model)
 
@@ -41,6 +45,9 @@ class DemoUser:
     username: str
     name: str
     role: str
+    # The authenticator-app secret of a role that signs in with a second factor ("" if none):
+    # `callboard totp SECRET` prints the code an app would show.
+    totp_secret: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,16 @@ class DemoSummary:
 def demo_today() -> dt.date:
     """The default anchor day: today's date in Moscow, the company's home."""
     return dt.datetime.now(tz=MOSCOW).date()
+
+
+def demo_now(today: dt.date, clock: dt.datetime | None = None) -> dt.datetime:
+    """The moment the demo's stories are written at: 9:00 in Moscow on the anchor day, or
+    ``clock`` (the moment the demo is built) when that is earlier on the same day, so that
+    nothing in the history is dated after the demo was built."""
+    nine = dt.datetime.combine(today, dt.time(9, 0), tzinfo=MOSCOW)
+    if clock is not None and clock.astimezone(MOSCOW).date() == today:
+        return min(nine, clock.astimezone(MOSCOW))
+    return nine
 
 
 # --------------------------------------------------------------------------- helpers
@@ -81,6 +98,57 @@ def _email(given: str, family: str) -> str:
     return f"{local}@{EMAIL_DOMAIN}"
 
 
+# The Moscow company's people as they write their names themselves (shown to Russian readers).
+NATIVE_NAMES = {
+    "Sergei Pavlov": ("Сергей", "Павлов"),
+    "Klára Kalmurzaev": ("Клара", "Калмурзаева"),
+    "Eleonora Kalmurzaev": ("Элеонора", "Калмурзаева"),
+    "Ruslan Kalmurzaev": ("Руслан", "Калмурзаев"),
+    "Zarema Kalmurzaev": ("Зарема", "Калмурзаева"),
+    "Raisa Kalmurzaev": ("Раиса", "Калмурзаева"),
+    "Mikhail Voronin": ("Михаил", "Воронин"),
+    "Tatiana Reshetnikova": ("Татьяна", "Решетникова"),
+    "Viktor Antonov": ("Виктор", "Антонов"),
+    "Lyudmila Semenova": ("Людмила", "Семёнова"),
+    "Boris Arkhipov": ("Борис", "Архипов"),
+    "Yelena Kogan": ("Елена", "Коган"),
+    "Andrei Vorontsov": ("Андрей", "Воронцов"),
+    "Valentin Grekov": ("Валентин", "Греков"),
+    "Nina Sorokina": ("Нина", "Сорокина"),
+    "Oksana Mirskaya": ("Оксана", "Мирская"),
+    "Grigory Lapin": ("Григорий", "Лапин"),
+    "Svetlana Rudneva": ("Светлана", "Руднева"),
+    "Marina Zorina": ("Марина", "Зорина"),
+    "Anastasia Volkova": ("Анастасия", "Волкова"),
+    "Dmitri Sokolov": ("Дмитрий", "Соколов"),
+    "Artyom Belov": ("Артём", "Белов"),
+    "Polina Orlova": ("Полина", "Орлова"),
+    "Nikolai Zhukov": ("Николай", "Жуков"),
+    "Daria Kuznetsova": ("Дарья", "Кузнецова"),
+    "Elena Petrova": ("Елена", "Петрова"),
+    "Maxim Egorov": ("Максим", "Егоров"),
+    "Ivan Lebedev": ("Иван", "Лебедев"),
+    "Margarita Fyodorova": ("Маргарита", "Фёдорова"),
+    "Aigerim Nurlanova": ("Айгерим", "Нурланова"),
+    "Alina Smirnova": ("Алина", "Смирнова"),
+    "Ksenia Morozova": ("Ксения", "Морозова"),
+    "Valeria Novikova": ("Валерия", "Новикова"),
+    "Yelena Pavlenko": ("Елена", "Павленко"),
+    "Maria Kozlova": ("Мария", "Козлова"),
+    "Ekaterina Popova": ("Екатерина", "Попова"),
+    "Olga Vasilyeva": ("Ольга", "Васильева"),
+    "Irina Zaitseva": ("Ирина", "Зайцева"),
+    "Alexei Fedorov": ("Алексей", "Фёдоров"),
+    "Pavel Kovalenko": ("Павел", "Коваленко"),
+    "Roman Gusev": ("Роман", "Гусев"),
+    "Andrei Stepanov": ("Андрей", "Степанов"),
+    "Arman Seitkali": ("Арман", "Сейткали"),
+    "Stepan Grigoryev": ("Степан", "Григорьев"),
+    "Vera Ilyina": ("Вера", "Ильина"),
+    "Timur Akhmetov": ("Тимур", "Ахметов"),
+}
+
+
 def _person(
     given: str,
     family: str,
@@ -90,6 +158,9 @@ def _person(
     **extra: Any,
 ) -> cm.Person:
     person = cm.Person(given_name=given, family_name=family, kind=kind, **extra)
+    native = NATIVE_NAMES.get(f"{given} {family}")
+    if native:
+        person.native_given_name, person.native_family_name = native
     if with_email and not person.email:
         person.email = _email(given, family)
     return _put(person)

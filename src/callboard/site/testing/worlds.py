@@ -12,24 +12,25 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from callboard.boxoffice.demo import build_boxoffice_demo
 from callboard.casting.demo import build_casting_demo
 from callboard.company.models import Dancer
 from callboard.reception.demo import build_reception_demo
 from callboard.scheduling.demo import build_schedule_demo
-from callboard.site.demo import MOSCOW, build_demo, demo_today
+from callboard.site.demo import build_demo, demo_now, demo_today
 from callboard.wellbeing import models as wm
 from callboard.wellbeing import services as wb
 
 
 def build_company_quickly() -> dt.datetime:
     """The demo company without a casting suggestion or workload history; returns its "now"
-    (9:00 today in Moscow: the box office sells from the real clock, so it is built around
-    today)."""
+    (9:00 today in Moscow, or the clock if earlier: the box office sells from the real clock,
+    so it is built around today)."""
 
     today = demo_today()
-    now = dt.datetime.combine(today, dt.time(9, 0), tzinfo=MOSCOW)
+    now = demo_now(today, timezone.now())
     build_demo(today=today)
     build_casting_demo(now=now, suggest=False)
     build_boxoffice_demo(now=now)

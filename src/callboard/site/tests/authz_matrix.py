@@ -113,6 +113,8 @@ WORKLOAD = cap(Cap.VIEW_WORKLOAD) | OWNER
 # An injury's diagnosis is for the dancer and the medical staff; planners see only limits.
 DIAGNOSIS = ("injury_diagnosis", MEDICAL)
 EMAIL = ("dancer_email", PRIVATE_PROFILE)
+# A conflict a dancer gave (its reason): for her, and on the planner's list of answers.
+OWN_CONFLICT = ("conflict_reason", OWNER)
 SHARES_SURVEY = cap(Cap.MODERATE_FEEDBACK, Cap.EDIT_PERFORMANCE_REPORT, Cap.EDIT_SEASON)
 
 PAGES: dict[str, Page] = {
@@ -129,13 +131,21 @@ PAGES: dict[str, Page] = {
     "account": Page(SIGNED_IN, FORM),
     # Revoking someone else's token leaves it alone and says so on one's own account page.
     "token_revoke": Page(OWNER, POST, kwargs={"token_id": "api_token"}, deny=(302, 404)),
+    # Two-factor sign-in: one's own, for anyone signed in; the code step after the password
+    # (a session that owes no code is sent on to the page it asked for).
+    "two_factor": Page(SIGNED_IN, FORM),
+    "two_factor_off": Page(SIGNED_IN, POST),
+    "two_factor_verify": Page(SIGNED_IN, FORM),
     # Health for monitoring and load balancers: statuses and timings only, no addresses.
     "health": Page(PUBLIC),
     "health_live": Page(PUBLIC),
+    "favicon": Page(PUBLIC),
     # ------------------------------------------------------------------ audit
     "audit:index": Page(cap(Cap.VIEW_AUDIT)),
     # ------------------------------------------------------------------ people
     "company:roster": Page(cap(Cap.VIEW_COMPANY), hides=EMAIL),
+    # Anyone chooses the language they read; a signed-in person's choice is kept on their record.
+    "company:language": Page(PUBLIC, POST),
     "company:dancer": Page(
         cap(Cap.VIEW_COMPANY), kwargs={"pk": "dancer"}, reveals=("dancer_email", PRIVATE_PROFILE)
     ),
@@ -164,6 +174,11 @@ PAGES: dict[str, Page] = {
     "company:labour_edit": Page(cap(Cap.EDIT_LABOUR), FORM, kwargs={"pk": "labour"}),
     "company:labour_activate": Page(cap(Cap.EDIT_LABOUR), POST, kwargs={"pk": "labour"}),
     "company:import": Page(cap(Cap.EDIT_PEOPLE), FORM),
+    # A person's data on request: management sees and downloads anyone's, a person their own;
+    # only those who edit people erase (never their own), after ticking a confirmation.
+    "company:person_data": Page(PRIVATE_PROFILE, kwargs={"pk": "dancer_person"}),
+    "company:person_export": Page(PRIVATE_PROFILE, POST, kwargs={"pk": "dancer_person"}),
+    "company:person_erase": Page(cap(Cap.EDIT_PEOPLE), POST, kwargs={"pk": "dancer_person"}),
     # ------------------------------------------------------------------ repertoire
     "repertoire:works": Page(cap(Cap.VIEW_COMPANY)),
     "repertoire:work_create": Page(cap(Cap.EDIT_REPERTOIRE), FORM),
@@ -204,6 +219,7 @@ PAGES: dict[str, Page] = {
     "season:venue_new": Page(cap(Cap.EDIT_SEASON), FORM),
     "season:venue": Page(cap(Cap.VIEW_COMPANY), kwargs={"pk": "venue"}),
     "season:venue_edit": Page(cap(Cap.EDIT_SEASON), FORM, kwargs={"pk": "venue"}),
+    "season:venue_stage": Page(cap(Cap.EDIT_SEASON), FORM, kwargs={"pk": "venue"}),
     "season:seasons": Page(cap(Cap.VIEW_COMPANY)),
     "season:season_new": Page(cap(Cap.EDIT_SEASON), FORM),
     "season:season_edit": Page(cap(Cap.EDIT_SEASON), FORM, kwargs={"pk": "season"}),
@@ -217,6 +233,7 @@ PAGES: dict[str, Page] = {
     "season:performance_new": Page(cap(Cap.EDIT_SEASON), FORM),
     "season:performance": Page(cap(Cap.VIEW_COMPANY), kwargs={"pk": "performance"}),
     "season:performance_edit": Page(cap(Cap.EDIT_SEASON), FORM, kwargs={"pk": "performance"}),
+    "season:performance_stage": Page(cap(Cap.EDIT_SEASON), FORM, kwargs={"pk": "performance"}),
     "season:performance_cancel": Page(cap(Cap.EDIT_SEASON), POST, kwargs={"pk": "performance"}),
     # ------------------------------------------------------------------ casting
     "casting:index": Page(cap(Cap.VIEW_COMPANY)),
@@ -302,6 +319,25 @@ PAGES: dict[str, Page] = {
     "scheduling:call_remove": Page(cap(Cap.PLAN_SCHEDULE), POST, kwargs={"pk": "call"}),
     "scheduling:call_lock": Page(cap(Cap.PLAN_SCHEDULE), POST, kwargs={"pk": "call"}),
     "scheduling:me": Page(SIGNED_IN),
+    # Availability: the ballet master asks and answers; everyone gives their own conflicts.
+    "scheduling:availability": Page(cap(Cap.PLAN_SCHEDULE), FORM),
+    "scheduling:availability_period": Page(
+        cap(Cap.PLAN_SCHEDULE), kwargs={"pk": "availability_period"}
+    ),
+    "scheduling:availability_remind": Page(
+        cap(Cap.PLAN_SCHEDULE), POST, kwargs={"pk": "availability_period"}
+    ),
+    "scheduling:availability_decide": Page(cap(Cap.PLAN_SCHEDULE), POST, kwargs={"pk": "conflict"}),
+    "scheduling:availability_mine": Page(SIGNED_IN, FORM),
+    "scheduling:availability_nothing": Page(SIGNED_IN, POST, kwargs={"pk": "availability_period"}),
+    # Open to everyone signed in; the service lets only the conflict's owner and the planner
+    # take it back (see TRESPASSES), others are sent back with the refusal.
+    "scheduling:availability_withdraw": Page(SIGNED_IN, POST, kwargs={"pk": "conflict"}),
+    # The phone: the manifest holds no one's data (browsers fetch it without the cookie); the
+    # service worker and the push subscription are the signed-in person's own.
+    "scheduling:manifest": Page(PUBLIC),
+    "scheduling:service_worker": Page(SIGNED_IN),
+    "scheduling:push": Page(SIGNED_IN, POST),
     "scheduling:notice_read": Page(OWNER, POST, kwargs={"pk": "notice"}, deny=(403, 404)),
     # The day's call sheet is the callboard on the wall: every signed-in person reads it.
     "scheduling:board_today": Page(SIGNED_IN),
@@ -312,7 +348,14 @@ PAGES: dict[str, Page] = {
     "scheduling:feed": Page(PUBLIC, kwargs={"token": "feed_token"}),
     # ------------------------------------------------------------------ box office
     "boxoffice:index": Page(
-        cap(Cap.SELL_TICKETS, Cap.MANAGE_HOLDS, Cap.CHECK_IN, Cap.EDIT_SEAT_MAPS, Cap.CLAIM_COMPS)
+        cap(
+            Cap.SELL_TICKETS,
+            Cap.MANAGE_HOLDS,
+            Cap.CHECK_IN,
+            Cap.EDIT_SEAT_MAPS,
+            Cap.CLAIM_COMPS,
+            Cap.VIEW_BOXOFFICE_REPORTS,
+        )
     ),
     "boxoffice:sweep": Page(cap(Cap.SELL_TICKETS), POST),
     "boxoffice:seatmap": Page(cap(Cap.EDIT_SEAT_MAPS), FORM, kwargs={"venue_id": "house"}),
@@ -320,14 +363,36 @@ PAGES: dict[str, Page] = {
     "boxoffice:sales": Page(cap(Cap.SELL_TICKETS), FORM, kwargs={"pk": "on_sale"}),
     "boxoffice:holds": Page(cap(Cap.MANAGE_HOLDS), FORM, kwargs={"pk": "on_sale"}),
     "boxoffice:door": Page(cap(Cap.CHECK_IN), FORM, kwargs={"pk": "on_sale"}),
-    "boxoffice:report": Page(cap(Cap.SELL_TICKETS), kwargs={"pk": "on_sale"}),
-    "boxoffice:report_csv": Page(cap(Cap.SELL_TICKETS), kwargs={"pk": "on_sale"}),
+    # The artistic director reads the reports too.
+    "boxoffice:report": Page(cap(Cap.VIEW_BOXOFFICE_REPORTS), kwargs={"pk": "on_sale"}),
+    "boxoffice:report_csv": Page(cap(Cap.VIEW_BOXOFFICE_REPORTS), kwargs={"pk": "on_sale"}),
     "boxoffice:orders": Page(cap(Cap.SELL_TICKETS)),
     "boxoffice:order": Page(cap(Cap.SELL_TICKETS), FORM, kwargs={"pk": "order"}),
     # Whoever holds a ticket's code holds the ticket: its QR code is public.
     "boxoffice:ticket_qr": Page(PUBLIC, kwargs={"code": "ticket_code"}),
     "boxoffice:comps": Page(cap(Cap.CLAIM_COMPS), FORM),
     "boxoffice:comps_queue": Page(cap(Cap.MANAGE_HOLDS), FORM),
+    "boxoffice:prices": Page(cap(Cap.EDIT_SEAT_MAPS), FORM, kwargs={"pk": "on_sale"}),
+    "boxoffice:discounts": Page(cap(Cap.SELL_TICKETS), FORM),
+    "boxoffice:discount": Page(cap(Cap.SELL_TICKETS), FORM, kwargs={"pk": "discount"}),
+    "boxoffice:waitlist": Page(
+        cap(Cap.SELL_TICKETS),
+        kwargs={"pk": "on_sale"},
+        hides=("waitlist_email", cap(Cap.SELL_TICKETS)),
+    ),
+    # A patron's orders are the box office's; their export and erasure are management's.
+    "boxoffice:patrons": Page(cap(Cap.SELL_TICKETS)),
+    "boxoffice:patron": Page(
+        cap(Cap.SELL_TICKETS),
+        kwargs={"pk": "patron"},
+        reveals=("patron_email", cap(Cap.SELL_TICKETS)),
+    ),
+    "boxoffice:patron_export": Page(cap(Cap.EDIT_PEOPLE), POST, kwargs={"pk": "patron"}),
+    "boxoffice:patron_erase": Page(cap(Cap.EDIT_PEOPLE), POST, kwargs={"pk": "patron"}),
+    # Buyers need no account to join a sold-out performance's waiting list or take an offer
+    # (the offer's token is theirs).
+    "boxoffice:waitlist_join": Page(PUBLIC, FORM, kwargs={"pk": "on_sale"}),
+    "boxoffice:waitlist_offer": Page(PUBLIC, FORM, kwargs={"token": "waitlist_token"}),
     # ------------------------------------------------------------------ reception
     "reception:index": Page(cap(Cap.VIEW_COMPANY)),
     "reception:performance": Page(cap(Cap.VIEW_COMPANY), kwargs={"pk": "performed"}),
@@ -346,6 +411,17 @@ PAGES: dict[str, Page] = {
     # The public audience survey: the token in the address is all it takes.
     "feedback:survey": Page(PUBLIC, FORM, kwargs={"token": "survey_token"}),
     "feedback:thanks": Page(PUBLIC, kwargs={"token": "survey_token"}),
+    # The public shop: no sign-in; a buyer's order is reached by its unguessable link.
+    "shop:index": Page(PUBLIC),
+    "shop:performance": Page(PUBLIC, FORM, kwargs={"pk": "on_sale"}),
+    "shop:embedded": Page(PUBLIC, FORM, kwargs={"pk": "on_sale"}),
+    "shop:order": Page(PUBLIC, FORM, kwargs={"token": "order_token"}),
+    "shop:ticket_pdf": Page(
+        PUBLIC, kwargs={"token": "paid_order_token", "code": "paid_ticket_code"}
+    ),
+    "shop:order_ics": Page(PUBLIC, kwargs={"token": "order_token"}),
+    # The payment provider's notifications: verified the provider's way, not by sign-in.
+    "shop:webhook": Page(PUBLIC, POST, kwargs={"provider": "payment_provider"}),
     # ------------------------------------------------------------------ wellbeing
     # A dancer's index sends her to her own page; the box office and press have none.
     "wellbeing:index": Page(cap(Cap.VIEW_WORKLOAD) | cap(Cap.CLAIM_COMPS)),
@@ -479,6 +555,8 @@ OPS: dict[str, Op] = {
     # Buyers need no account: what is on sale, a cart, an order.
     P + "boxoffice_api_performances": Op(PUBLIC),
     P + "boxoffice_api_availability": Op(PUBLIC, kwargs={"performance_id": "on_sale"}),
+    P + "boxoffice_api_house": Op(PUBLIC, kwargs={"performance_id": "on_sale"}),
+    P + "boxoffice_api_taken": Op(PUBLIC, kwargs={"performance_id": "on_sale"}),
     P + "boxoffice_api_cart_create": Op(
         PUBLIC, kwargs={"performance_id": "on_sale"}, body={"best_available": {"count": 1}}
     ),
@@ -493,6 +571,14 @@ OPS: dict[str, Op] = {
         body={"buyer_name": "Nina Petrova", "buyer_email": "nina@example.org"},
     ),
     P + "boxoffice_api_check_in": Op(cap(Cap.CHECK_IN)),
+    P + "boxoffice_api_prices": Op(PUBLIC, kwargs={"performance_id": "on_sale"}),
+    P + "boxoffice_api_cart_quote": Op(PUBLIC, kwargs={"token": "cart_token"}, body={}),
+    P + "boxoffice_api_waitlist_join": Op(
+        PUBLIC,
+        kwargs={"performance_id": "on_sale"},
+        body={"name": "Nina Petrova", "email": "nina@example.org", "seats": 1},
+    ),
+    P + "boxoffice_api_waitlist_accept": Op(PUBLIC, kwargs={"token": "waitlist_token"}),
     # ------------------------------------------------------------------ casting
     P + "casting_api_board": Op(cap(Cap.VIEW_CASTING), kwargs={"programme_id": "cast_programme"}),
     # Everyone reads announced casting; a draft stays with management.
@@ -600,6 +686,23 @@ OPS: dict[str, Op] = {
     ),
     P + "scheduling_api_run_poll": Op(cap(Cap.PLAN_SCHEDULE), kwargs={"run_id": "run"}),
     P + "scheduling_api_run_stop": Op(cap(Cap.PLAN_SCHEDULE), kwargs={"run_id": "run"}),
+    # Availability: everyone their own periods and conflicts; the ballet master every answer.
+    P + "scheduling_api_availability_periods": Op(SIGNED_IN, reveals=OWN_CONFLICT),
+    P + "scheduling_api_my_conflicts": Op(SIGNED_IN, reveals=OWN_CONFLICT),
+    P + "scheduling_api_conflict_submit": Op(
+        SIGNED_IN, kwargs={"period_id": "availability_period"}
+    ),
+    P + "scheduling_api_conflict_withdraw": Op(
+        OWNER | cap(Cap.PLAN_SCHEDULE), kwargs={"conflict_id": "conflict"}
+    ),
+    P + "scheduling_api_availability_answers": Op(
+        cap(Cap.PLAN_SCHEDULE),
+        kwargs={"period_id": "availability_period"},
+        reveals=("conflict_reason", cap(Cap.PLAN_SCHEDULE)),
+    ),
+    P + "scheduling_api_conflict_decide": Op(
+        cap(Cap.PLAN_SCHEDULE), kwargs={"conflict_id": "conflict"}
+    ),
 }
 
 
@@ -618,6 +721,9 @@ class Trespass:
 
 
 TRESPASSES: dict[str, Trespass] = {
+    "take back another dancer's availability conflict": Trespass(
+        "scheduling:availability_withdraw", kwargs={"pk": "conflict"}
+    ),
     "withdraw another dancer's family comp claim": Trespass(
         "boxoffice:comps", data={"action": "cancel", "claim": Key("comp_claim")}
     ),

@@ -35,7 +35,8 @@ class World:
     """The primary keys the pages need, read from the demo once it is built."""
 
     gala_programme: int
-    gala_performance: int
+    gala_performance: int  # over: its report, review and answers are written
+    coming_performance: int  # on sale: The Nutcracker's first night
     work: int
     commission: int
     klara_dancer: int
@@ -55,12 +56,17 @@ def _demo_world() -> World:
     call_command("demo", "--today", today.isoformat(), stdout=io.StringIO())
     gala = Performance.objects.filter(title="Annual Gala").order_by("starts_at").first()
     period = SchedulePeriod.objects.filter(first_day__lte=today, last_day__gte=today).first()
+    coming = (
+        Performance.objects.filter(programme__title="The Nutcracker").order_by("starts_at").first()
+    )
     assert gala is not None and period is not None, "the demo has a gala and this week's plan"
+    assert coming is not None, "the demo has a Christmas run on sale"
     commission = Commission.objects.select_related("work").get(occasion="Annual Gala")
     klara = Dancer.objects.get(person__user__username="klara")
     return World(
         gala_programme=gala.programme_id,
         gala_performance=gala.pk,
+        coming_performance=coming.pk,
         work=commission.work.pk,
         commission=commission.pk,
         klara_dancer=klara.pk,
@@ -73,7 +79,7 @@ def _demo_world() -> World:
 def _pages(w: World) -> dict[str | None, list[str]]:
     """Who signs in (None: nobody) -> the pages they check."""
     return {
-        None: ["/login/", "/password-reset/"],
+        None: ["/login/", "/password-reset/", "/shop/", f"/shop/p/{w.coming_performance}/"],
         "director": [
             "/",
             "/people/",
@@ -105,7 +111,7 @@ def _pages(w: World) -> dict[str | None, list[str]]:
         "boxoffice": [
             "/",
             "/boxoffice/",
-            f"/boxoffice/performances/{w.gala_performance}/",
+            f"/boxoffice/performances/{w.coming_performance}/",
             f"/boxoffice/performances/{w.gala_performance}/door/",
             f"/boxoffice/venues/{w.venue}/seatmap/",
             "/boxoffice/comps/queue/",

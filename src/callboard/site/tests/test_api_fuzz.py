@@ -26,6 +26,7 @@ records (``callboard.site.testing.worlds``, shared with the authorization matrix
 from __future__ import annotations
 
 import typing
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -145,6 +146,8 @@ ID_MODELS = {
     "version_id": schm.Schedule,
     "run_id": schm.SolveRun,
     "notice_id": schm.Notice,
+    "period_id": schm.AvailabilityPeriod,
+    "conflict_id": schm.AvailabilityConflict,
     "injury_id": wm.Injury,
     "stage_id": wm.ReturnStage,
     "rating_id": wm.ExertionRating,
@@ -233,10 +236,35 @@ def in_process(db: None) -> Iterator[None]:
         signals.request_finished.connect(close_old_connections)
 
 
+# Requests sent and server errors met, by identity: reported at the end of the run.
+SENT: Counter[str] = Counter()
+SERVER_ERRORS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_counts(request: pytest.FixtureRequest) -> Iterator[None]:
+    SENT.clear()
+    SERVER_ERRORS.clear()
+    yield
+    if not SENT:
+        return
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    per_identity = ", ".join(f"{who} {n}" for who, n in sorted(SENT.items()))
+    line = (
+        f"API fuzzing: {sum(SENT.values())} requests, "
+        f"{sum(SERVER_ERRORS.values())} answered 5xx ({per_identity})"
+    )
+    with capture.global_and_fixture_disabled():
+        print(f"\n{line}")
+
+
 def call_and_validate(case: Any, identity: str, headers: dict[str, str]) -> None:
     with transaction.atomic():
         response = case.call(headers=headers)
         transaction.set_rollback(True)
+    SENT[identity] += 1
+    if response.status_code >= 500:
+        SERVER_ERRORS[identity] += 1
     try:
         case.validate_response(response, headers=headers, checks=CHECKS)
     except (FailureGroup, AssertionError) as exc:

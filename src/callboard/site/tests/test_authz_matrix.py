@@ -32,6 +32,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -39,6 +40,7 @@ from django.utils.http import urlencode, urlsafe_base64_encode
 
 from callboard.core.actors import CALLBOARD
 from callboard.core.roles import Role
+from callboard.core.testing.twofactor import verify_session
 from callboard.site.api import api
 from callboard.site.testing.worlds import add_wellbeing_records, build_company_quickly
 from callboard.site.tests.authz_matrix import (
@@ -183,14 +185,15 @@ class World:
 def writes() -> int | None:
     """How many rows this connection has written so far, where the database can say cheaply.
 
-    SQLite counts every row inserted, updated or deleted; PostgreSQL counts them per table
-    for the current transaction (sessions left out). Elsewhere: None, and the caller compares
-    :func:`fingerprint` instead.
+    PostgreSQL counts them per table for the current transaction (sessions left out). SQLite
+    counts every row, sessions included (a first request may note something in its session),
+    so there :class:`Unchanged` reads the statements instead. Elsewhere: None, and the caller
+    compares :func:`fingerprint` instead.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT total_changes()")
-        elif connection.vendor == "postgresql":
+            return 0
+        if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
                 "FROM pg_stat_xact_user_tables WHERE relname <> 'django_session'"
@@ -198,6 +201,18 @@ def writes() -> int | None:
         else:
             return None
         return int(cursor.fetchone()[0])
+
+
+WRITE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM|REPLACE\s+INTO)\s+"?(\w+)"?', re.I)
+
+
+def _written_tables(queries: list[dict[str, Any]]) -> set[str]:
+    tables = set()
+    for query in queries:
+        match = WRITE.match(query["sql"])
+        if match and match.group(2) not in UNTRACKED_TABLES:
+            tables.add(match.group(2))
+    return tables
 
 
 class Unchanged:
@@ -208,14 +223,20 @@ class Unchanged:
         self.ok = True
 
     def __enter__(self) -> Unchanged:
+        self.statements = CaptureQueriesContext(connection)
+        self.statements.__enter__()
         self.before = writes()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.statements.__exit__(*exc)
         if self.before is None:
             self.ok = fingerprint() == self.world.baseline
         else:
             self.ok = writes() == self.before
+        # Every write statement but a session's (SQLite cannot count them per table).
+        self.written = _written_tables(self.statements.captured_queries)
+        self.ok = self.ok and not self.written
 
 
 def fingerprint() -> str:
@@ -253,8 +274,8 @@ def _world_keys(now: dt.datetime) -> dict[str, Any]:
         se.Performance.objects.filter(cast_assignments__isnull=False).order_by("starts_at").first()
     )
     assert cast_performance is not None, "the demo casts no performance"
-    on_sale = (
-        se.Performance.objects.filter(tickets__isnull=False)
+    on_sale = (  # a performance still to come whose tickets sell (the gala is over)
+        se.Performance.objects.filter(tickets__isnull=False, starts_at__gt=now)
         .distinct()
         .order_by("starts_at")
         .first()
@@ -316,11 +337,45 @@ def _world_keys(now: dt.datetime) -> dict[str, Any]:
     feed = sched.feed_token_create(
         user=klara_user, scope=sm.CalendarFeedToken.Scope.PERSONAL, now=now
     )
+    paid_order = (
+        bm.Order.objects.filter(status=bm.Order.Status.PAID, token__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert paid_order is not None, "the demo has no paid order to download tickets of"
     cart = box.cart_create(
         performance=on_sale, now=timezone.now(), best=box.BestRequest(count=1), by=CALLBOARD
     )
+    discount = box.discount_create(
+        code="MATRIX-10", kind="percent", value=10, max_uses=5, by=CALLBOARD, now=now
+    )
+    patron = box.patron_for_order(email="matrix.patron@example.org", name="Matrix Patron", now=now)
+    waiting = bm.WaitlistEntry.objects.create(
+        performance=on_sale,
+        name="Waiting Buyer",
+        email="waiting.buyer@example.org",
+        seats=1,
+        token="matrix-waitlist-token",
+        created_at=now,
+    )
+    asked = _availability_period(now)
+    conflict = sm.AvailabilityConflict.objects.create(
+        period=asked,
+        person=klara.person,
+        starts_at=now + dt.timedelta(days=20),
+        ends_at=now + dt.timedelta(days=20, hours=2),
+        kind="doctor",
+        reason="Authorization-matrix dentist",
+        created_at=now,
+    )
     keys = {
+        "discount": discount.pk,
+        "patron": patron.pk,
+        "patron_email": patron.email,
+        "waitlist_token": waiting.token,
+        "waitlist_email": waiting.email,
         "dancer": klara.pk,
+        "dancer_person": klara.person_id,
         "dancer_email": klara.person.email,
         "injury_diagnosis": injury.diagnosis,
         "training": cm.TrainingEntry.objects.filter(dancer=klara).order_by("pk").first().pk,
@@ -357,6 +412,9 @@ def _world_keys(now: dt.datetime) -> dict[str, Any]:
             sm.Unavailability.objects.order_by("pk").first() or _unavailability(klara, now)
         ).pk,
         "run": sm.SolveRun.objects.order_by("pk").first().pk,
+        "availability_period": asked.pk,
+        "conflict": conflict.pk,
+        "conflict_reason": conflict.reason,
         "call": call.pk,
         "call_day": call.starts_at.astimezone(sched_zone()).date().isoformat(),
         "notice": notice.pk,
@@ -366,6 +424,10 @@ def _world_keys(now: dt.datetime) -> dict[str, Any]:
         "order": bm.Order.objects.filter(performance=on_sale).order_by("pk").first().pk,
         "ticket_code": bm.Ticket.objects.order_by("pk").first().code,
         "cart_token": cart.token,
+        "order_token": bm.Order.objects.filter(performance=on_sale).order_by("pk").first().token,
+        "paid_order_token": paid_order.token,
+        "paid_ticket_code": paid_order.tickets.order_by("pk").first().code,
+        "payment_provider": "box_office",
         "performed": survey.performance_id,
         "survey_token": survey.token,
         "review": rcm.Review.objects.order_by("pk").first().pk,
@@ -405,6 +467,18 @@ def _closure(now: dt.datetime) -> Any:
     )
 
 
+def _availability_period(now: dt.datetime) -> Any:
+    from callboard.scheduling.models import AvailabilityPeriod
+
+    today = now.date()
+    return AvailabilityPeriod.objects.create(
+        first_day=today + dt.timedelta(days=14),
+        last_day=today + dt.timedelta(days=40),
+        deadline=now + dt.timedelta(days=7),
+        created_at=now,
+    )
+
+
 def _unavailability(dancer: Any, now: dt.datetime) -> Any:
     from callboard.scheduling.models import Unavailability
 
@@ -424,7 +498,9 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
         sessions = {}
         for subject, username in USERNAMES.items():
             client = Client()
-            client.force_login(get_user_model().objects.get(username=username))
+            user = get_user_model().objects.get(username=username)
+            client.force_login(user)
+            verify_session(client, user)  # module-scoped: before the autouse fixture's patch
             sessions[subject] = client.cookies["sessionid"].value
         yield World(keys=keys, sessions=sessions, baseline=fingerprint())
         transaction.set_rollback(True)

@@ -24,11 +24,13 @@ def test_every_chore_is_listed_with_its_interval(settings):
         assert f"{name}: {entry['task']}" in listed
     for task in (
         "callboard.boxoffice.sweep",
+        "callboard.boxoffice.waiting_list_offers",
         "callboard.scheduling.reap_lost_runs",
         "callboard.casting.reap_lost_suggestions",
         "callboard.core.emails_send_due",
         "callboard.core.jobs_redispatch",
         "callboard.core.heartbeat",
+        "callboard.scheduling.availability_reminders",
     ):
         assert task in listed
 
@@ -46,6 +48,8 @@ def test_every_chore_runs_once_by_hand():
     call_command("chores", stdout=out)
     assert "worker-heartbeat:" in out.getvalue()
     assert "boxoffice-sweep: {'claims': 0, 'carts': 0, 'holds': 0, 'orders': 0}" in out.getvalue()
+    assert "waiting-list-offers: {'expired': 0, 'bought': 0, 'offered': 0}" in out.getvalue()
+    assert "availability-reminders: 0" in out.getvalue()
     assert WorkerHeartbeat.objects.count() == 1
 
 

@@ -102,11 +102,16 @@ def test_pages_with_script_run_without_a_policy_violation(live_server, open_page
     )
 
     def sign_in(username: str) -> None:
+        from callboard.core.testing.browser import app_for, enter_code
+
+        device = app_for(username)
         page.context.clear_cookies()
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", PASSWORD)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            enter_code(page, device)
         expect(page.get_by_role("button", name="Sign out")).to_be_visible()
 
     sign_in("director")

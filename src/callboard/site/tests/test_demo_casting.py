@@ -1,5 +1,5 @@
-"""The demo's casting (Klára's creation at the gala, Eleonora's Odette at Uglich) and the
-``cast-suggest`` command."""
+"""The demo's casting (Klára's creation at the gala that is over, Eleonora's Odette at
+Uglich) and the ``cast-suggest`` command."""
 
 from __future__ import annotations
 
@@ -64,19 +64,28 @@ def test_the_demo_casts_the_gala_and_the_swan_lake_run_leaving_things_to_find():
 
     change = CastingChange.objects.get()
     assert change.reason and Notification.objects.filter(change=change).count() == 2
-    assert DancedRecord.objects.count() == 2  # the two Swan Lakes already danced
+    # The two Swan Lakes and the gala already danced, the gala with its whole cast.
+    assert DancedRecord.objects.count() == 3
+    assert lead.performance.starts_at < DEMO_NOW
+    assert lead.performance.cast_assignments.filter(kind="first").count() >= 20
     klara_odette_after = DancerRole.objects.get(
         dancer__person__search_name="klara kalmurzaev", role__name="Odette/Odile"
     ).times_danced
     assert klara_odette_after == klara_odette_before + 1
-    assert RehearsalNeed.objects.filter(
-        kind="coaching", people=lead.dancer, role=lead.role
-    ).exists()
+    klara_lead = DancerRole.objects.get(dancer=lead.dancer, role=lead.role)
+    assert (klara_lead.status, klara_lead.times_danced) == ("learned", 1)
+    # Rehearsals are asked for the coming Swan Lakes, none for the gala that is over.
+    assert RehearsalNeed.objects.filter(programme__title="Swan Lake").exists()
+    assert not RehearsalNeed.objects.filter(programme__title="Annual Gala").exists()
     proposal = CastingProposal.objects.get()
     assert proposal.status == "open" and proposal.programme.title == "The Nutcracker"
-    assert not CastAssignment.objects.filter(
-        performance__programme__title="The Nutcracker"
-    ).exists()
+    # Of The Nutcracker only Klára's Sugar Plum Fairy on the first night, a draft: the
+    # suggestion fills the rest for review.
+    nutcracker = CastAssignment.objects.filter(performance__programme__title="The Nutcracker")
+    assert [(a.role.name, a.dancer.person.full_name) for a in nutcracker] == [
+        ("Sugar Plum Fairy", "Klára Kalmurzaev")
+    ]
+    assert not nutcracker.get().performance.casting_announcements.exists()
     assert "places cast" in describe(summary)[0]
 
     again = build_casting_demo(now=DEMO_NOW, suggest=False)

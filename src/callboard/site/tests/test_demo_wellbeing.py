@@ -68,6 +68,16 @@ def test_the_demo_tells_both_stories_after_the_curtain_and_between_the_calls(now
     )[dancer.pk]
     assert limits.cap_minutes or limits.unavailable
 
+    # No one wrote the same comment twice, and nothing in the history is still to come.
+    from collections import Counter
+
+    from callboard.audit.models import AuditEntry
+
+    comments = Counter((f.performance_id, f.comment) for f in Feedback.objects.exclude(comment=""))
+    assert comments and max(comments.values()) == 1, comments.most_common(3)
+    future = AuditEntry.objects.filter(at__gt=now)
+    assert not future.exists(), [(e.action, e.at) for e in future[:5]]
+
     # Running the demos again changes nothing.
     assert build_reception_demo(now=now).skipped
     assert build_wellbeing_demo(now=now).skipped

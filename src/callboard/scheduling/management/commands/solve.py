@@ -14,7 +14,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from callboard.scheduling.solver.explain import explain, explain_lines
+from callboard.scheduling.solver.greedy import greedy
 from callboard.scheduling.solver.io import ProblemError, problem_from_json, solution_to_json
+from callboard.scheduling.solver.messages import UNPLACEABLE, duration
 from callboard.scheduling.solver.problem import DAY, Problem, clock
 from callboard.scheduling.solver.solution import Solution
 from callboard.scheduling.solver.solve import solve
@@ -34,6 +36,15 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
         parser.add_argument("--workers", type=int, default=2, help=_("solver threads (default 2)"))
+        parser.add_argument(
+            "--method",
+            choices=("callboard", "greedy"),
+            default="callboard",
+            help=_(
+                "callboard: the solver (default); greedy: the ballet-master-by-hand baseline, "
+                "highest priority first at its earliest slot"
+            ),
+        )
         parser.add_argument("--json", action="store_true", help=_("print the solution as JSON"))
         parser.add_argument(
             "--explain", action="store_true", help=_("say why each penalty was paid")
@@ -51,19 +62,23 @@ class Command(BaseCommand):
 
         def progress(elapsed: float, objective: int, bound: int) -> None:
             self.stderr.write(
-                _("\r%(t)6.1f s  objective %(o)s  bound %(b)s")
+                "\r"
+                + _("%(t)6.1f s  objective %(o)s  bound %(b)s")
                 % {"t": elapsed, "o": objective, "b": bound},
                 ending="",
             )
             self.stderr.flush()
 
-        solution = solve(
-            problem,
-            time_limit=options["time_limit"],
-            seed=options["seed"],
-            workers=options["workers"],
-            progress=None if as_json else progress,
-        )
+        if options["method"] == "greedy":
+            solution = greedy(problem)
+        else:
+            solution = solve(
+                problem,
+                time_limit=options["time_limit"],
+                seed=options["seed"],
+                workers=options["workers"],
+                progress=None if as_json else progress,
+            )
         if not as_json:
             self.stderr.write("")
         if as_json:
@@ -88,27 +103,30 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
     def _read(self, path: Path) -> Problem:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise CommandError(
-                _("%(path)s: no such file.") % {"path": path}, returncode=2
-            ) from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(
-                _("%(path)s: cannot be read (%(error)s).") % {"path": path, "error": error},
-                returncode=2,
-            ) from None
-        except json.JSONDecodeError as error:
-            raise CommandError(
-                _("%(path)s is not valid JSON: %(msg)s at line %(line)s, column %(col)s.")
-                % {"path": path, "msg": error.msg, "line": error.lineno, "col": error.colno},
-                returncode=2,
-            ) from None
+        data = read_json(path)
         try:
             return problem_from_json(data)
         except ProblemError as error:
             raise CommandError(f"{path}: {error}", returncode=2) from None
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in ``path``; a clear error (exit code 2) if it is missing or not JSON."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CommandError(_("%(path)s: no such file.") % {"path": path}, returncode=2) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise CommandError(
+            _("%(path)s: cannot be read (%(error)s).") % {"path": path, "error": error},
+            returncode=2,
+        ) from None
+    except json.JSONDecodeError as error:
+        raise CommandError(
+            _("%(path)s is not valid JSON: %(msg)s at line %(line)s, column %(col)s.")
+            % {"path": path, "msg": error.msg, "line": error.lineno, "col": error.colno},
+            returncode=2,
+        ) from None
 
 
 def render(problem: Problem, solution: Solution) -> str:
@@ -159,6 +177,8 @@ def render(problem: Problem, solution: Solution) -> str:
                 f"{clock(call.start - day * DAY)}–{clock(call.end - day * DAY)}  "
                 f"{label}  [{people}]"
             )
+    if solution.unplaceable_minutes:
+        lines.append(_(UNPLACEABLE) % {"duration": duration(solution.unplaceable_minutes, _)})
     placed, missing = solution.placed_minutes, solution.unplaced_minutes
     lines.append("")
     lines.append(

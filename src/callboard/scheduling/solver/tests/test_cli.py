@@ -94,3 +94,73 @@ def test_missing_file_exits_2(tmp_path: Path):
     )
     assert result.returncode == 2
     assert "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_greedy_method_prints_the_baseline(tmp_path: Path):
+    result = run(tmp_path, MINIMAL, "--method", "greedy", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["method"] == "greedy" and data["bound"] is None
+    assert {(c["request"], c["part"]) for c in data["calls"]} == {("veils", 0), ("veils", 1)}
+
+
+def check_run(
+    tmp_path: Path, schedule: object | str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    problem = tmp_path / "problem.json"
+    problem.write_text(json.dumps(MINIMAL), encoding="utf-8")
+    path = tmp_path / "schedule.json"
+    path.write_text(
+        schedule if isinstance(schedule, str) else json.dumps(schedule), encoding="utf-8"
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "callboard.cli", "check", str(problem), str(path), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_accepts_a_solution_and_scores_it(tmp_path: Path):
+    solved = run(tmp_path, MINIMAL, "--json", "--workers", "1")
+    solution = json.loads(solved.stdout)
+    result = check_run(tmp_path, solution, "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["valid"] is True and data["violations"] == []
+    assert data["objective"] == solution["objective"]
+    assert data["placed_minutes"] == data["requested_minutes"] == 90
+    text = check_run(tmp_path, solution)
+    assert text.returncode == 0 and "keeps every rule" in text.stdout
+
+
+def test_check_names_each_broken_rule_and_exits_1(tmp_path: Path):
+    calls = [
+        {"request": "veils", "part": 0, "studio": "A", "day": 0, "start": "14:05"},
+        {"request": "veils", "part": 1, "studio": "B", "day": 0, "start": "14:30"},
+    ]
+    result = check_run(tmp_path, calls)
+    assert result.returncode == 1, result.stderr
+    assert "calls start on the time grid" in result.stdout
+    assert "off the 15-minute grid" in result.stdout
+    assert "Studio B" in result.stdout  # no piano, and too far to travel in time
+    data = json.loads(check_run(tmp_path, calls, "--json").stdout)
+    assert {"time_grid", "studio_fit", "person_clash"} <= {v["rule"] for v in data["violations"]}
+
+
+@pytest.mark.parametrize(
+    ("schedule", "expected"),
+    [
+        ("[{", "not valid JSON"),
+        ({"calls": [{"request": "veils", "studio": "A"}]}, "calls[0] ('veils')"),
+        ([{"request": "veils", "studio": "A", "day": 5, "start": "12:00"}], "outside the horizon"),
+        ([{"request": "veils", "studio": "A", "start_minute": "noon"}], "'start_minute'"),
+        ({"schedule": []}, "no 'calls'"),
+    ],
+)
+def test_check_malformed_schedule_names_the_item_and_exits_2(
+    tmp_path: Path, schedule: object, expected: str
+):
+    result = check_run(tmp_path, schedule)
+    assert result.returncode == 2, result.stdout
+    assert expected in result.stderr and "Traceback" not in result.stderr

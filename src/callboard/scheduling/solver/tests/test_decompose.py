@@ -3,6 +3,7 @@ with every rule, and the schedule they make together keeps every hard rule."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 
@@ -92,6 +93,29 @@ def test_the_day_plan_leaves_out_what_one_persons_hours_cannot_hold():
     )
     plan = day_plan(p, time_limit=5, workers=1)
     assert sum(1 for key in plan if key[0].startswith("r")) == 2
+
+
+def test_the_day_plan_counts_the_breaks_towards_the_meal_hour():
+    # Class 10:00-11:15 on both days and two 75-minute calls: 225 minutes of work on one
+    # day, but with a break after class and between the calls the day runs past 14:00 and
+    # needs the meal hour (45 more minutes of waiting). The plan puts one call on each day.
+    from callboard.scheduling.solver.generate import US_BALLET
+
+    ann = person(
+        "ann",
+        commitments=tuple(commitment("class", "10:00", "11:15", d) for d in (0, 1)),
+    )
+    p = problem(
+        [request(f"r{k}", 75, ("ann",)) for k in range(2)],
+        [ann],
+        days=2,
+        open="09:30",
+        close="23:00",
+        labour=dataclasses.replace(US_BALLET, free_days_per_week=0),
+    )
+    plan = day_plan(p, time_limit=10, workers=1)
+    assert sorted(plan.values()) == [0, 1]
+    assert solve(p, time_limit=10, workers=1).objective == 30
 
 
 def test_a_week_built_day_by_day_keeps_every_hard_rule():

@@ -88,6 +88,15 @@ def test_working_day_window_of_the_company():
     assert "working_day" in rules_broken(p, [make_call(p, "x", at("10:30"))])
 
 
+def test_time_grid_calls_start_every_granularity_minutes():
+    p = problem([request("x", 60, ("a",))], open="10:00", close="16:00")
+    assert call_of(solved(p), "x").start % p.granularity == 0
+    assert rules_broken(p, [make_call(p, "x", at("14:00"))]) == set()
+    assert rules_broken(p, [make_call(p, "x", at("14:05"))]) == {"time_grid"}
+    fine = problem([request("x", 60, ("a",))], open="10:00", close="16:00", granularity=5)
+    assert rules_broken(fine, [make_call(fine, "x", at("14:05"))]) == set()
+
+
 def test_allowed_days():
     p = problem([request("x", 60, ("a",), days=(1,))], days=2)
     assert call_of(solved(p), "x").start // 1440 == 1

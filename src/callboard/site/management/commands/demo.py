@@ -6,11 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from callboard.company.models import Company
 from callboard.core.errors import DomainError
-from callboard.site.demo import build_demo, build_extras, demo_today
+from callboard.site.demo import build_demo, build_extras, demo_now, demo_today
 
 
 def _anchor(value: str) -> dt.date:
@@ -66,7 +67,9 @@ class Command(BaseCommand):
             raise CommandError(exc.message, returncode=2) from exc
 
         if not options["core_only"]:
-            for line in build_extras(today=today):
+            # Built this morning before 9:00, the stories are written as of now.
+            now = demo_now(today, timezone.now())
+            for line in build_extras(today=today, now=now):
                 self.stdout.write(f"  {line}")
         counts = summary.counts
         self.stdout.write(
@@ -86,11 +89,22 @@ class Command(BaseCommand):
         )
         width_user = max(len(u.username) for u in summary.users)
         width_name = max(len(u.name) for u in summary.users)
-        header = f"  {_('user name'):<{width_user}}  {_('name'):<{width_name}}  {_('role')}"
+        width_role = max(len(u.role) for u in summary.users)
+        header = (
+            f"  {_('user name'):<{width_user}}  {_('name'):<{width_name}}  "
+            f"{_('role'):<{width_role}}  {_('authenticator-app secret')}"
+        )
         self.stdout.write(header)
         for user in summary.users:
             self.stdout.write(
-                f"  {user.username:<{width_user}}  {user.name:<{width_name}}  {user.role}"
+                f"  {user.username:<{width_user}}  {user.name:<{width_name}}  "
+                f"{user.role:<{width_role}}  {user.totp_secret or '—'}".rstrip()
             )
         self.stdout.write("")
         self.stdout.write(_("Password: %(password)s") % {"password": summary.password})
+        self.stdout.write(
+            _(
+                "Users with a secret sign in with a second factor: add the secret to an "
+                "authenticator app, or print the code it would show with: callboard totp SECRET"
+            )
+        )
