@@ -213,26 +213,34 @@ def capacity_forget(performance_id: int) -> None:
 # The seats of a performance's live claims, in order, and each claim's expiry (None: it
 # does not run out). Written out: it runs after every change of an on-sale rush, over up to
 # every seat of the house, where the ORM's per-row work cost more than the database did.
-_LIVE_SQL = (
-    "SELECT seat_id, expires_at FROM boxoffice_seatclaim"
+_LIVE_WHERE = (
+    " FROM boxoffice_seatclaim"
     " WHERE performance_id = %s AND active AND (expires_at IS NULL OR expires_at > %s)"
-    " ORDER BY seat_id"
+)
+# The taken seats, then one row (its seat NULL) with the first moment a claim runs out: the
+# database finds that moment, so a full house's thousands of reservation deadlines are never
+# turned into Python datetimes (that was a third of the server's CPU in an on-sale rush).
+_LIVE_SQL = (
+    f"SELECT seat_id, NULL{_LIVE_WHERE}"
+    f" UNION ALL SELECT NULL, MIN(expires_at){_LIVE_WHERE}"
+    " ORDER BY 1"
 )
 
 
 def _live_claims(performance_id: int, now: dt.datetime) -> tuple[list[int], dt.datetime | None]:
     """The taken seat ids, in order, and when the first of their claims runs out."""
+    moment = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
-        cursor.execute(_LIVE_SQL, [performance_id, connection.ops.adapt_datetimefield_value(now)])
+        cursor.execute(_LIVE_SQL, [performance_id, moment, performance_id, moment])
         rows = cursor.fetchall()
-    ends = [end for _seat, end in rows if end is not None]
-    first = min(ends) if ends else None
+    seats = [seat for seat, _end in rows if seat is not None]
+    first = next((end for seat, end in rows if seat is None), None)
     # SQLite keeps moments naive, in the connection's zone (as text, or parsed by its driver).
     if isinstance(first, str):
         first = parse_datetime(first)
     if first is not None and timezone.is_naive(first):
         first = timezone.make_aware(first, connection.timezone)
-    return [seat for seat, _end in rows], first
+    return seats, first
 
 
 def _read(performance_id: int, now: dt.datetime, *, build: bool = True) -> _Read | None:

@@ -10,6 +10,7 @@ import redis
 from celery.contrib.testing.worker import start_worker
 
 from callboard.core import jobs
+from callboard.core.testing.celery import broker
 from callboard.scheduling import services
 from callboard.scheduling.models import SolveRun
 from conftest import require_redis
@@ -24,13 +25,11 @@ def celery_on_redis(settings):
 
     url = f"redis://127.0.0.1:6379/{REDIS_DB}"
     queue = f"callboard-test-{uuid.uuid4().hex[:8]}"
-    saved = {k: app.conf.get(k) for k in ("broker_url", "task_default_queue")}
-    app.conf.update(broker_url=url, task_default_queue=queue)
     settings.CALLBOARD_JOBS = "celery"
     try:
-        yield app, queue
+        with broker(app, url, queue):
+            yield app, queue
     finally:
-        app.conf.update(saved)
         client = redis.Redis.from_url(url)
         keys = [k for k in client.scan_iter(f"*{queue}*")]
         if keys:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from callboard.company.tests.plans import DAY1, DAY3, make_dancer
 from callboard.core import jobs
+from callboard.core.testing.celery import broker
 from callboard.core.testing.faults import database_lost_after_first_save
 from callboard.scheduling import services
 from callboard.scheduling.models import Call, CallPerson, Schedule, SolveRun
@@ -206,8 +207,6 @@ def celery_worker_process(postgres: None, settings: Any) -> Iterator[Any]:
 
     url = "redis://127.0.0.1:6379/13"
     queue = f"callboard-faults-{uuid.uuid4().hex[:8]}"
-    saved = {k: app.conf.get(k) for k in ("broker_url", "task_default_queue")}
-    app.conf.update(broker_url=url, task_default_queue=queue)
     settings.CALLBOARD_JOBS = "celery"
 
     def start() -> subprocess.Popen[Any]:
@@ -224,9 +223,9 @@ def celery_worker_process(postgres: None, settings: Any) -> Iterator[Any]:
         )  # fmt: skip
 
     try:
-        yield start
+        with broker(app, url, queue):
+            yield start
     finally:
-        app.conf.update(saved)
         client = redis.Redis.from_url(url)
         keys = list(client.scan_iter(f"*{queue}*"))
         if keys:

@@ -19,21 +19,12 @@ from django.utils import timezone
 
 from callboard.core import jobs, logs, outbox
 from callboard.core.models import OutboundEmail, PendingJob, WorkerHeartbeat
+from callboard.core.testing.celery import broker
 from callboard.core.testing.redis_server import RedisServer
 from callboard.core.testing.smtp import Mailbox
 from conftest import missing_requirement
 
 QUEUE = "callboard-test"
-
-
-def _reset_pools(app) -> None:  # type: ignore[no-untyped-def]
-    """Forget connections to a previous broker (the app is shared by the whole test run)."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
-    if app.amqp._producer_pool is not None:
-        app.amqp._producer_pool.force_close_all()
-        app.amqp._producer_pool = None
 
 
 @pytest.fixture
@@ -49,13 +40,9 @@ def redis_server():
 def celery_app(settings, redis_server):
     from callboard.celery import app
 
-    saved = {k: app.conf.get(k) for k in ("broker_url", "task_default_queue")}
-    app.conf.update(broker_url=f"{redis_server.url}/0", task_default_queue=QUEUE)
-    _reset_pools(app)
     settings.CALLBOARD_JOBS = "celery"
-    yield app
-    app.conf.update(saved)
-    _reset_pools(app)
+    with broker(app, f"{redis_server.url}/0", QUEUE):
+        yield app
 
 
 class _Records(logging.Handler):
