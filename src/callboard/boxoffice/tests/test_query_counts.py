@@ -107,3 +107,27 @@ def test_a_performance_id_no_database_holds_is_not_found(client, pk):
     assert client.get(f"{BASE}/performances/{pk}/house").status_code == 404
     made = _post(client, f"/performances/{pk}/carts", {"best_available": {"count": 1}})
     assert made.status_code == 404, made.content
+
+
+def test_an_order_written_out_reads_back_as_the_orm_would_have_written_it(client):
+    """The order and its tickets are inserted by hand-written SQL (boxoffice/rawsql.py):
+    every field read back from the database equals the instance that was written."""
+    from callboard.boxoffice import services
+    from callboard.boxoffice.models import Order
+    from callboard.core.actors import CALLBOARD
+
+    now = timezone.now()
+    perf = on_sale(now)
+    cart = services.cart_create(
+        performance=perf, seat_ids=seat_ids(perf, "3", 4, 5), now=now, by=CALLBOARD
+    )
+    order = services.order_checkout(
+        cart=cart, buyer_name="Анна Павлова", buyer_email="anna@example.org", now=now, by=CALLBOARD
+    )
+    written = [order, *order.issued_tickets]
+    assert all(obj.pk for obj in written)
+    for obj in written:
+        again = type(obj).objects.get(pk=obj.pk)
+        for field in type(obj)._meta.concrete_fields:
+            assert getattr(again, field.attname) == getattr(obj, field.attname), field.name
+    assert Order.objects.get(pk=order.pk).tickets.count() == 2
