@@ -23,6 +23,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
+from callboard.boxoffice import rawsql
 from callboard.boxoffice.availability import (
     capacity_forget,
     house_changed,
@@ -450,7 +451,7 @@ def _claim(
     # The seats that ran out are taken again at once, by this claim.
     house_changed([performance.pk], only_taking=True)
     if cart is not None and cart._state.adding:
-        cart.save(force_insert=True)  # a new cart, written now that its seats are free
+        rawsql.insert([cart])  # a new cart, written now that its seats are free
     expires = (
         cart.expires_at if cart is not None else (hold.release_at if hold is not None else None)
     )
