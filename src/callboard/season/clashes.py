@@ -121,6 +121,23 @@ def register_booking_source(name: str, source: BookingSource) -> None:
     _sources[name] = source
 
 
+# name -> what else is placed on a performance's stage during its get-in … get-out, as
+# sentences to read (scheduling: the rehearsal calls already on the stage then).
+StageUse = Callable[[Performance], list[str]]
+_stage_uses: dict[str, StageUse] = {}
+
+
+def register_stage_use(name: str, source: StageUse) -> None:
+    """Add what may already be on a stage when a performance's time on it grows."""
+    _stage_uses[name] = source
+
+
+def stage_overlaps(performance: Performance) -> list[str]:
+    """What is already on the performance's stage during its get-in … get-out, in sentences
+    (said when its get-in or get-out is saved: placed before, it is not moved by it)."""
+    return [sentence for source in _stage_uses.values() for sentence in source(performance)]
+
+
 def travel_between_cities() -> dt.timedelta:
     return dt.timedelta(minutes=int(settings.CALLBOARD_TRAVEL_BETWEEN_CITIES_MINUTES))
 

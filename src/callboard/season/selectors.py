@@ -21,7 +21,7 @@ from callboard.core.errors import NotFound
 from callboard.core.i18n import format_moment
 from callboard.core.zones import UTC, company_zone, zone_or_utc
 from callboard.repertoire.models import Work
-from callboard.season.clashes import Clash, clashes, duration
+from callboard.season.clashes import Clash, clashes, duration, stage_overlaps
 from callboard.season.models import Performance, Programme, ProgrammeWork, Season, Tour, Venue
 
 # ---------------------------------------------------------------- the company
@@ -475,6 +475,11 @@ def performance_clashes(*, performance: Performance) -> list[Clash]:
         end=performance.ends_at + dt.timedelta(days=1),
         performance_ids=[performance.pk],
     )
+
+
+def stage_in_use(*, performance: Performance) -> list[str]:
+    """What is already on the performance's stage during its get-in … get-out (sentences)."""
+    return stage_overlaps(performance)
 
 
 def month_clashes(*, first: dt.date) -> list[Clash]:

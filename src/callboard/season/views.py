@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import TypeVar
 
 from django.contrib import messages
@@ -33,6 +34,7 @@ from callboard.season.forms import (
     VenueStageForm,
     programme_items,
 )
+from callboard.season.models import Performance
 
 T = TypeVar("T")
 PAGE_SIZE = 50
@@ -136,6 +138,15 @@ def venue_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
+def _said_on_stage(request: HttpRequest, saved: T, performances: Iterable[Performance]) -> T:
+    """After a stage's times changed: a warning for each thing already on the stage during a
+    performance's get-in … get-out (a rehearsal call placed before), which is not moved."""
+    for performance in performances:
+        for sentence in selectors.stage_in_use(performance=performance):
+            messages.warning(request, sentence)
+    return saved
+
+
 @page_requires(Cap.EDIT_SEASON)
 def venue_stage(request: HttpRequest, pk: int) -> HttpResponse:
     """Which room is the venue's stage, how many dancers it holds, its get-in and get-out."""
@@ -146,8 +157,10 @@ def venue_stage(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=VenueStageForm,
         form_kwargs={"venue": the_venue},
         initial=VenueStageForm.initial_for(the_venue),
-        run=lambda data: services.venue_stage_set(
-            venue=the_venue, **data, by=request.user, now=timezone.now()
+        run=lambda data: _said_on_stage(
+            request,
+            services.venue_stage_set(venue=the_venue, **data, by=request.user, now=timezone.now()),
+            selectors.venue_upcoming_performances(venue=the_venue, now=timezone.now()),
         ),
         done=lambda venue: reverse("season:venue", args=[venue.pk]),
         success=_("Stage saved."),
@@ -425,8 +438,12 @@ def performance_stage(request: HttpRequest, pk: int) -> HttpResponse:
             "get_in_minutes": the_performance.get_in_minutes,
             "get_out_minutes": the_performance.get_out_minutes,
         },
-        run=lambda data: services.performance_stage_times_set(
-            performance=the_performance, **data, by=request.user, now=timezone.now()
+        run=lambda data: _said_on_stage(
+            request,
+            saved := services.performance_stage_times_set(
+                performance=the_performance, **data, by=request.user, now=timezone.now()
+            ),
+            [saved],
         ),
         done=lambda performance: reverse("season:performance", args=[performance.pk]),
         success=_("Get-in and get-out saved."),

@@ -237,3 +237,45 @@ def test_a_longer_get_in_set_on_the_performance_closes_the_stage_earlier(world, 
         performance=show, get_in_minutes=120, get_out_minutes=None, by=CALLBOARD, now=now
     )  # from 17:00: 13:00 is free again
     assert services.call_add(**booking).studio == stage_studio
+
+
+def test_a_longer_get_in_saved_names_the_calls_already_on_the_stage_then(
+    world, stage, now, client, make_user
+):
+    """A get-in made longer on the performance's page does not move a call placed on the
+    stage before: the page says which calls, in the draft and published, are now on the
+    stage during the get-in."""
+    from callboard.core.roles import Role
+
+    stage_studio, show = stage
+    services.call_add(
+        period=world.period,
+        studio=stage_studio,
+        starts_at=at(DAY2, 13),
+        ends_at=at(DAY2, 14),
+        label="Spacing",
+        people=[world.anna],
+        by=world.master,
+        now=now,
+    )
+    services.schedule_publish(
+        period=world.period, by=world.master, now=now, firm=True, send_email=False
+    )
+    client.force_login(make_user(Role.COMPANY_MANAGER))
+    page = client.post(
+        reverse("season:performance_stage", args=[show.pk]),
+        {"get_in_minutes": "180", "get_out_minutes": ""},
+        follow=True,
+    ).content.decode()
+    assert "Get-in and get-out saved." in page
+    assert "Spacing" not in page  # from 16:00: nothing on the stage then
+
+    page = client.post(
+        reverse("season:performance_stage", args=[show.pk]),
+        {"get_in_minutes": "420", "get_out_minutes": ""},  # from 12:00
+        follow=True,
+    ).content.decode()
+    assert "Get-in and get-out saved." in page
+    assert "The published call “Spacing”" in page and "13:00–14:00" in page
+    assert "The call “Spacing”" in page and "in the draft of" in page
+    assert "Swan Lake" in page
