@@ -375,6 +375,12 @@ CALLBOARD_ONLINE_RESERVATION_MINUTES = _env_int("CALLBOARD_ONLINE_RESERVATION_MI
 CALLBOARD_BOX_OFFICE_RESERVATION_HOURS = _env_float("CALLBOARD_BOX_OFFICE_RESERVATION_HOURS", 1)
 CALLBOARD_RESERVATIONS_PER_EMAIL = _env_int("CALLBOARD_RESERVATIONS_PER_EMAIL", 2)
 CALLBOARD_RESERVATIONS_PER_ADDRESS = _env_int("CALLBOARD_RESERVATIONS_PER_ADDRESS", 4)
+# How many of the box office's transactions that take or give back seats (a cart, an order, a
+# hold, a refund...) one server process runs at once (0: no limit); the others wait their turn
+# for at most CALLBOARD_SALES_WAIT_SECONDS, then answer "very busy, try again". One per
+# process keeps an on-sale rush from queueing in the database behind the same seat rows.
+CALLBOARD_SALES_AT_ONCE = _env_int("CALLBOARD_SALES_AT_ONCE", 1)
+CALLBOARD_SALES_WAIT_SECONDS = _env_float("CALLBOARD_SALES_WAIT_SECONDS", 15)
 
 # Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
 # baselines are ignored), ratings of exertion, and the smallest injury count shown to

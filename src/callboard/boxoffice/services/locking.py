@@ -9,9 +9,11 @@ from __future__ import annotations
 import base64
 import functools
 import secrets
+import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -103,20 +105,71 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+class _Gate:
+    """The box office's turnstile in one server process: at most ``CALLBOARD_SALES_AT_ONCE``
+    of its seat transactions (see :func:`contended`) run at once; the others wait their turn,
+    holding no lock and no transaction, for at most ``CALLBOARD_SALES_WAIT_SECONDS``, then get
+    :class:`Busy` (nothing was changed; try again). 0 lets every one through.
+
+    Why: in an on-sale rush every server thread would otherwise queue in the database behind
+    the same few seat rows, and the waiting (lock queues, candidates skipped and ranked again,
+    threads handing the interpreter to one another) cost more than the sales themselves. The
+    database's locks still decide every race, between processes as before.
+
+    A seat transaction begun inside another (one service calling another) goes through on its
+    caller's turn."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: tuple[int, threading.BoundedSemaphore | None] = (0, None)
+        self._inside = threading.local()
+
+    def _turns(self) -> threading.BoundedSemaphore | None:
+        size = int(settings.CALLBOARD_SALES_AT_ONCE)
+        current = self._current
+        if current[0] != size or (size > 0) != (current[1] is not None):
+            with self._lock:
+                if self._current[0] != size or (size > 0) != (self._current[1] is not None):
+                    self._current = (size, threading.BoundedSemaphore(size) if size > 0 else None)
+                current = self._current
+        return current[1]
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        depth = getattr(self._inside, "depth", 0)
+        turns = self._turns() if depth == 0 else None
+        if turns is not None and not turns.acquire(
+            timeout=float(settings.CALLBOARD_SALES_WAIT_SECONDS)
+        ):
+            raise Busy()
+        self._inside.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._inside.depth = depth
+            if turns is not None:
+                turns.release()
+
+
+gate = _Gate()
+
+
 def contended(fn: Callable[P, R]) -> Callable[P, R]:
-    """Run ``fn`` in its own transaction; turn database clashes into friendly domain errors."""
+    """Run ``fn`` in its own transaction, on a turn of this process's :data:`gate`; turn
+    database clashes into friendly domain errors."""
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with transaction.atomic():
-                return fn(*args, **kwargs)
-        except IntegrityError as exc:
-            raise SeatsTaken() from exc
-        except OperationalError as exc:
-            if not _is_contention(exc):
-                raise  # the database itself is gone: the 503 page says so, not "busy"
-            raise Busy() from exc
+        with gate.turn():
+            try:
+                with transaction.atomic():
+                    return fn(*args, **kwargs)
+            except IntegrityError as exc:
+                raise SeatsTaken() from exc
+            except OperationalError as exc:
+                if not _is_contention(exc):
+                    raise  # the database itself is gone: the 503 page says so, not "busy"
+                raise Busy() from exc
 
     return wrapper
 
