@@ -381,6 +381,12 @@ CALLBOARD_RESERVATIONS_PER_ADDRESS = _env_int("CALLBOARD_RESERVATIONS_PER_ADDRES
 # process keeps an on-sale rush from queueing in the database behind the same seat rows.
 CALLBOARD_SALES_AT_ONCE = _env_int("CALLBOARD_SALES_AT_ONCE", 1)
 CALLBOARD_SALES_WAIT_SECONDS = _env_float("CALLBOARD_SALES_WAIT_SECONDS", 15)
+if CALLBOARD_SALES_AT_ONCE < 0 or CALLBOARD_SALES_WAIT_SECONDS <= 0:
+    raise ImproperlyConfigured(
+        f"CALLBOARD_SALES_AT_ONCE={CALLBOARD_SALES_AT_ONCE} and CALLBOARD_SALES_WAIT_SECONDS="
+        f"{CALLBOARD_SALES_WAIT_SECONDS:g}: the first must be 0 (no limit) or more, the second "
+        "more than 0 (the defaults are 1 and 15)."
+    )
 
 # Wellbeing: the weekly spike rule (this week vs the mean of the previous weeks; tiny
 # baselines are ignored), ratings of exertion, and the smallest injury count shown to

@@ -420,6 +420,16 @@ def _cache_env() -> tuple[dict[str, str], str]:
     return {"CALLBOARD_CACHE": "redis", "CALLBOARD_CACHE_URL": url}, f"redis {url}"
 
 
+def _env_int_or(name: str, default: int) -> int | str:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        return raw  # the server refuses it at start; the figures say what it was given
+
+
 def _warm_up(port: int, perf: int) -> None:
     """Let every server process finish starting (imports, URL resolver, first queries) before
     the CPU is counted: the port answers as soon as gunicorn listens, before its workers are
@@ -520,6 +530,9 @@ def run(
         "capacity": setup["capacity"],
         "buyers": buyers,
         "server": f"gunicorn {workers} workers x {threads} threads",
+        # Seat transactions each server process runs at once (CALLBOARD_SALES_AT_ONCE; 0: no
+        # limit), as the server read it from this environment.
+        "sales_at_once": _env_int_or("CALLBOARD_SALES_AT_ONCE", 1),
         "cache": cache_said,
         "cpus": os.cpu_count(),
         "load_before": [round(x, 2) for x in load_before],
