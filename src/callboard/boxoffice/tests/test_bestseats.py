@@ -144,3 +144,118 @@ def test_block_index_ranks_as_the_full_pass(seed):
                 fast = ranked_blocks(house, count, taken=taken, **kwargs)
                 slow = ranked_blocks([s for s in house if s.id not in taken], count, **kwargs)
                 assert fast == slow, (sold, count, zone, accessible)
+
+
+def _savepoints(queries) -> int:
+    return sum(1 for q in queries.captured_queries if q["sql"].startswith("SAVEPOINT"))
+
+
+def _best_cart(perf, now, count=2):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        cart = services.cart_create(
+            performance=perf, best=services.BestRequest(count=count), now=now, by=CALLBOARD
+        )
+    return cart, _savepoints(queries)
+
+
+def _chosen_cart_savepoints(perf, now, ids) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        services.cart_create(performance=perf, seat_ids=ids, now=now, by=CALLBOARD)
+    return _savepoints(queries)
+
+
+@pytest.mark.django_db
+def test_a_free_best_block_is_claimed_without_a_savepoint_of_its_own(now):
+    perf = on_sale(now, rows=3, seats=6)
+    plain = _chosen_cart_savepoints(perf, now, seat_ids(perf, "3", 1))
+    cart, savepoints = _best_cart(perf, now)
+    assert savepoints == plain
+    assert cart.claims.filter(active=True).count() == 2
+
+
+@pytest.mark.django_db
+def test_a_first_block_taken_behind_the_maps_back_gives_way_to_the_next(now):
+    """The availability document still shows the best block free, but its seats were just
+    claimed: the first candidate is lost before anything is written, the sale goes on in the
+    same transaction and takes the next block, in a savepoint of its own."""
+    import datetime as dt
+
+    from callboard.boxoffice.availability import taken_seat_ids
+    from callboard.boxoffice.models import Cart, SeatClaim
+    from callboard.boxoffice.services.locking import _rank_best
+
+    perf = on_sale(now, rows=3, seats=6)
+    plain = _chosen_cart_savepoints(perf, now, seat_ids(perf, "3", 1))
+    assert taken_seat_ids(performance_id=perf.pk, now=now) is not None  # the map is cached
+    first = _rank_best(perf, services.BestRequest(count=2), now)[0]
+    other = Cart.objects.create(
+        token="behind-the-maps-back",
+        performance=perf,
+        created_at=now,
+        expires_at=now + dt.timedelta(minutes=10),
+    )
+    for sid in first:  # written as another process would, without this process hearing of it
+        SeatClaim.objects.create(
+            performance=perf,
+            seat_id=sid,
+            kind=SeatClaim.Kind.CART,
+            cart=other,
+            expires_at=other.expires_at,
+            created_at=now,
+        )
+    cart, savepoints = _best_cart(perf, now)
+    mine = set(cart.claims.filter(active=True).values_list("seat_id", flat=True))
+    assert len(mine) == 2
+    assert not mine & set(first)
+    assert savepoints == plain + 1
+    assert set(other.claims.filter(active=True).values_list("seat_id", flat=True)) == set(first)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_first_block_another_buyer_is_locking_is_passed_over(now):
+    """Another buyer's transaction holds one seat row of the best block (PostgreSQL's row
+    locks): the sale passes over it at once, takes the next block and commits; the other
+    buyer's seat is untouched."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from callboard.boxoffice.models import PerformanceSeat
+    from callboard.boxoffice.services.locking import _rank_best
+    from conftest import require_postgres
+
+    require_postgres()
+    perf = on_sale(now, rows=3, seats=6)
+    first = _rank_best(perf, services.BestRequest(count=2), now)[0]
+    locked, done = threading.Event(), threading.Event()
+
+    def other_buyer():
+        try:
+            with transaction.atomic():
+                list(
+                    PerformanceSeat.objects.select_for_update().filter(
+                        performance=perf, seat_id=first[0]
+                    )
+                )
+                locked.set()
+                done.wait(30)
+        finally:
+            connections.close_all()
+
+    other = threading.Thread(target=other_buyer)
+    other.start()
+    try:
+        assert locked.wait(10)
+        cart, _savepoints_taken = _best_cart(perf, now)
+    finally:
+        done.set()
+        other.join(30)
+    mine = set(cart.claims.filter(active=True).values_list("seat_id", flat=True))
+    assert len(mine) == 2
+    assert first[0] not in mine
