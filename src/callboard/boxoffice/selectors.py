@@ -33,11 +33,11 @@ from callboard.boxoffice.models import (
     Ticket,
     WaitlistEntry,
 )
-from callboard.boxoffice.rawsql import Columns
 from callboard.boxoffice.services import live_claims
 from callboard.company.collation import collation_name
 from callboard.core.errors import NotFound
 from callboard.core.i18n import company_currency
+from callboard.core.rawsql import Columns
 from callboard.core.text import search_key
 from callboard.season.models import Performance, Venue
 
@@ -62,7 +62,7 @@ def performance_for_sale(pk: int) -> Performance:
     return _SELLING.build(row)
 
 
-# Written out (see callboard.boxoffice.rawsql): every cart of an on-sale rush reads it.
+# Written out (see callboard.core.rawsql): every cart of an on-sale rush reads it.
 _SELLING = Columns(Performance, "p", ("id", "status", "starts_at", "ends_at", "venue"))
 
 

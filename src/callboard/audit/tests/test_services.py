@@ -96,3 +96,48 @@ def test_an_unknown_kind_or_sensitivity_is_refused(now):
     with pytest.raises(ValueError):
         _venue_entry(None, venue, sensitivity="secret")
     assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_entry_written_out_reads_back_as_the_orm_would_have_written_it(make_user, now):
+    """Entries are inserted by hand-written SQL (core/rawsql.py): every field reads back as
+    the ORM's own insert would have stored it."""
+    record, parent = _stand_in(), Group.objects.create(name="Its parent")
+    user = make_user(Role.PHYSIOTHERAPIST, first_name="Irina", last_name="Sokolova")
+    # The person the record is about (the history sits below the company's records: the
+    # model is reached through the field, not imported).
+    person = AuditEntry._meta.get_field("subject").related_model
+    subject = person.objects.create(given_name="Anna", family_name="Orlova")
+    written = services.record(
+        actor=user,
+        action="injury.report",
+        obj=record,
+        parent=parent,
+        subject=subject,
+        summary="  Ankle, left  ",
+        changes={"since": [None, now], "notes": ["", "Rest «до пятницы»"]},
+        sensitivity=services.MEDICAL,
+        at=now,
+    )
+    assert written.pk is not None and not written._state.adding
+    by_orm = AuditEntry(
+        at=now,
+        actor=user,
+        actor_name="Irina Sokolova",
+        action="injury.report",
+        kind="injury",
+        record_type=written.record_type,
+        record_id=record.pk,
+        parent_type=written.parent_type,
+        parent_id=parent.pk,
+        subject=subject,
+        summary="Ankle, left",
+        changes={"since": [None, "2026-11-23 10:00"], "notes": ["", "Rest «до пятницы»"]},
+        sensitivity=services.MEDICAL,
+    )
+    by_orm.save()
+    names = [f.attname for f in AuditEntry._meta.concrete_fields if not f.primary_key]
+    read = AuditEntry.objects.get(pk=written.pk)
+    expected = AuditEntry.objects.get(pk=by_orm.pk)
+    assert {n: getattr(read, n) for n in names} == {n: getattr(expected, n) for n in names}
+    assert read.parent_type and read.record_type

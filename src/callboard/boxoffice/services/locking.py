@@ -25,7 +25,6 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
-from callboard.boxoffice import rawsql
 from callboard.boxoffice.availability import (
     capacity_forget,
     house_changed,
@@ -47,12 +46,13 @@ from callboard.boxoffice.models import (
     SeatMap,
     Ticket,
 )
-from callboard.boxoffice.rawsql import Columns
 from callboard.company.models import Dancer
+from callboard.core import rawsql
 from callboard.core.errors import (
     Conflict,
     ValidationFailed,
 )
+from callboard.core.rawsql import Columns
 from callboard.season.models import Performance
 
 CART_MINUTES = 10

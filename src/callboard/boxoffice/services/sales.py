@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from callboard.audit import services as audit
 from callboard.audit.models import AuditEntry
-from callboard.boxoffice import rawsql
 from callboard.boxoffice.availability import house_changed
 from callboard.boxoffice.models import (
     Cart,
@@ -32,7 +31,6 @@ from callboard.boxoffice.models import (
     Ticket,
 )
 from callboard.boxoffice.payments import get_provider
-from callboard.boxoffice.rawsql import Columns
 from callboard.boxoffice.services import pricing
 from callboard.boxoffice.services.locking import (
     CART_MINUTES,
@@ -60,6 +58,7 @@ from callboard.boxoffice.services.locking import (
     refuse_taken,
 )
 from callboard.boxoffice.services.patrons import patron_for_order
+from callboard.core import rawsql
 from callboard.core.actors import Actor, user_of
 from callboard.core.errors import (
     Conflict,
@@ -67,6 +66,7 @@ from callboard.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from callboard.core.rawsql import Columns
 from callboard.core.roles import Cap, require
 from callboard.season.models import Performance
 
@@ -567,7 +567,7 @@ def _cart_locked(*, token: str = "", pk: int | None = None) -> Cart | None:
     message that names a zone reads that) and whether the performance sells price types
     (``sells_types``; most sell none, and then pricing needs no query of its own).
 
-    One statement, written out (see :mod:`callboard.boxoffice.rawsql`): every order of an
+    One statement, written out (see :mod:`callboard.core.rawsql`): every order of an
     on-sale rush runs it."""
     if pk is None and (not token or "\x00" in token or len(token) > 64):
         return None

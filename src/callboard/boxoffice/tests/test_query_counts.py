@@ -110,7 +110,7 @@ def test_a_performance_id_no_database_holds_is_not_found(client, pk):
 
 
 def test_an_order_written_out_reads_back_as_the_orm_would_have_written_it(client):
-    """The order and its tickets are inserted by hand-written SQL (boxoffice/rawsql.py):
+    """The order and its tickets are inserted by hand-written SQL (core/rawsql.py):
     every field read back from the database equals the instance that was written."""
     from callboard.boxoffice import services
     from callboard.boxoffice.models import Order

@@ -66,3 +66,28 @@ def database_lost_after_first_save(model: type[Any]) -> Iterator[Fault]:
         yield fault
     finally:
         post_save.disconnect(sender=model, dispatch_uid="test-faults-kill")
+
+
+@contextmanager
+def database_lost_after_first_insert(model: type[Any]) -> Iterator[Fault]:
+    """After the first ``INSERT`` into ``model``'s table has run (inside the service's
+    transaction, not yet committed), the server ends this connection. For rows written
+    without the ORM's ``save`` (no ``post_save``): watches the statements themselves."""
+    fault = Fault()
+    table = connection.ops.quote_name(model._meta.db_table)
+
+    def watch(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
+        if fault.pid is None and sql.lstrip().upper().startswith(f"INSERT INTO {table.upper()}"):
+            # The row is really in the database (for this transaction); its id, if returned,
+            # is left for the caller to read.
+            assert context["cursor"].rowcount >= 1
+            fault.pid = -1  # the statement below passes through
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                fault.pid = cursor.fetchone()[0]
+            terminate(fault.pid)
+        return result
+
+    with connection.execute_wrapper(watch):
+        yield fault

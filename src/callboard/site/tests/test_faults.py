@@ -17,7 +17,11 @@ from django.utils import timezone
 from callboard.company.models import Dancer, Person
 from callboard.core import services as core_services
 from callboard.core.roles import Role
-from callboard.core.testing.faults import database_lost_after_first_save, terminate
+from callboard.core.testing.faults import (
+    database_lost_after_first_insert,
+    database_lost_after_first_save,
+    terminate,
+)
 from conftest import require_postgres
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
@@ -186,7 +190,7 @@ def test_a_box_office_order_cut_off_by_the_database_is_a_503_not_busy_and_sells_
 
     # The order and its tickets are written, then its entry in the history: the connection
     # is lost right after that, before the sale commits.
-    with database_lost_after_first_save(AuditEntry) as fault:
+    with database_lost_after_first_insert(AuditEntry) as fault:
         response = client.post(
             f"{base}/carts/{token}/order",
             {"buyer_name": "Nina Petrova", "buyer_email": "nina@example.org"},

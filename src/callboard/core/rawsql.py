@@ -1,6 +1,7 @@
-"""Hand-written SQL for the few statements an on-sale rush runs on every request, where
-compiling the ORM's form of them cost more CPU than the database spent answering: the
-columns of a model read under a table alias, and instances built from a row of them."""
+"""Hand-written SQL for the few statements that run so often that compiling the ORM's form
+of them cost more CPU than the database spent answering (every request of an on-sale rush,
+every history entry): the columns of a model read under a table alias, instances built from
+a row of them, and new instances inserted."""
 
 from __future__ import annotations
 
