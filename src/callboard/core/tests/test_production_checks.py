@@ -138,32 +138,29 @@ def test_the_web_server_refuses_to_start_and_says_why(tmp_path):
     assert "Set DATABASE_URL=postgres://" in proc.stderr
 
 
-@pytest.mark.slow
-def test_a_setting_that_is_not_a_number_is_named_at_start(tmp_path):
+def _check_with(tmp_path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``callboard check`` started with only these of Callboard's settings."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
-    env.update(CALLBOARD_VAR=str(tmp_path), CALLBOARD_EMAIL_MAX_ATTEMPTS="eight")
-    proc = subprocess.run(
+    env.update(CALLBOARD_VAR=str(tmp_path), **settings)
+    return subprocess.run(
         [sys.executable, "-c", "from callboard.cli import main; main(['check'])"],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.slow
+def test_a_setting_that_is_not_a_number_is_named_at_start(tmp_path):
+    proc = _check_with(tmp_path, CALLBOARD_EMAIL_MAX_ATTEMPTS="eight")
     assert proc.returncode != 0
     assert "CALLBOARD_EMAIL_MAX_ATTEMPTS='eight' is not a whole number" in proc.stderr
 
 
 @pytest.mark.slow
 def test_a_box_office_turnstile_out_of_range_is_named_at_start(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
-    env.update(CALLBOARD_VAR=str(tmp_path), CALLBOARD_SALES_AT_ONCE="-1")
-    proc = subprocess.run(
-        [sys.executable, "-c", "from callboard.cli import main; main(['check'])"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = _check_with(tmp_path, CALLBOARD_SALES_AT_ONCE="-1")
     assert proc.returncode != 0
     assert "CALLBOARD_SALES_AT_ONCE=-1" in proc.stderr
     assert "must be 0 (no limit) or more" in proc.stderr
