@@ -90,7 +90,8 @@ class SeatsTaken(Conflict):
 
 
 class Busy(Conflict):
-    """The database gave up waiting for a lock; the request can simply be tried again."""
+    """The database gave up waiting for a lock, or the sale waited too long for its turn
+    (:data:`gate`); nothing was written and the request can simply be tried again."""
 
     def __init__(self) -> None:
         super().__init__(
@@ -127,9 +128,9 @@ class _Gate:
     def _turns(self) -> threading.BoundedSemaphore | None:
         size = int(settings.CALLBOARD_SALES_AT_ONCE)
         current = self._current
-        if current[0] != size or (size > 0) != (current[1] is not None):
+        if current[0] != size:
             with self._lock:
-                if self._current[0] != size or (size > 0) != (self._current[1] is not None):
+                if self._current[0] != size:
                     self._current = (size, threading.BoundedSemaphore(size) if size > 0 else None)
                 current = self._current
         return current[1]
