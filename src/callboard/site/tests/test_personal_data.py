@@ -25,13 +25,42 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, A
 
     with django_db_blocker.unblock(), transaction.atomic():
         now = build_company_quickly()
-        add_wellbeing_records(now=now, diagnosis=DIAGNOSIS)
         klara = Person.objects.get(user__username="klara")
+        _publish_through_her_first_call(klara, now)
+        add_wellbeing_records(now=now, diagnosis=DIAGNOSIS)
         order = Order.objects.order_by("pk").first()
         # An order Klára bought with her own address: hers, and kept for the accounts.
         Order.objects.filter(pk=order.pk).update(buyer_email=klara.email, buyer_name="Klára K.")
         yield {"now": now, "klara": klara.pk, "order": order.pk}
         transaction.set_rollback(True)
+
+
+def _publish_through_her_first_call(person: Any, now: Any) -> None:
+    """The demo publishes its week through the first day that holds a call; which day the
+    solver gives the person's first call depends on its clock. Publishing through that day
+    makes sure she has published calls to export."""
+    from callboard.core.actors import CALLBOARD
+    from callboard.core.zones import company_zone
+    from callboard.scheduling.models import CallPerson, Schedule, SchedulePeriod
+    from callboard.scheduling.services import schedule_publish
+
+    first = (
+        CallPerson.objects.filter(person=person, call__schedule__status=Schedule.Status.DRAFT)
+        .order_by("call__starts_at")
+        .values_list("call__starts_at", flat=True)
+        .first()
+    )
+    assert first is not None, "the demo's solver called her nowhere this week"
+    period = SchedulePeriod.objects.get()
+    schedule_publish(
+        period=period,
+        by=CALLBOARD,
+        now=now,
+        first_day=period.first_day,
+        last_day=first.astimezone(company_zone()).date(),
+        firm=True,
+        send_email=False,
+    )
 
 
 def _as(username: str) -> Client:
