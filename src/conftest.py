@@ -159,6 +159,13 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _live_server_one_request_at_a_time_on_sqlite() -> None:
+    from callboard.core.testing.liveserver import serve_one_request_at_a_time_on_sqlite
+
+    serve_one_request_at_a_time_on_sqlite()
+
+
 @pytest.fixture
 def open_page(request, monkeypatch):  # type: ignore[no-untyped-def]
     """``open_page(viewport=..., timeout_ms=15000, **context)`` -> a page in Debian's Chromium.

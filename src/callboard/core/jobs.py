@@ -11,7 +11,10 @@ returns a job id at once. Where depends on ``settings.CALLBOARD_JOBS``:
   it is sent as that task; any other function goes through the generic ``run_job`` task.
 - ``"inline"``: run now, in the caller (tests and commands that show their own progress).
 
-Keyword arguments must be JSON-serialisable (ids, not model instances).
+Keyword arguments must be JSON-serialisable (ids, not model instances). A caller that keeps
+the job's id with its record chooses it first (``new_id()``, saved in the same transaction
+that asks for the job) and passes it as ``job_id``: the job runs under that id wherever it
+runs (Celery's task id too), so nothing is written after the commit that could fail.
 
 When the broker cannot be reached (Redis restarting, a network blip), ``enqueue`` does not
 fail the request: the job is kept in the database (``PendingJob``) and the
@@ -83,9 +86,16 @@ def _in_thread(fn_path: str, kwargs: dict[str, Any]) -> None:
         connections.close_all()
 
 
-def _publish(fn: Callable[..., Any], fn_path: str, kwargs: dict[str, Any]) -> str:
+def new_id() -> str:
+    """A fresh job id, for a caller that notes it before the job is sent (see ``enqueue``)."""
+    return uuid.uuid4().hex
+
+
+def _publish(fn: Callable[..., Any], fn_path: str, kwargs: dict[str, Any], job_id: str) -> str:
     app = celery_app()
     options: dict[str, Any] = {"retry": True, "retry_policy": PUBLISH_RETRY}
+    if job_id:
+        options["task_id"] = job_id
     if hasattr(fn, "apply_async"):
         return str(app.send_task(getattr(fn, "name", fn_path), kwargs=kwargs, **options).id)
     return str(
@@ -93,13 +103,14 @@ def _publish(fn: Callable[..., Any], fn_path: str, kwargs: dict[str, Any]) -> st
     )
 
 
-def _keep(fn_path: str, kwargs: dict[str, Any], exc: Exception) -> str:
+def _keep(fn_path: str, kwargs: dict[str, Any], job_id: str, exc: Exception) -> str:
     from callboard.core.models import PendingJob
 
     with transaction.atomic():
         pending = PendingJob.objects.create(
             fn_path=fn_path,
             kwargs=kwargs,
+            job_id=job_id,
             created_at=timezone.now(),
             last_error=f"{type(exc).__name__}: {exc}"[:1000],
         )
@@ -112,16 +123,18 @@ def _keep(fn_path: str, kwargs: dict[str, Any], exc: Exception) -> str:
     return f"pending-{pending.pk}"
 
 
-def enqueue(fn_path: str, **kwargs: Any) -> str:
-    """Run ``fn_path(**kwargs)`` in the background; returns the job's id."""
+def enqueue(fn_path: str, *, job_id: str = "", **kwargs: Any) -> str:
+    """Run ``fn_path(**kwargs)`` in the background; returns the job's id (``job_id`` when
+    given; ``pending-N`` for a job kept while the broker is away, which is sent under
+    ``job_id`` once it is back)."""
     fn = resolve(fn_path)  # fail now, in the caller, on a typo
     how = mode()
     if how == "celery":
         try:
-            return _publish(fn, fn_path, kwargs)
+            return _publish(fn, fn_path, kwargs, job_id)
         except Exception as exc:  # kombu's OperationalError, a timeout, a refused connection
-            return _keep(fn_path, kwargs, exc)
-    job_id = uuid.uuid4().hex
+            return _keep(fn_path, kwargs, job_id, exc)
+    job_id = job_id or new_id()
     if how == "inline":
         _call(fn, kwargs)
         return job_id
@@ -171,7 +184,7 @@ def jobs_redispatch(*, limit: int = 500) -> dict[str, int]:
                 row.delete()
                 continue
             try:
-                _publish(fn, row.fn_path, row.kwargs)
+                _publish(fn, row.fn_path, row.kwargs, row.job_id)
             except Exception as exc:
                 waiting = len(rows) - n
                 PendingJob.objects.filter(pk__in=[r.pk for r in rows[n:]]).update(

@@ -102,6 +102,8 @@ class PendingJob(models.Model):
 
     fn_path = models.CharField(max_length=200)
     kwargs = models.JSONField(default=dict)
+    # The id its caller noted for it (``jobs.enqueue(job_id=...)``), sent as the task's id.
+    job_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
     attempts = models.PositiveIntegerField(default=1)
     last_error = models.TextField(blank=True)

@@ -153,6 +153,8 @@ def solve_run_start(
             _("A run is already under way for this plan: wait for it or stop it."),
             detail={"run": active.pk},
         )
+    # The job's id is noted with the run, so nothing is written once the job may be running.
+    job_id = jobs.new_id() if enqueue else ""
     run = SolveRun.objects.create(
         period=period,
         schedule=draft_of(period),
@@ -162,15 +164,15 @@ def solve_run_start(
         workers=workers,
         created_at=now,
         created_by=user_of(by),
+        job_id=job_id,
     )
     if enqueue:
         run_pk = run.pk
-
-        def send() -> None:
-            job = jobs.enqueue("callboard.scheduling.tasks.solve_run", run_id=run_pk)
-            SolveRun.objects.filter(pk=run_pk, job_id="").update(job_id=job[:64])
-
-        transaction.on_commit(send)
+        transaction.on_commit(
+            lambda: jobs.enqueue(
+                "callboard.scheduling.tasks.solve_run", job_id=job_id, run_id=run_pk
+            )
+        )
     return run
 
 

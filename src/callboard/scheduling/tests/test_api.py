@@ -71,6 +71,22 @@ def test_a_run_is_started_polled_and_stopped(client, world, django_capture_on_co
     assert versions[0]["status"] == "draft" and versions[0]["calls"] > 0
 
 
+@override_settings(CALLBOARD_JOBS="inline")
+def test_a_runs_job_id_is_noted_with_it_before_the_job_is_sent(
+    world, now, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as sends:
+        run = services.solve_run_start(
+            period=world.period, by=world.master, now=now, time_limit=2, workers=1
+        )
+        noted = SolveRun.objects.get(pk=run.pk).job_id
+    assert len(noted) == 32 and len(sends) == 1  # noted in the run's own transaction
+    assert SolveRun.objects.get(pk=run.pk).status == SolveRun.Status.QUEUED
+    sends[0]()  # the commit sends the job (run here, inline) under that id
+    run.refresh_from_db()
+    assert run.status == SolveRun.Status.DONE and run.job_id == noted
+
+
 def test_bad_run_settings_are_a_422(client, world):
     client.force_login(world.master)
     response = client.post(

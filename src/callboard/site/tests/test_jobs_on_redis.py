@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 
@@ -78,11 +79,13 @@ def _queue(server: RedisServer) -> redis.Redis:
 def test_a_job_asked_for_while_redis_is_away_is_sent_once_it_is_back(celery_app, redis_server):
     redis_server.stop()
     started = time.monotonic()
-    job = jobs.enqueue("callboard.core.tasks.heartbeat")
+    noted = jobs.new_id()
+    job = jobs.enqueue("callboard.core.tasks.heartbeat", job_id=noted)
     assert time.monotonic() - started < 10  # the request is not held for long
     assert job.startswith("pending-")
     kept = PendingJob.objects.get()
     assert kept.fn_path == "callboard.core.tasks.heartbeat" and kept.last_error
+    assert kept.job_id == noted
     # Still away: the chore leaves it waiting.
     assert jobs.jobs_redispatch() == {"sent": 0, "waiting": 1}
     assert PendingJob.objects.get().attempts == 2
@@ -90,6 +93,8 @@ def test_a_job_asked_for_while_redis_is_away_is_sent_once_it_is_back(celery_app,
     assert jobs.jobs_redispatch() == {"sent": 1, "waiting": 0}
     assert not PendingJob.objects.exists()
     assert _queue(redis_server).llen(QUEUE) == 1
+    sent = json.loads(_queue(redis_server).lindex(QUEUE, 0))
+    assert sent["headers"]["id"] == noted  # sent under the id its caller noted
 
 
 @pytest.mark.redis
