@@ -160,10 +160,10 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _live_server_one_request_at_a_time_on_sqlite() -> None:
-    from callboard.core.testing.liveserver import serve_one_request_at_a_time_on_sqlite
+def _sqlite_pass_waits_as_a_server_would() -> None:
+    from callboard.core.testing.sqlitepass import prepare_the_sqlite_pass
 
-    serve_one_request_at_a_time_on_sqlite()
+    prepare_the_sqlite_pass()
 
 
 @pytest.fixture
