@@ -114,7 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # An htmx form refused with a 4xx keeps the browser's address (callboard.core.htmx).
     "callboard.core.htmx.HtmxFormErrorMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "callboard.core.headers.CSPMiddleware",  # django-csp's, its site policy built once
     # Last, so its process_exception sees a view's database error first (a 503, not a 500).
     "callboard.core.middleware.DatabaseUnavailableMiddleware",
 ]

@@ -9,6 +9,10 @@ production over HTTPS, ``Strict-Transport-Security``; ``XFrameOptionsMiddleware`
 :class:`SecurityHeadersMiddleware`, the outermost middleware, adds what is missing to every
 answer.
 
+:class:`CSPMiddleware` is django-csp's, building the site's own policy once rather than for
+every answer (an on-sale rush answers hundreds of requests a second, each with the same
+header); an answer with a policy of its own, or a nonce, is built by django-csp as before.
+
 A page the company's own website may show in an iframe (a performance's seat picker) is a
 view decorated with :func:`frameable`: its ``frame-ancestors`` lists the origins of
 ``CALLBOARD_EMBED_ORIGINS`` and it carries no ``X-Frame-Options`` (which cannot name an
@@ -23,9 +27,14 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from csp.constants import HEADER as CSP_HEADER
+from csp.constants import HEADER_REPORT_ONLY as CSP_HEADER_REPORT_ONLY
 from csp.constants import NONE
+from csp.middleware import CheckableLazyObject
+from csp.middleware import CSPMiddleware as DjangoCSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponseBase
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -70,6 +79,56 @@ def mark_frameable(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
+# What a view or decorator sets on an answer to give it a policy of its own (django-csp's).
+OWN_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+
+
+@functools.cache
+def site_policy(report_only: bool = False) -> str:
+    """The site's policy header as the settings say (``CONTENT_SECURITY_POLICY``, or
+    ``…_REPORT_ONLY``), built once; empty when that setting is not set."""
+    return build_policy(report_only=report_only)
+
+
+@receiver(setting_changed)
+def _policy_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting.startswith("CONTENT_SECURITY_POLICY"):
+        site_policy.cache_clear()
+
+
+class CSPMiddleware(DjangoCSPMiddleware):
+    """django-csp's middleware, with the site's own policy built once (see the module)."""
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        nonce = getattr(request, "_csp_nonce", None)
+        if isinstance(nonce, str) or any(getattr(response, a, None) for a in OWN_POLICY):
+            return super().process_response(request, response)
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response  # Django's debug pages, as django-csp leaves them
+        for header, name, exempt, report_only in (
+            (CSP_HEADER, "CONTENT_SECURITY_POLICY", "_csp_exempt", False),
+            (CSP_HEADER_REPORT_ONLY, "CONTENT_SECURITY_POLICY_REPORT_ONLY", "_csp_exempt_ro", True),
+        ):
+            policy = site_policy(report_only)
+            if not policy or header in response or getattr(response, exempt, False):
+                continue
+            excluded = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if not request.path_info.startswith(tuple(excluded)):
+                response[header] = policy
+        if nonce is None:  # as django-csp: a nonce asked for after the header is an error
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)  # type: ignore[attr-defined]
+        return response
+
+
 class SecurityHeadersMiddleware:
     """Outermost: whatever answered, the answer leaves with every security header."""
 
@@ -80,8 +139,10 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         frameable_page = getattr(response, "xframe_options_exempt", False)
         if CSP_HEADER not in response:
-            response[CSP_HEADER] = build_policy(
-                replace={"frame-ancestors": frame_ancestors()} if frameable_page else None
+            response[CSP_HEADER] = (
+                build_policy(replace={"frame-ancestors": frame_ancestors()})
+                if frameable_page
+                else site_policy()
             )
         if not frameable_page:
             response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)

@@ -50,6 +50,30 @@ def test_without_origins_a_frameable_page_is_framed_by_nobody() -> None:
     assert embed["X-Frame-Options"] == "DENY"
 
 
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF="callboard.core.tests.embed_urls", CALLBOARD_EMBED_ORIGINS=[SITE])
+def test_the_site_policy_is_built_once_and_follows_its_setting() -> None:
+    from csp.utils import build_policy
+
+    from callboard.core.headers import site_policy
+
+    plain = Client().get("/other/")
+    assert plain["Content-Security-Policy"] == build_policy()  # django-csp's own, built once
+    assert "script-src 'self'" in plain["Content-Security-Policy"]
+    assert ancestors(Client().get("/embed/")) == [SITE]  # a policy of its own, built for it
+    report_only = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp/"}}
+    with override_settings(
+        CONTENT_SECURITY_POLICY={"DIRECTIVES": {"default-src": ["'none'"]}},
+        CONTENT_SECURITY_POLICY_REPORT_ONLY=report_only,
+    ):
+        changed = Client().get("/other/")
+        assert changed["Content-Security-Policy"] == "default-src 'none'"
+        assert changed["Content-Security-Policy-Report-Only"] == site_policy(True)
+        assert "report-uri /csp/" in changed["Content-Security-Policy-Report-Only"]
+    assert Client().get("/other/")["Content-Security-Policy"] == plain["Content-Security-Policy"]
+    assert "Content-Security-Policy-Report-Only" not in Client().get("/other/")
+
+
 @pytest.mark.parametrize(
     "origin",
     ["https://www.example-ballet.org/shop", "*", "www.example-ballet.org", "https://*.example.org"],
