@@ -159,6 +159,23 @@ CHROMIUM_ARGS = [
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """pytest-django's, and at the end of the session, on PostgreSQL, the connections a
+    background thread or the test server left open to the test database are closed by the
+    server, so that the database can be dropped (else it is left behind with a warning)."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _sqlite_pass_waits_as_a_server_would() -> None:
     from callboard.core.testing.sqlitepass import prepare_the_sqlite_pass
