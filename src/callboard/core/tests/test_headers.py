@@ -59,6 +59,10 @@ def test_the_site_policy_is_built_once_and_follows_its_setting() -> None:
 
     plain = Client().get("/other/")
     assert plain["Content-Security-Policy"] == build_policy()  # django-csp's own, built once
+    built = site_policy.cache_info()
+    Client().get("/other/")
+    assert site_policy.cache_info().hits > built.hits  # the next answer took it as built
+    assert site_policy.cache_info().misses == built.misses
     assert "script-src 'self'" in plain["Content-Security-Policy"]
     assert ancestors(Client().get("/embed/")) == [SITE]  # a policy of its own, built for it
     report_only = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp/"}}
